@@ -1,0 +1,1 @@
+"""diffhw: a differentiable, batched MAESTRO cost model in JAX."""

@@ -1,0 +1,525 @@
+"""Per-level cost analysis (MAESTRO's IterationAnalysis + ReuseAnalysis + CostAnalysisEngine).
+
+Every directive of a level is in one of three iteration states, Init, Steady (repeated) and Edge (partial
+last tile); a *case* is one state per directive and occurs (product of state counts) times. MAESTRO loops
+over the cases that exist for the given sizes. Here the cases a batch can produce are enumerated once at
+trace time (`combos`, a static [K, D] array of state slots) and every per-case quantity is an array over
+that case axis, masked where a case does not exist for the current numbers. Upper levels analyse their
+sub-clusters recursively (vmapped over the upper level's cases), exactly as MAESTRO recurses.
+
+Everything is int64 with C truncating division (`diffhw.numerics`), for one layer and one hardware.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from diffhw.cost.lowering import Level, Tensor
+from diffhw.numerics import ceil_div, tdiv
+
+INIT, STEADY, EDGE = 0, 1, 2
+I64 = jnp.int64
+
+
+@dataclass
+class States:
+    """Iteration states of one directive, each field an array [3] over (Init, Steady, Edge)."""
+
+    exists: jnp.ndarray
+    occ: jnp.ndarray
+    is_edge: jnp.ndarray
+    unrolled: jnp.ndarray
+    has_ee: jnp.ndarray
+
+
+def directive_states(kind: str, dim, m, o, nsub) -> States:
+    """IterationAnalysis::AnalyzeIterationStates for one directive on a dimension of size `dim`."""
+    f = jnp.asarray(False)
+    if kind == "T":
+        init_edge = dim < m
+        n = tdiv(dim - m, o)
+        steady = (m < dim) & (n > 0)
+        edge = ~init_edge & (n * o + m < dim)
+        return States(
+            exists=jnp.stack([jnp.asarray(True), steady, edge]),
+            occ=jnp.stack([jnp.asarray(1, I64), n, jnp.asarray(1, I64)]),
+            is_edge=jnp.stack([init_edge, f, jnp.asarray(True)]),
+            unrolled=jnp.stack([dim <= m, f, f]),
+            has_ee=jnp.stack([f, f, f]),
+        )
+    cov = m + o * (nsub - 1)
+    init_unroll = dim <= cov
+    init_edge = dim < cov
+    n = tdiv(tdiv(dim - m, o) + 1, nsub) - 1
+    steady = (cov < dim) & (n > 0)
+    has_edge = ~init_unroll & ((n + 1) * (o * nsub) + cov > dim) & (n * (o * nsub) + cov != dim)
+    remaining = dim - (n + 1) * o * nsub
+    nact = jnp.where(remaining < m, 1, tdiv(remaining - m, o) + 1)
+    ee = (nact - 1) * o + m < remaining
+    return States(
+        exists=jnp.stack([jnp.asarray(True), steady, ~init_edge & has_edge]),
+        occ=jnp.stack([jnp.asarray(1, I64), n, jnp.asarray(1, I64)]),
+        is_edge=jnp.stack([init_edge, f, jnp.asarray(True)]),
+        unrolled=jnp.stack([init_unroll, f, f]),
+        has_ee=jnp.stack([init_edge, f, ee]),
+    )
+
+
+def reuse_tables(level: Level) -> dict[str, dict[str, jnp.ndarray]]:
+    """ReuseAnalysis::Analyze{Input,Output}MappingSizes: per-dimension tile sizes of a level (static dims).
+    Keys: mapped, mapped_edge, unique, unique_edge; each maps a dim name (incl. Y'/X') to a scalar."""
+    mapped, mapped_e, uniq, uniq_e = {}, {}, {}, {}
+    for d in level.directives:
+        dim, m, o = level.dims[d.var], d.size, d.ofs
+        steady = jnp.maximum(tdiv(dim - m, o), 0)
+        has_edge = (steady * o + m < dim) | (m > dim)
+        mapped[d.var] = m
+        u = jnp.minimum(m, o)
+        uniq[d.var] = jnp.where(dim <= m, 0, u) if d.kind == "T" else u
+        edge_map = dim - (steady + 1) * o
+        edge_map = jnp.where(edge_map < 0, dim, edge_map)
+        mapped_e[d.var] = jnp.where(has_edge, edge_map, m)
+        uniq_e[d.var] = jnp.maximum(o - (m - edge_map), 0)
+    for d in level.directives:
+        if d.var in ("Y", "X"):
+            out, slide = ("Y'", "R") if d.var == "Y" else ("X'", "S")
+            zero = jnp.asarray(0, I64)
+            mapped[out] = mapped[d.var] - mapped.get(slide, zero) + 1
+            uniq[out] = jnp.minimum(d.ofs, d.size)
+            mapped_e[out] = mapped_e[d.var] - mapped_e.get(slide, zero) + 1
+            uniq_e[out] = jnp.minimum(d.ofs, mapped_e[out])
+    return {"mapped": mapped, "mapped_edge": mapped_e, "unique": uniq, "unique_edge": uniq_e}
+
+
+def possible_states(levels: list[Level]) -> list[jnp.ndarray]:
+    """Which states each directive of each level can take for this layer: one bool array [D, 3] per level.
+    Lower levels see the upper level's full or edge tile of each dimension, so both are tried."""
+    out = []
+    cands: dict[str, list] | None = None
+    for level in levels:
+        rows = []
+        for d in level.directives:
+            dims = [level.dims[d.var]] if cands is None else cands[d.var]
+            ex = jnp.zeros(3, bool)
+            for dim in dims:
+                ex = ex | directive_states(d.kind, dim, d.size, d.ofs, level.nsub).exists
+            rows.append(ex)
+        out.append(jnp.stack(rows))
+        t = reuse_tables(level)
+        cands = {v: [t["mapped"][v], t["mapped_edge"][v]] for v in t["mapped"]}
+    return out
+
+
+class _Case:
+    """Per-case view of a level: static state slots plus traced state attributes, arrays over cases [K]."""
+
+    def __init__(self, level: Level, dims_dyn: dict, combos: np.ndarray):
+        dirs = level.directives
+        self.dirs = dirs
+        self.combos = combos
+        k = combos.shape[0]
+        st = [directive_states(d.kind, dims_dyn[d.var], d.size, d.ofs, level.nsub) for d in dirs]
+        self.st = st
+        exists = jnp.ones(k, bool)
+        occ = jnp.ones(k, I64)
+        for j, s in enumerate(st):
+            slot = combos[:, j]
+            exists = exists & s.exists[slot]
+            occ = occ * s.occ[slot]
+        self.exists, self.occ = exists, occ
+        # MAESTRO keys iteration states by dimension: the last directive on a dimension wins.
+        self.var_dir = {d.var: j for j, d in enumerate(dirs)}
+        self.pos = {v: combos[:, j] for v, j in self.var_dir.items()}  # static [K]
+        self.is_edge = {v: st[j].is_edge[combos[:, j]] for v, j in self.var_dir.items()}
+        self.unrolled = {v: st[j].unrolled[combos[:, j]] for v, j in self.var_dir.items()}
+        self.has_ee = {v: st[j].has_ee[combos[:, j]] for v, j in self.var_dir.items()}
+        self.all_init = np.all(np.stack([p == INIT for p in self.pos.values()]), axis=0)
+        # Position of each case in MAESTRO's (odd) enumeration order.
+        nstates = [s.exists.astype(I64).sum() for s in st]
+        idx = []
+        for j, s in enumerate(st):
+            slot = combos[:, j]
+            idx.append(jnp.where(slot == EDGE, 1 + s.exists[STEADY].astype(I64), jnp.asarray(slot, I64)))
+        c = idx[-1]
+        f = nstates[-1]
+        for j in range(len(st) - 2, -1, -1):
+            q = (idx[j] - (c > 0)) % jnp.maximum(nstates[j], 1)
+            c = q * f + c
+            f = f * nstates[j]
+        self.order = c
+
+
+def _lookup(table: dict, v: str):
+    return table.get(v, jnp.asarray(0, I64))
+
+
+def _mapped_volume(t: dict, tensor: Tensor):
+    """ReuseAnalysis::GetMappedVolume: product of a level's tile sizes over the tensor's dims."""
+    out = jnp.asarray(1, I64)
+    for v in tensor.dims:
+        if v in t["mapped"]:
+            out = out * t["mapped"][v]
+    return out
+
+
+class _Traffic:
+    """Ingress/egress/partial-sum volumes of one level (ReuseAnalysis), vectorized over cases."""
+
+    def __init__(self, case: _Case, tables: dict, level: Level):
+        self.c, self.t = case, tables
+        self.ne = level.nedge
+        self.n = level.nsub
+        self.spatial_vars = {d.var for d in level.directives if d.kind == "S"}
+
+    def _m(self, v):
+        return _lookup(self.t["mapped"], v)
+
+    def _me(self, v):
+        return _lookup(self.t["mapped_edge"], v)
+
+    def _u(self, v):
+        return _lookup(self.t["unique"], v)
+
+    def _ue(self, v):
+        return _lookup(self.t["unique_edge"], v)
+
+    def _u_nz(self, v):
+        u = self._u(v)
+        return jnp.where(u != 0, u, 1)
+
+    def pe_mapped(self, tensor: Tensor, first: bool, ee: bool):
+        """GetPEMappedVolume."""
+        c = self.c
+        ret = jnp.ones_like(c.occ)
+        for d in c.dirs:
+            if d.var not in tensor.dims:
+                continue
+            v = d.var
+            e = c.is_edge[v]
+            if d.kind == "T":
+                ret = ret * jnp.where(e, self._me(v), self._m(v))
+            else:
+                one = self.ne == 1
+                in_edge = jnp.where(
+                    one,
+                    self._me(v) if (first or ee) else 1,
+                    self._me(v) if ee else self._m(v),
+                )
+                ret = ret * jnp.where(e, in_edge, self._m(v))
+        return ret
+
+    def pe_ingress(self, tensor: Tensor, first: bool, ee: bool):
+        """GetPEIngressVolume: the new data one sub-cluster receives in a case (0 if the tensor is
+        stationary, i.e. the innermost advancing directive is not coupled to it)."""
+        c = self.c
+        k = c.occ.shape[0]
+        dirs = c.dirs
+        # Innermost directive (by position) whose dimension is not in Init: static per case.
+        changing = np.full(k, -1)
+        for j, d in enumerate(dirs):
+            changing = np.where(c.pos[d.var] != INIT, j, changing)
+        inited = jnp.zeros(k, bool)
+        for j, d in enumerate(dirs):
+            if d.var in tensor.dims:
+                inited = inited | ((c.pos[d.var] == INIT) & (j > changing) & ~c.unrolled[d.var])
+        ret = jnp.ones(k, I64)
+        touched = np.zeros(k, bool)
+        mx = lambda v: self._me(v) if ee else self._m(v)  # noqa: E731
+        ux = lambda v: self._ue(v) if ee else self._u(v)  # noqa: E731
+        for j, d in enumerate(dirs):
+            v = d.var
+            if v not in tensor.dims:
+                continue
+            is_chg = changing == j
+            touched = touched | is_chg
+            reset = j > changing
+            pos = c.pos[v]
+            if d.kind == "T":
+                init_val = jnp.where(c.is_edge[v], self._me(v), self._m(v))
+                moving = jnp.where(is_chg & ~inited, jnp.maximum(self._u(v), 1), self._m(v))
+                ret = ret * jnp.where(pos == INIT, init_val, moving)
+            else:
+                if first:
+                    ret = ret * mx(v)
+                else:
+                    init_val = jnp.where(~reset, mx(v), ux(v))
+                    moving = jnp.where(~inited & is_chg, ux(v), mx(v))
+                    ret = ret * jnp.where(pos == INIT, init_val, moving)
+        ret = jnp.where(touched, ret, 0)
+        return jnp.where(changing == -1, self.pe_mapped(tensor, first, ee), ret)
+
+    def pe_egress(self, tensor: Tensor, psum: bool, first: bool, ee: bool, reuse_at_edge: bool = True):
+        """GetPEEgressVolume: output (or, with psum, partial-sum) volume of one sub-cluster in a case."""
+        c = self.c
+        one = self.ne == 1
+        big = self.ne > 1
+        ret = jnp.ones_like(c.occ)
+        if psum:
+            for d in c.dirs:
+                v = d.var
+                if v in tensor.dims:
+                    continue
+                e = c.is_edge[v]
+                if d.kind == "T":
+                    ret = ret * jnp.where(e, self._me(v), self._m(v))
+                    continue
+                plain = self._m(v) if first else self._u_nz(v)
+                init_val = jnp.where(e, self._me(v), plain) if ee else plain
+                edge_val = jnp.where(
+                    one,
+                    self._me(v) if (first or ee) else 1,
+                    jnp.where(big, self._ue(v) if ee else plain, 1),
+                )
+                pos = c.pos[v]
+                ret = ret * jnp.where(pos == INIT, init_val, jnp.where(pos == STEADY, plain, edge_val))
+        for v in tensor.dims:
+            d = c.dirs[next(j for j, dd in enumerate(c.dirs) if dd.var == v)]
+            a = {"Y": "Y'", "X": "X'"}.get(v, v)
+            pos = c.pos[v]
+            e = c.is_edge[v]
+            if d.kind == "T":
+                val = jnp.where(
+                    pos == INIT,
+                    jnp.where(e, self._me(a), self._m(a)),
+                    jnp.where(pos == STEADY, self._m(a), self._me(a)),
+                )
+            else:
+                plain = self._m(a) if first else self._u_nz(a)
+                if ee:
+                    ee_val = jnp.where(one, self._me(a), self._ue(a) if reuse_at_edge else self._me(a))
+                    init_val = jnp.where(e, ee_val, plain)
+                else:
+                    init_val = plain
+                edge_val = jnp.where(
+                    one,
+                    self._me(v) if (first or ee) else 1,
+                    jnp.where(big, self._ue(a) if ee else plain, 1),
+                )
+                val = jnp.where(pos == INIT, init_val, jnp.where(pos == STEADY, plain, edge_val))
+            ret = ret * val
+        return ret
+
+    def _spatial_info(self, tensor: Tensor, psum: bool = False):
+        """(is spatially mapped (static), spatial-edge flag [K], has-edge-edge flag of the spatial dim [K])."""
+        c = self.c
+        mapped = False
+        edge = jnp.zeros_like(c.exists)
+        ee = jnp.zeros_like(c.exists)
+        first_dir = {}
+        for d in c.dirs:
+            first_dir.setdefault(d.var, d)
+        for v in tensor.dims:
+            if first_dir[v].kind == "S":
+                mapped = True
+                edge = edge | c.is_edge[v]
+                ee = c.has_ee[v]
+        if psum:
+            for d in c.dirs:
+                if d.kind == "S":
+                    mapped = True
+                    edge = edge | c.is_edge[d.var]
+                    ee = c.has_ee[d.var]
+        return mapped, edge, ee
+
+    def _spread(self, fn, tensor: Tensor, include_rest: bool, psum_info: bool = False, scale_first=False):
+        """The sub-cluster sum pattern shared by MAESTRO's Get*Traffic / Get*MappingSize functions:
+        first sub-cluster + the others (all of them, or the active ones of a spatial edge iteration)."""
+        mapped, edge, ee = self._spatial_info(tensor, psum_info)
+        n, ne = self.n, self.ne
+        if not mapped:
+            base = fn(True, False)
+            return n * base if scale_first else base
+        full_first = fn(True, False)
+        normal = (n * full_first) if scale_first else full_first
+        if include_rest and not scale_first:
+            normal = normal + (n - 1) * fn(False, False)
+        first_edge = jnp.where((ne == 1) & ee, fn(True, True), full_first)
+        edge_val = first_edge
+        if include_rest:
+            nee = ee.astype(I64)
+            nfull = jnp.maximum(ne - nee - 1, 0)
+            rest_full = fn(True, False) if scale_first else fn(False, False)
+            rest = nfull * rest_full + nee * fn(False, True)
+            edge_val = edge_val + jnp.where(ne > 1, rest, 0)
+        return jnp.where(edge, edge_val, normal)
+
+    def ingress(self, tensor: Tensor):
+        """GetSpatialIngressTraffic."""
+        return self._spread(lambda f, e: self.pe_ingress(tensor, f, e), tensor, True)
+
+    def egress(self, tensor: Tensor):
+        """GetSpatialEgressTraffic."""
+        return self._spread(lambda f, e: self.pe_egress(tensor, False, f, e), tensor, True)
+
+    def critical_psums(self, tensor: Tensor):
+        """GetNumCriticalPathPartialSums."""
+        return self._spread(lambda f, e: self.pe_egress(tensor, True, f, e), tensor, False)
+
+    def psum_mapping(self, tensor: Tensor):
+        """GetOutputTensorSpatialMappingSize(for_partial_sum=true): MACs over the sub-cluster array."""
+        return self._spread(
+            lambda f, e: self.pe_egress(tensor, True, f, e, reuse_at_edge=f or not e),
+            tensor, True, psum_info=True, scale_first=True,
+        )
+
+    def sub_dims(self, level: Level, ee: bool) -> dict:
+        """ReuseAnalysis::ConstructSubClusterDimension: tile sizes the sub-clusters see in each case."""
+        c = self.c
+        out = {}
+        for d in c.dirs:
+            v = d.var
+            e = c.is_edge[v]
+            if d.kind == "T":
+                out[v] = jnp.where(e, self._me(v), self._m(v))
+            else:
+                edge_pick = jnp.where(self.ne == 1, self._me(v), self._me(v) if ee else self._m(v))
+                pos = c.pos[v]
+                val = jnp.where(pos == INIT, jnp.where(e, edge_pick, self._m(v)),
+                                jnp.where(pos == STEADY, self._m(v), edge_pick))
+                out[v] = val
+        if "Y" in out and "R" in out:
+            out["Y'"] = out["Y"] - out["R"] + 1
+        if "X" in out and "S" in out:
+            out["X'"] = out["X"] - out["S"] + 1
+        return out
+
+
+def noc_delay(n, bw, hops):
+    """NetworkOnChipModel::GetOutStandingDelay: zero-load latency + pipelined sends."""
+    return hops + ceil_div(n, bw) - 1
+
+
+def tensor_size(tensor: Tensor, dims: dict, overlap: bool) -> jnp.ndarray:
+    """Elements of a tensor over `dims`; outputs use Y-R+1 / X-S+1 for convolution rows/cols."""
+    out = jnp.asarray(1, I64)
+    for v in tensor.dims:
+        if overlap and v in ("Y", "X"):
+            out = out * (dims[v] - dims["R" if v == "Y" else "S"] + 1)
+        else:
+            out = out * dims[v]
+    return out
+
+
+def analyze_level(levels: list[Level], li: int, dims_dyn: dict, combos: tuple, tensors, conv: bool, hw: dict):
+    """Analyse cluster level `li` with the dynamic tile sizes `dims_dyn` (one layer, one hardware).
+    Returns a dict of scalars; the top level's are the layer's results."""
+    level = levels[li]
+    is_top = li == 0
+    innermost = li == len(levels) - 1
+    case = _Case(level, dims_dyn, np.asarray(combos[li]))
+    tables = reuse_tables(level)
+    tr = _Traffic(case, tables, level)
+    ins = [t for t in tensors if not t.is_output]
+    out_t = next(t for t in tensors if t.is_output)
+    exists, occ = case.exists, case.occ
+
+    egress = tr.egress(out_t)
+    psum_size = tr.psum_mapping(out_t)
+    psums = tr.critical_psums(out_t)
+    processed = exists & (psums > 0)
+    ingress = {t.name: tr.ingress(t) for t in ins}
+    ingress_total = sum(ingress.values())
+
+    big = jnp.iinfo(jnp.int64).max
+    order = case.order
+    any_proc = processed.any()
+    c_first = jnp.where(any_proc, jnp.where(processed, order, big).min(), big)
+    prefix = exists & (order <= c_first)
+    # The case whose output L2 size MAESTRO keeps: the first processed one (else the last existing).
+    first_out = jnp.where(any_proc, processed & (order == c_first),
+                          exists & (order == jnp.where(exists, order, -1).max()))
+
+    res = {}
+    for t in ins:
+        res[f"{t.name}_l2_size_req"] = (jnp.where(prefix, 2 * ingress[t.name], 0)).sum()
+        res[f"{t.name}_l1_size_req"] = prefix.sum().astype(I64) * 2 * _mapped_volume(tables, t)
+    res["output_l2_size_req"] = jnp.where(first_out, 2 * egress, 0).sum()
+    res["output_l1_size_req"] = 2 * _mapped_volume(tables, out_t)
+
+    # Compute delay: MACs at the innermost level, slowest sub-cluster above it.
+    nsub, nedge = level.nsub, level.nedge
+    sp_var = next(d.var for d in level.directives if d.kind == "S")
+    sp_edge = case.is_edge[sp_var]
+    sp_ee = case.has_ee[sp_var]
+    active_here = jnp.where(sp_edge, nedge, nsub).astype(jnp.float64)
+    if innermost:
+        compute = ceil_div(psums, hw["simd_lanes"])
+        active = active_here
+        first_l1 = {k: res[k] for k in res if "_l1_" in k}
+    else:
+        sub = jax.vmap(
+            lambda dd: analyze_level(levels, li + 1, dd, combos, tensors, conv, hw)
+        )
+        r_n = sub(tr.sub_dims(level, False))
+        r_e = sub(tr.sub_dims(level, True))
+        rest = nedge - 1
+        compute = jnp.where(
+            sp_edge & sp_ee,
+            jnp.where(rest > 0, jnp.maximum(r_e["runtime_cycles"], r_n["runtime_cycles"]), r_e["runtime_cycles"]),
+            r_n["runtime_cycles"],
+        )
+        a_n, a_e = r_n["avg_utilized_pes"], r_e["avg_utilized_pes"]
+        act = jnp.where(
+            sp_edge,
+            jnp.where(sp_ee, a_e + jnp.where(rest > 0, a_n * rest, 0.0), a_n * nedge),
+            a_n * nsub,
+        )
+        active = jnp.where(act == 0, active_here, act)
+        pick_e = sp_edge & sp_ee
+        sel = jnp.where(any_proc, processed & (order == c_first), first_out)
+        first_l1 = {
+            k: jnp.where(sel, jnp.where(pick_e, r_e[k], r_n[k]), 0).sum()
+            for k in r_n if "_l1_" in k
+        }
+
+    ing_d = noc_delay(ingress_total, hw["noc_bw"], hw["noc_hops"])
+    eg_d = noc_delay(egress, hw["noc_bw"], hw["noc_hops"])
+    delay = jnp.where(case.all_init, compute + ing_d, jnp.maximum(eg_d, jnp.maximum(compute, ing_d)))
+    if is_top:
+        l2_in = sum(res[f"{t.name}_l2_size_req"] for t in ins)
+        l2_out = res["output_l2_size_req"]
+        off = hw["offchip_bw"]
+        delay = jnp.maximum(jnp.maximum(tdiv(l2_in, off) // 2, delay), tdiv(l2_out, off) // 2)
+        v = jnp.maximum(tdiv(l2_out, compute), tdiv(l2_in, compute))
+        later = (processed[None, :] & (order[None, :] >= order[:, None])).sum(axis=1)
+        shifted = jnp.where(later >= 62, 0, jnp.right_shift(v, jnp.minimum(later, 62)))
+        res["offchip_bw_req"] = jnp.where(processed, shifted, 0).max(initial=0)
+
+    w = jnp.where(processed, occ, 0)
+    total = w.sum()
+    totf = jnp.maximum(total, 1).astype(jnp.float64)
+    res["runtime_cycles"] = (w * delay).sum()
+    res["num_macs"] = (w * psum_size).sum()
+    res["avg_utilized_pes"] = jnp.where(total > 0, (w * active).sum() / totf, 0.0)
+    res.update(first_l1)
+    if not is_top:
+        return res
+
+    cd = jnp.maximum(compute, 1)
+    peak_traffic = jnp.maximum(ingress_total, egress)
+    res["peak_noc_bw_req"] = jnp.where(processed, peak_traffic // cd, 0).max(initial=0)
+    res["avg_noc_bw_req"] = (jnp.where(processed, (occ * peak_traffic) // cd, 0).sum()) / totf
+    for name, d in (("ingress", ing_d), ("egress", eg_d), ("compute", cd)):
+        res[f"{name}_delay_min"] = jnp.where(processed, d, big).min()
+        res[f"{name}_delay_max"] = jnp.where(processed, d, 0).max(initial=0)
+        res[f"{name}_delay_avg"] = jnp.floor((w * d).sum() / totf).astype(I64)
+    last = processed & (order == jnp.where(processed, order, -1).max())
+    res["arithmetic_intensity"] = jnp.where(
+        last, psum_size.astype(jnp.float64) / ingress_total.astype(jnp.float64), 0.0).sum()
+
+    # Access counts (top level): output counters include cases MAESTRO skips afterwards.
+    wa = jnp.where(exists, occ, 0)
+    res["output_l2_write"] = (wa * egress).sum()
+    res["output_l1_write"] = (wa * psum_size).sum()
+    res["output_l1_read"] = res["output_l1_write"]
+    res["output_l2_read"] = tensor_size(out_t, dims_dyn, conv)
+    for t in ins:
+        res[f"{t.name}_l2_write"] = tensor_size(t, dims_dyn, False)
+        res[f"{t.name}_l2_read"] = (w * ingress[t.name]).sum()
+        res[f"{t.name}_l1_write"] = res[f"{t.name}_l2_read"]
+        res[f"{t.name}_l1_read"] = (w * psum_size).sum()
+    return res
