@@ -1,0 +1,182 @@
+"""Batched evaluation: layers x hardware configs under their dataflows, in few compiled calls.
+
+`evaluate_arrays` is the array-level entry point (one dataflow structure, one layer type, any batch);
+`evaluate` takes layer and hardware specs (as the parsers and frontends produce them), validates every
+(layer, hardware) pair the way MAESTRO should have, groups the valid ones by dataflow structure, pads each
+group to a power-of-two bucket (so new sizes rarely re-compile) and returns one result row per pair plus
+a list of errors for the invalid ones. Nothing valid is lost because one item is bad.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Optional, Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from diffhw.cost.model import OUTPUTS, case_space, layer_cost
+from diffhw.dataflow import Cluster, Dataflow, resolve_numbers
+from diffhw.errors import InputError
+from diffhw.hardware import HardwareSpec
+from diffhw.layers import LayerSpec
+
+jax.config.update("jax_enable_x64", True)
+
+LAYER_FIELDS = ("K", "C", "R", "S", "Y", "X", "N", "M", "stride_y", "stride_x")
+MODEL_HW_FIELDS = ("num_pes", "noc_bw", "offchip_bw", "simd_lanes", "noc_hops")
+
+
+@partial(jax.jit, static_argnums=(0, 1, 2, 3))
+def _evaluate_jit(structure, combos, op, has_batch, layers, numbers, hw):
+    return jax.vmap(lambda lay, num, h: layer_cost(structure, combos, op, has_batch, lay, num, h))(
+        layers, numbers, hw)
+
+
+def evaluate_arrays(structure: tuple, op: str, has_batch: bool, layers: dict, numbers, hw: dict,
+                    combos: Optional[tuple] = None) -> dict:
+    """Evaluate a batch of (layer, hardware) items under one dataflow structure.
+
+    layers: dict of int64 arrays [B] (K C R S Y X N M stride_y stride_x); numbers: [B, n] resolved number
+    slots of the dataflow; hw: dict of int64 arrays [B] (num_pes noc_bw offchip_bw simd_lanes noc_hops).
+    Returns a dict of arrays [B], one per name in `diffhw.cost.model.OUTPUTS`. One compile per
+    (structure, op, case space, batch size)."""
+    layers = {k: jnp.asarray(layers[k], jnp.int64) for k in LAYER_FIELDS}
+    numbers = jnp.asarray(numbers, jnp.int64)
+    hw = {k: jnp.asarray(hw[k], jnp.int64) for k in MODEL_HW_FIELDS}
+    if combos is None:
+        combos = case_space(structure, op, has_batch, layers, numbers, hw)
+    return _evaluate_jit(structure, combos, op, has_batch, layers, numbers, hw)
+
+
+@dataclass
+class Evaluation:
+    """Result of `evaluate`: `rows[i]` for item i (None if it failed), and the errors."""
+
+    items: list[tuple[int, int]]  # (layer index, hw index) per item
+    rows: list[Optional[dict]]
+    errors: list[InputError] = field(default_factory=list)
+
+
+def _bucket(n: int) -> int:
+    return 1 << max(0, (n - 1).bit_length())
+
+
+def check_pair(layer: LayerSpec, hw: HardwareSpec, dataflow: Optional[Dataflow]) -> Optional[InputError]:
+    """The checks MAESTRO lacks (it crashes or returns garbage on these): None when the pair is valid."""
+    where = dict(file=layer.loc.file, line=layer.loc.line or None, layer=layer.name)
+    if dataflow is None:
+        return InputError(message="layer has no Dataflow block and no dataflow was given",
+                          fix="add a Dataflow { ... } block or pass --dataflow", **where)
+    if layer.op not in ("CONV", "DSCONV", "GEMM"):
+        return InputError(message=f"layer type {layer.op} is not supported",
+                          fix="use CONV, DSCONV or GEMM", **where)
+    d = layer.input_dims()
+    if layer.op != "GEMM":
+        for big, small in (("Y", "R"), ("X", "S")):
+            if d[big] < d[small]:
+                return InputError(message=f"input {big}={d[big]} is smaller than the filter {small}={d[small]} "
+                                  "(MAESTRO accepts it and returns garbage)",
+                                  fix=f"give the padded input size ({big} >= {small})", **where)
+    for name in ("num_pes", "noc_bw", "offchip_bw", "simd_lanes"):
+        if getattr(hw, name) <= 0:
+            return InputError(message=f"hardware '{hw.name}': {name} must be positive "
+                              "(MAESTRO crashes with SIGFPE)", fix=f"set {name} to at least 1", **where)
+    try:
+        resolved = dataflow.resolve(d)
+    except KeyError as e:
+        return InputError(message=f"dataflow uses Sz({e.args[0]}), not a dimension of this {layer.op} layer",
+                          fix="use dimensions of the layer in Sz()", **where)
+    pes = 1
+    for x in resolved.directives:
+        if isinstance(x, Cluster):
+            pes *= x.size
+        values = (x.size,) if isinstance(x, Cluster) else (x.size, x.offset)
+        if any(v <= 0 for v in values):
+            return InputError(message=f"directive '{x}' has a non-positive size", fix="use sizes >= 1", **where)
+    if pes > hw.num_pes:
+        return InputError(message=f"the dataflow's clusters need {pes} PEs but hardware '{hw.name}' has "
+                          f"{hw.num_pes} (MAESTRO crashes with SIGFPE)",
+                          fix=f"use at least {pes} PEs or smaller Cluster sizes", **where)
+    return None
+
+
+def _layer_row(layer: LayerSpec) -> dict:
+    d = layer.input_dims()
+    row = {k: d.get(k, 1) for k in ("K", "C", "R", "S", "Y", "X", "N", "M")}
+    row["stride_y"] = layer.stride.get("Y", 1)
+    row["stride_x"] = layer.stride.get("X", 1)
+    return row
+
+
+@dataclass
+class Group:
+    """Valid items sharing one dataflow structure and layer type, as arrays ready for `evaluate_arrays`."""
+
+    structure: tuple
+    op: str
+    has_batch: bool
+    items: list[int]
+    layers: dict
+    numbers: np.ndarray
+    hw: dict
+
+    def take(self, index: np.ndarray) -> tuple[dict, np.ndarray, dict]:
+        """The group's arrays gathered at `index` (for padding or replication)."""
+        return ({k: v[index] for k, v in self.layers.items()}, self.numbers[index],
+                {k: v[index] for k, v in self.hw.items()})
+
+
+def prepare(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec],
+            dataflow: Optional[Dataflow] = None):
+    """Validate the cross product layers x hardware and group the valid items by structure.
+    Returns (items, groups, errors); items are (layer index, hw index), layer-major."""
+    items = [(i, j) for i in range(len(layers)) for j in range(len(hardware))]
+    errors: list[InputError] = []
+    by_key: dict[tuple, list[int]] = {}
+    for idx, (i, j) in enumerate(items):
+        lay, hw = layers[i], hardware[j]
+        df = dataflow or lay.dataflow
+        err = check_pair(lay, hw, df)
+        if err is not None:
+            errors.append(err)
+            continue
+        by_key.setdefault((df.structure, lay.op, lay.has_batch), []).append(idx)
+    groups = []
+    for (structure, op, has_batch), idxs in by_key.items():
+        specs = [layers[items[k][0]] for k in idxs]
+        lay_rows = [_layer_row(s) for s in specs]
+        numbers = np.stack([resolve_numbers(dataflow or s.dataflow, [s.input_dims()])[0] for s in specs])
+        hws = [hardware[items[k][1]] for k in idxs]
+        groups.append(Group(
+            structure, op, has_batch, idxs,
+            {f: np.array([r[f] for r in lay_rows], np.int64) for f in LAYER_FIELDS},
+            numbers,
+            {f: np.array([getattr(h, f) for h in hws], np.int64) for f in MODEL_HW_FIELDS},
+        ))
+    return items, groups, errors
+
+
+def evaluate(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec],
+             dataflow: Optional[Dataflow] = None) -> Evaluation:
+    """Evaluate every layer on every hardware config (cross product), each layer under its own dataflow
+    (or `dataflow` when given). Items are ordered layer-major: (layer 0, hw 0), (layer 0, hw 1), ..."""
+    items, groups, errors = prepare(layers, hardware, dataflow)
+    rows: list[Optional[dict]] = [None] * len(items)
+    for g in groups:
+        n = len(g.items)
+        take = np.concatenate([np.arange(n), np.zeros(_bucket(n) - n, dtype=int)])
+        try:
+            out = evaluate_arrays(g.structure, g.op, g.has_batch, *g.take(take))
+        except InputError as e:
+            for k in g.items:
+                lay = layers[items[k][0]]
+                errors.append(InputError(message=e.message, fix=e.fix, file=lay.loc.file,
+                                         line=lay.loc.line or None, layer=lay.name))
+            continue
+        out = {k: np.asarray(v) for k, v in out.items()}
+        for pos, k in enumerate(g.items):
+            rows[k] = {name: out[name][pos].item() for name in OUTPUTS}
+    return Evaluation(items, rows, errors)

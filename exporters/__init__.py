@@ -1,0 +1,1 @@
+"""Exporters: a design (layers, dataflow, hardware) -> files other tools consume (`diffhw.exporters`)."""

@@ -1,0 +1,1082 @@
+"""MAESTRO file formats: model / mapping files, dataflow templates, hardware files (read and write).
+
+The reader accepts the syntax of MAESTRO's own parser (`DFSL_parser.hpp`, `DFSL_hw-parser.hpp`, commit
+4eb08d1) and tokenizes the same way:
+
+* Each line is split on the characters ``" ,->():\\t;"`` (a boost ``char_separator``; empty tokens are
+  dropped), so ``K: 64``, ``K 64``, ``K:64`` and ``K->64`` are the same. Braces are *not* separators:
+  ``Dimensions{`` is one (bad) token. A token that starts with ``//`` ends the line.
+* Top level: ``Constant NAME value;`` and ``Network [name] { Layer ... }`` (the name is optional; several
+  Network blocks append to one network).
+* A layer: ``Layer name { Type: T  [Stride { X: sx, Y: sy }]  Dimensions { D: n, ... }  [Dataflow {...}] }``;
+  ``Stride`` must precede ``Dimensions``; dimension sizes, map sizes/offsets and cluster sizes may name a
+  ``Constant`` (looked up *before* the token is read as a number, as MAESTRO does); map sizes, offsets and
+  cluster sizes may be ``Sz(D)`` for a dimension declared earlier in the layer; ``Cluster(n, P|L)``.
+* ``TemporalMap`` on ``R``/``S`` must have size == offset == the dimension's size (MAESTRO's check,
+  evaluated when the directive is read, against the dimensions declared so far).
+* A layer without a ``Dataflow`` block reuses the previous layer's dataflow with ``Sz`` already resolved
+  against the *previous* layer's dimensions (MAESTRO resolves ``Sz`` while parsing).
+
+Where MAESTRO crashes, stops the whole file, or silently computes garbage, diffhw reports an `InputError`
+(file, line, layer, message, fix) and goes on with the next layer:
+
+* types ``FC``/``POOL``/``LSTM`` (recognized but not implemented by MAESTRO), ``TRCONV``/``NGCONV`` (not
+  supported by diffhw yet), unknown types, a missing ``Type`` or ``Dimensions``;
+* a size of 0, unknown or duplicate dimension names, both ``Y`` and ``Y'``, missing required dimensions,
+  ``Y < R`` or ``X < S`` (MAESTRO accepts these and prints garbage);
+* strides on anything but ``Y``/``X``, or a stride != 1 on a dimension the layer does not declare (MAESTRO
+  ignores it silently);
+* ``Sz(D)`` of an undeclared dimension, the R/S tile check above, maps on dimensions the layer type does not
+  have at that cluster level (MAESTRO: ``Dimension K not found``), levels with 0 or more than 2
+  ``SpatialMap``s, a dimension mapped twice in one level, ``Y'``/``X'`` maps without an ``R``/``S`` map in
+  the same level, more than 3 ``Cluster`` levels;
+* the first layer of a mapping file without a ``Dataflow`` block (MAESTRO segfaults);
+* negative numbers: ``-`` is a separator, so MAESTRO reads ``-5`` as ``5``; we reject it. Values must be
+  integers (MAESTRO's ``atoi`` reads ``12abc`` as 12 and ``abc`` as 0) and fit in a C ``int``.
+
+Deliberate leniencies (documented differences):
+
+* ``Cluster(n)`` without a type token: MAESTRO silently consumes the *next* token (usually breaking the
+  following directive) and stores a null directive; we read it as ``Cluster(n, P)`` and consume nothing
+  else, without recording an error.
+* ``\\r`` is treated as a separator (MAESTRO would fail on ``{\\r`` of a CRLF file).
+* Line numbers are real line numbers (MAESTRO counts a commented line twice).
+* A layer's name is the token before ``{`` (MAESTRO takes the name from a variable that ``Dimensions`` and
+  ``Constant`` also write to, so ``Type`` after ``Dimensions`` renames the layer ``X``); a layer without a
+  name is called ``Layer``. A multi-token name (``Layer conv-1 {``, which MAESTRO calls ``1``) is an error.
+* Tokens at top level other than ``Network``/``Constant`` are an error (MAESTRO ignores them).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping, NamedTuple, Optional, Sequence, Union
+
+from diffhw.dataflow import TEMPLATES, Cluster, Dataflow, Map, Sz
+from diffhw.errors import InputError
+from diffhw.hardware import INT_MAX, HardwareSpec
+from diffhw.layers import LayerSpec, Network, SourceLoc
+
+__all__ = [
+    "SEPARATORS",
+    "LAYER_TYPES",
+    "HW_KEYS",
+    "Token",
+    "tokenize",
+    "parse_model",
+    "parse_dataflow",
+    "load_dataflow",
+    "parse_hw",
+    "validate_layer",
+    "check_dataflow",
+    "apply_dataflow",
+    "write_model",
+    "write_dataflow",
+    "write_hw",
+]
+
+#: MAESTRO's token separators (boost char_separator, dropped delimiters).
+SEPARATORS = " ,->():\t;"
+#: Layer types diffhw evaluates.
+LAYER_TYPES = ("CONV", "DSCONV", "GEMM")
+#: Dimension names a dataflow may use (any layer type).
+KNOWN_DIMS = ("N", "K", "C", "R", "S", "Y", "X", "Y'", "X'", "M", "G")
+
+_CONV_DIMS = ("N", "K", "C", "R", "S", "Y", "X", "Y'", "X'")
+_GEMM_DIMS = ("M", "N", "K")
+_MAX_CLUSTERS = 3
+
+_TOKEN_RE = re.compile(r"[^ ,\->():\t;\r]+")
+_INT_RE = re.compile(r"\+?[0-9]+")
+_NAME_RE = re.compile(r"[^ ,\->():\t;\r\n{}]+")
+
+PathLike = Union[str, os.PathLike]
+
+
+# --------------------------------------------------------------------------------------------- tokens
+
+
+class Token(NamedTuple):
+    text: str
+    line: int  # 1-based
+    col: int  # 1-based
+    neg: bool  # directly preceded by '-' (MAESTRO would drop the sign)
+
+
+def tokenize(text: str) -> list[Token]:
+    """MAESTRO's tokenization of a whole file: tokens with their line, comments removed."""
+    out: list[Token] = []
+    for lineno, line in enumerate(text.split("\n"), 1):
+        for m in _TOKEN_RE.finditer(line):
+            tok = m.group()
+            if tok.startswith("//"):
+                break
+            start = m.start()
+            out.append(Token(tok, lineno, start + 1, start > 0 and line[start - 1] == "-"))
+    return out
+
+
+def _read_source(text_or_path, file: Optional[str]) -> tuple[Optional[str], str, Optional[InputError]]:
+    """(text, file name for messages, error). Accepts text or a path (str/Path)."""
+    path: Optional[Path] = None
+    if isinstance(text_or_path, os.PathLike):
+        path = Path(text_or_path)
+    elif isinstance(text_or_path, str):
+        s = text_or_path
+        if "\n" not in s and s.strip() and len(s) < 4096:
+            try:
+                if os.path.isfile(s):
+                    path = Path(s)
+                elif not any(c in s for c in "{}:;") and (s.endswith(".m") or os.sep in s):
+                    path = Path(s)  # looks like a path: report it missing
+            except (OSError, ValueError):
+                path = None
+    else:
+        name = file or "<memory>"
+        return None, name, InputError(
+            file=name, message=f"expected file text or a path, got {type(text_or_path).__name__}",
+            fix="pass the file's text or its path",
+        )
+    if path is None:
+        return text_or_path, file or "<memory>", None
+    name = file or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return None, name, InputError(
+            file=name, message=f"cannot read the file ({e.strerror or e})",
+            fix="check the path and the file's permissions",
+        )
+    return data.decode("utf-8", errors="replace"), name, None
+
+
+def _parse_int(tok: Token) -> Optional[int]:
+    if _INT_RE.fullmatch(tok.text) is None:
+        return None
+    return int(tok.text)
+
+
+# ----------------------------------------------------------------------------------------- failures
+
+
+class _LayerFail(Exception):
+    """An error inside a layer: record it and skip to the layer's closing brace."""
+
+    def __init__(self, err: InputError):
+        self.err = err
+
+
+class _FileFail(Exception):
+    """An error that ends the parse (unbalanced braces, garbage outside layers)."""
+
+    def __init__(self, err: InputError):
+        self.err = err
+
+
+# ---------------------------------------------------------------------------------- layer validation
+
+
+def _where(where: Optional[Mapping], key, default: int) -> int:
+    if where is None:
+        return default
+    return int(where.get(key, default))
+
+
+def _dims_of_layer_type(op: str) -> tuple[str, ...]:
+    return _GEMM_DIMS if op == "GEMM" else _CONV_DIMS
+
+
+def _top_level_dims(spec: LayerSpec) -> set[str]:
+    """Dimensions MAESTRO knows at the top cluster level: declared ones plus derived Y/X/Y'/X'."""
+    dims = set(spec.dims)
+    if spec.op != "GEMM":
+        for i, o in (("Y", "Y'"), ("X", "X'")):
+            if i in dims or o in dims:
+                dims |= {i, o}
+    return dims
+
+
+def _lower_level_dims(spec: LayerSpec) -> tuple[str, ...]:
+    """Dimensions of the input tensors (MAESTRO builds lower cluster levels from these only)."""
+    if spec.op == "GEMM":
+        return ("K", "M", "N")
+    n = ("N",) if "N" in spec.dims else ()
+    if spec.op == "DSCONV":
+        return n + ("C", "R", "S", "X", "Y")
+    return n + ("C", "K", "R", "S", "X", "Y")
+
+
+def _check_dims(spec: LayerSpec, file: str, where: Optional[Mapping] = None) -> list[InputError]:
+    """Type, dimensions and strides of one layer."""
+    line0 = spec.loc.line
+
+    def err(msg: str, fix: str, key=None) -> InputError:
+        return InputError(file=file, line=_where(where, key, line0), layer=spec.name, message=msg, fix=fix)
+
+    if spec.op not in LAYER_TYPES:
+        return [err(f"layer type {spec.op!r} is not supported", "use Type: CONV, DSCONV or GEMM", "type")]
+    errors: list[InputError] = []
+    d = spec.dims
+    allowed = _dims_of_layer_type(spec.op)
+    if not d:
+        return [err("the layer has no Dimensions", "add Dimensions { K: .., C: .., R: .., S: .., Y: .., X: .. }")]
+    for name, size in d.items():
+        if name not in allowed:
+            errors.append(err(f"unknown dimension {name!r} for a {spec.op} layer",
+                              f"use only {', '.join(allowed)}", ("dim", name)))
+        elif not isinstance(size, int) or isinstance(size, bool) or size < 1:
+            errors.append(err(f"dimension {name} must be a positive integer (got {size!r})",
+                              f"write a size >= 1 for {name}", ("dim", name)))
+    if errors:
+        return errors
+    if spec.op == "GEMM":
+        missing = [k for k in _GEMM_DIMS if k not in d]
+        if missing:
+            errors.append(err(f"GEMM layer is missing dimension(s) {', '.join(missing)}",
+                              "write Dimensions { K: .., M: .., N: .. } for (M x K) * (K x N)", "dims"))
+    else:
+        need = ["C", "R", "S"] + (["K"] if spec.op == "CONV" else [])
+        missing = [k for k in need if k not in d]
+        for i, o in (("Y", "Y'"), ("X", "X'")):
+            if i in d and o in d:
+                errors.append(err(f"both {i} and {o} are given (MAESTRO stops: 'Both input- and "
+                                  "output-centric dimension definition is used')",
+                                  f"give either {i} (input size) or {o} (output size)", ("dim", o)))
+            elif i not in d and o not in d:
+                missing.append(i)
+        if missing:
+            errors.append(err(f"{spec.op} layer is missing dimension(s) {', '.join(missing)}",
+                              "write Dimensions { K: .., C: .., R: .., S: .., Y: .., X: .. }", "dims"))
+        if not errors:
+            for i, f in (("Y", "R"), ("X", "S")):
+                if i in d and d[i] < d[f]:
+                    errors.append(err(
+                        f"{i} ({d[i]}) is smaller than {f} ({d[f]}): the filter does not fit the input "
+                        "(MAESTRO accepts this and reports garbage)",
+                        f"{i} is the unpadded input size: make {i} >= {f}, or give the output size as {i}'",
+                        ("dim", i)))
+    for key, value in spec.stride.items():
+        if key not in ("Y", "X"):
+            errors.append(err(f"Stride on {key!r} is not supported (only Y and X have strides)",
+                              "write Stride { X: sx, Y: sy }", ("stride", key)))
+        elif not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            errors.append(err(f"Stride {key} must be a positive integer (got {value!r})",
+                              f"write a stride >= 1 for {key}", ("stride", key)))
+        elif value != 1 and key not in d:
+            if spec.op == "GEMM":
+                msg, fix = f"a GEMM layer has no {key}: Stride {key}: {value} has no effect", "remove the Stride line"
+            else:
+                msg = (f"Stride {key}: {value} has no effect because the layer gives {key}' (output size); "
+                       "MAESTRO ignores it")
+                fix = f"give the input size {key} instead of {key}', or remove the stride"
+            errors.append(err(msg, fix, ("stride", key)))
+    return errors
+
+
+def _levels(directives: Sequence) -> list[list[tuple[int, Map]]]:
+    levels: list[list[tuple[int, Map]]] = [[]]
+    for i, d in enumerate(directives):
+        if isinstance(d, Cluster):
+            levels.append([])
+        else:
+            levels[-1].append((i, d))
+    return levels
+
+
+def _structure_errors(df: Dataflow) -> list[tuple[Optional[int], str, str]]:
+    """Layer-independent problems of a directive program: (directive index or None, message, fix)."""
+    out: list[tuple[Optional[int], str, str]] = []
+    n_clusters = sum(isinstance(d, Cluster) for d in df.directives)
+    if n_clusters > _MAX_CLUSTERS:
+        idx = [i for i, d in enumerate(df.directives) if isinstance(d, Cluster)][_MAX_CLUSTERS]
+        out.append((idx, f"{n_clusters} Cluster levels; MAESTRO supports at most {_MAX_CLUSTERS}",
+                    "merge Cluster levels"))
+    for li, level in enumerate(_levels(df.directives)):
+        spatial = [i for i, m in level if m.kind == "spatial"]
+        first = level[0][0] if level else None
+        if li > 0 and first is None:
+            cl = [i for i, d in enumerate(df.directives) if isinstance(d, Cluster)][li - 1]
+            first = cl
+        if not spatial:
+            out.append((first, f"cluster level {li} has no SpatialMap (MAESTRO stops: 'No spatial map in a "
+                               "cluster')", "put one SpatialMap in every cluster level"))
+        elif len(spatial) > 2:
+            out.append((spatial[2], f"cluster level {li} has {len(spatial)} SpatialMaps; MAESTRO allows "
+                                    "at most 2", "turn the extra SpatialMaps into TemporalMaps"))
+        seen: dict[str, int] = {}
+        names = {m.dim for _, m in level}
+        for i, m in level:
+            norm = m.dim.rstrip("'") if m.dim in ("Y'", "X'") else m.dim
+            if norm in seen:
+                out.append((i, f"dimension {m.dim} is mapped twice in cluster level {li}",
+                            f"keep one map on {norm} per cluster level"))
+            seen[norm] = i
+            if m.dim in ("Y'", "X'") and m.dim[0] not in names:
+                filt = "R" if m.dim == "Y'" else "S"
+                if filt not in names:
+                    out.append((i, f"a {m.dim} map needs a map on {filt} in the same cluster level (MAESTRO "
+                                   f"converts {m.dim} to {m.dim[0]} with that level's {filt} tile)",
+                                f"add TemporalMap(Sz({filt}),Sz({filt})) {filt}; to this level"))
+        if out:
+            break
+    return out
+
+
+def _value(s, dims: Mapping[str, int]) -> Optional[int]:
+    if isinstance(s, Sz):
+        return dims.get(s.dim)
+    return s
+
+
+def _rs_error(m: Map, size: Optional[int], offset: Optional[int], dim_size: Optional[int]):
+    """MAESTRO's check on TemporalMap R/S: (message, fix) or None."""
+    if m.kind != "temporal" or m.dim not in ("R", "S"):
+        return None
+    fix = f"write TemporalMap(Sz({m.dim}),Sz({m.dim})) {m.dim};"
+    if size is not None and offset is not None and size != offset:
+        return (f"TemporalMap on {m.dim} must have size == offset == Sz({m.dim}) (got {size}, {offset})", fix)
+    if size is not None and dim_size is not None and size != dim_size:
+        return (f"TemporalMap on {m.dim} must have size == offset == Sz({m.dim}) (got {size}, {offset}; "
+                f"{m.dim} is {dim_size})", fix)
+    return None
+
+
+def check_dataflow(
+    spec: LayerSpec,
+    dataflow: Optional[Dataflow] = None,
+    *,
+    file: Optional[str] = None,
+    where: Optional[Mapping] = None,
+    check_sizes: bool = True,
+    inherited_from: Optional[str] = None,
+) -> list[InputError]:
+    """Problems of `dataflow` (default: `spec.dataflow`) on the layer `spec`; [] when it is valid.
+
+    `check_sizes` also checks what MAESTRO checks while reading a mapping file (``Sz(D)`` of declared
+    dimensions only, positive sizes, the R/S tile rule); the parser does those as it reads.
+    """
+    df = spec.dataflow if dataflow is None else dataflow
+    file = spec.loc.file if file is None else file
+    if df is None:
+        return []
+    line0 = spec.loc.line
+    note = f" (dataflow inherited from layer '{inherited_from}')" if inherited_from is not None else ""
+
+    def err(idx: Optional[int], msg: str, fix: str) -> InputError:
+        line = line0 if (idx is None or inherited_from is not None) else _where(where, ("directive", idx), line0)
+        return InputError(file=file, line=line, layer=spec.name, message=msg + note, fix=fix)
+
+    if check_sizes:
+        for i, d in enumerate(df.directives):
+            slots = (d.size,) if isinstance(d, Cluster) else (d.size, d.offset)
+            for s in slots:
+                if isinstance(s, Sz) and s.dim not in spec.dims:
+                    return [err(i, f"Sz({s.dim}): the layer has no dimension {s.dim} (MAESTRO: 'Cannot find "
+                                   "the dimension')", f"use Sz() of one of {', '.join(spec.dims)}")]
+                v = _value(s, spec.dims)
+                if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+                    return [err(i, f"{d} has a size or offset that is not a positive integer ({v!r})",
+                                "use sizes and offsets >= 1")]
+            if isinstance(d, Map):
+                e = _rs_error(d, _value(d.size, spec.dims), _value(d.offset, spec.dims), spec.dims.get(d.dim))
+                if e:
+                    return [err(i, *e)]
+    top = _top_level_dims(spec)
+    lower = _lower_level_dims(spec)
+    upper: dict[str, int] = {}  # dims mapped at upper levels (input-centric) -> directive index
+    for li, level in enumerate(_levels(df.directives)):
+        names = {m.dim for _, m in level}
+        here: dict[str, int] = {}
+        for i, m in level:
+            dim = m.dim
+            if dim in ("Y'", "X'") and dim[0] not in names:
+                dim = dim[0]  # MAESTRO's ConvertToInputCentric
+            ok = top if li == 0 else lower
+            if m.dim not in KNOWN_DIMS or dim not in ok:
+                if spec.op == "DSCONV" and dim == "K" and li > 0:
+                    return [err(i, "a DSCONV layer has no K in its tensors, so K cannot be mapped inside a "
+                                   "Cluster (MAESTRO stops: 'Dimension K not found')",
+                                "use the dpt (or ws) dataflow for DSCONV layers")]
+                if spec.op == "DSCONV" and dim == "K":
+                    return [err(i, "the dataflow maps K but this DSCONV layer does not declare K "
+                                   "(MAESTRO stops: 'Dimension K not found')",
+                                "add K: 1 to Dimensions or use the dpt dataflow")]
+                where_txt = "at the top cluster level" if li == 0 else f"at cluster level {li}"
+                return [err(i, f"the dataflow maps dimension {m.dim} {where_txt}, which this {spec.op} layer "
+                               f"does not have there (MAESTRO stops: 'Dimension {dim} not found')",
+                            f"map only {', '.join(sorted(ok))}" + (" below a Cluster" if li else ""))]
+            here.setdefault(dim, i)
+        if li > 0:
+            for dim, i in upper.items():
+                if dim not in here and dim not in lower:
+                    if spec.op == "DSCONV" and dim == "K":
+                        return [err(i, "a DSCONV layer has no K in its tensors, but this dataflow maps K above "
+                                       "a Cluster, so lower levels inherit it (MAESTRO stops: 'Dimension K "
+                                       "not found')", "use the dpt (or ws) dataflow for DSCONV layers")]
+                    return [err(i, f"dimension {dim} is mapped above a Cluster and inherited by cluster level "
+                                   f"{li}, where this {spec.op} layer does not have it (MAESTRO stops: "
+                                   f"'Dimension {dim} not found')",
+                                f"map only {', '.join(lower)} in dataflows with Cluster levels")]
+        for dim, i in here.items():
+            upper.setdefault(dim, i)
+    return [err(i, msg, fix) for i, msg, fix in _structure_errors(df)]
+
+
+def validate_layer(
+    spec: LayerSpec, *, file: Optional[str] = None, where: Optional[Mapping] = None, check_sizes: bool = True
+) -> list[InputError]:
+    """All problems of one layer (type, dimensions, strides, and its dataflow if it has one); [] if valid.
+
+    `check_sizes=False` skips the checks MAESTRO only makes while reading a layer's own Dataflow block
+    (``Sz`` of declared dimensions, the R/S tile rule): an inherited dataflow is not subject to them."""
+    file = spec.loc.file if file is None else file
+    errors = _check_dims(spec, file, where)
+    if errors:
+        return errors
+    return check_dataflow(spec, file=file, where=where, check_sizes=check_sizes)
+
+
+# ------------------------------------------------------------------------------------ model parser
+
+
+@dataclass
+class _LayerRecord:
+    name: str
+    line: int
+    op: Optional[str] = None
+    dims: dict = field(default_factory=dict)
+    stride: dict = field(default_factory=dict)
+    directives: list = field(default_factory=list)
+    had_dims: bool = False
+    where: dict = field(default_factory=dict)
+    failed: bool = False
+    spec: Optional[LayerSpec] = None
+
+
+_FC_FIX = {
+    "FC": "write a fully connected layer as Type: CONV with R: 1, S: 1, Y: 1, X: 1 (K = outputs, C = inputs)",
+    "POOL": "pooling has no MACs in MAESTRO's model: remove the layer",
+    "LSTM": "write the LSTM's matrix products as GEMM layers",
+}
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], file: str, template: bool = False):
+        self.template = template  # a bare Dataflow block: Sz(D) of any known dimension, kept symbolic
+        self.toks = tokens
+        self.i = 0
+        self.depth = 0
+        self.file = file
+        self.constants: dict[str, int] = {}
+        self.errors: list[InputError] = []
+        self.records: list[_LayerRecord] = []
+        self.network_name: Optional[str] = None
+
+    # -- stream
+    def next(self) -> Optional[Token]:
+        if self.i >= len(self.toks):
+            return None
+        t = self.toks[self.i]
+        self.i += 1
+        if t.text == "{":
+            self.depth += 1
+        elif t.text == "}":
+            self.depth -= 1
+        elif "{" in t.text or "}" in t.text:  # a glued brace ('Dimensions{'): an error, but count it so
+            self.depth += t.text.count("{") - t.text.count("}")  # that recovery finds the layer's end
+        return t
+
+    def peek(self) -> Optional[Token]:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def _last_line(self) -> int:
+        return self.toks[-1].line if self.toks else 1
+
+    # -- errors
+    def err(self, line: int, msg: str, fix: str, layer: Optional[str] = None) -> InputError:
+        return InputError(file=self.file, line=line, layer=layer, message=msg, fix=fix)
+
+    def file_fail(self, line: int, msg: str, fix: str, layer: Optional[str] = None):
+        raise _FileFail(self.err(line, msg, fix, layer))
+
+    def layer_fail(self, rec: _LayerRecord, line: int, msg: str, fix: str):
+        raise _LayerFail(self.err(line, msg, fix, rec.name))
+
+    def need(self, rec: Optional[_LayerRecord], what: str) -> Token:
+        t = self.next()
+        if t is None:
+            if rec is not None and not self.template:
+                self.file_fail(self._last_line(), f"the file ends inside layer '{rec.name}' (opened at line "
+                               f"{rec.line}) while expecting {what}", "close every block with '}'", rec.name)
+            self.file_fail(self._last_line(), f"the file ends while expecting {what}", "complete the file")
+        return t
+
+    # -- top level
+    def parse(self) -> None:
+        try:
+            while (t := self.next()) is not None:
+                if t.text == "Network":
+                    self.network(t)
+                elif t.text == "Constant":
+                    self.constant(t)
+                elif t.text == "Accelerator":
+                    self.file_fail(t.line, "Accelerator blocks are not supported (MAESTRO's parser cannot close "
+                                   "one either)", "describe the hardware in a separate hardware file")
+                elif t.text == "}":
+                    self.file_fail(t.line, "unbalanced braces: '}' without a matching '{'",
+                                   "remove the extra '}'")
+                else:
+                    self.file_fail(t.line, f"unexpected {t.text!r} at top level",
+                                   "a model file holds 'Constant NAME value;' lines and 'Network name { ... }'")
+        except _FileFail as f:
+            self.errors.append(f.err)
+
+    def constant(self, t: Token) -> None:
+        name = self.need(None, "a constant name after 'Constant'")
+        if name.text in ("{", "}"):
+            self.file_fail(name.line, f"expected a constant name after 'Constant', got {name.text!r}",
+                           "write Constant NAME value;")
+        val = self.need(None, f"the value of constant {name.text}")
+        v = _parse_int(val)
+        if v is None or val.neg or v > INT_MAX:
+            self.file_fail(val.line, f"the value of constant {name.text} must be a non-negative integer "
+                           f"(got {'-' if val.neg else ''}{val.text!r})", f"write Constant {name.text} 16;")
+        self.constants[name.text] = v
+
+    def network(self, t: Token) -> None:
+        while True:
+            tok = self.need(None, "'{' after 'Network'")
+            if tok.text == "{":
+                break
+            if tok.text == "}":
+                self.file_fail(tok.line, "expected 'Network [name] {'", "write Network name {")
+            self.network_name = tok.text  # MAESTRO: the last token before '{' names the network
+        while True:
+            tok = self.next()
+            if tok is None:
+                self.file_fail(self._last_line(), f"unbalanced braces: the Network block opened at line "
+                               f"{t.line} is never closed", "add the missing '}'")
+            if tok.text == "}":
+                return
+            if tok.text == "Layer":
+                self.layer(tok)
+            else:
+                self.file_fail(tok.line, f"unexpected {tok.text!r} in the Network block (expected 'Layer' or '}}')",
+                               "check the braces of the previous layer; every layer is 'Layer name { ... }'")
+
+    # -- layers
+    def layer(self, start: Token) -> None:
+        names: list[Token] = []
+        while True:
+            tok = self.need(None, "'{' after 'Layer'")
+            if tok.text == "{":
+                break
+            if tok.text == "}":
+                self.file_fail(tok.line, "expected 'Layer name {'", "write Layer name { ... }")
+            names.append(tok)
+        rec = _LayerRecord(names[-1].text if names else "Layer", start.line)
+        layer_depth = self.depth
+        try:
+            if any("{" in n.text or "}" in n.text for n in names):
+                self.layer_fail(rec, start.line, f"the layer name {names[-1].text!r} contains a brace; braces "
+                                "must be separate tokens", "write 'Layer name {' with spaces around the brace")
+            if len(names) > 1:
+                raw = " ".join(n.text for n in names)
+                self.layer_fail(rec, start.line, f"the layer name is several tokens ({raw!r}; separators are "
+                                f"{SEPARATORS!r}); MAESTRO would call this layer {names[-1].text!r}",
+                                "use a name without spaces, commas, '-', '>', ':', ';' or parentheses")
+            self.layer_body(rec)
+            self.finish_layer(rec)
+        except _LayerFail as f:
+            self.errors.append(f.err)
+            rec.failed = True
+            while self.depth >= layer_depth:
+                if self.next() is None:
+                    self.file_fail(self._last_line(), f"unbalanced braces: layer '{rec.name}' (line {rec.line}) "
+                                   "is never closed", "add the missing '}'", rec.name)
+        self.records.append(rec)
+
+    def layer_body(self, rec: _LayerRecord) -> None:
+        while True:
+            t = self.need(rec, "'}'")
+            if t.text == "}":
+                return
+            if t.text == "Type":
+                self.layer_type(rec, self.need(rec, "the layer type"))
+            elif t.text == "Stride":
+                if rec.had_dims:
+                    self.layer_fail(rec, t.line, "Stride must come before Dimensions (MAESTRO stops here)",
+                                    "move the Stride { ... } line above Dimensions")
+                self.block(rec, t, self.stride_entry)
+            elif t.text == "Dimensions":
+                rec.had_dims = True
+                rec.where.setdefault("dims", t.line)
+                self.block(rec, t, self.dim_entry)
+            elif t.text == "Dataflow":
+                self.block(rec, t, self.directive)
+            else:
+                hint = " (is the '}' of the previous block missing?)" if t.text == "Layer" else ""
+                self.layer_fail(rec, t.line, f"unexpected {t.text!r} in the layer{hint}",
+                                "a layer holds Type, Stride { }, Dimensions { } and Dataflow { }")
+
+    def block(self, rec: _LayerRecord, head: Token, entry) -> None:
+        o = self.need(rec, f"'{{' after {head.text}")
+        if o.text != "{":
+            self.layer_fail(rec, o.line, f"expected '{{' after {head.text}, got {o.text!r}",
+                            f"write '{head.text} {{' with the brace as a separate token")
+        while True:
+            t = self.need(rec, f"'}}' closing {head.text}")
+            if t.text == "}":
+                return
+            if t.text == "{":
+                self.layer_fail(rec, t.line, f"unexpected '{{' in {head.text}", "remove the extra '{'")
+            entry(rec, t)
+
+    def layer_type(self, rec: _LayerRecord, t: Token) -> None:
+        op = t.text
+        rec.where["type"] = t.line
+        if op in LAYER_TYPES:
+            rec.op = op
+        elif op in ("TRCONV", "NGCONV"):
+            self.layer_fail(rec, t.line, f"Type {op} is not supported by diffhw yet",
+                            "write the layer as CONV (a grouped conv as several CONV layers)")
+        elif op in _FC_FIX:
+            self.layer_fail(rec, t.line, f"Type {op} is recognized by MAESTRO but not implemented (it rejects "
+                            "the layer)", _FC_FIX[op])
+        elif op in ("{", "}"):
+            self.layer_fail(rec, t.line, "missing layer type after 'Type'", "write Type: CONV")
+        else:
+            self.layer_fail(rec, t.line, f"unknown layer type {op!r}", "use Type: CONV, DSCONV or GEMM")
+
+    def number_token(self, rec: _LayerRecord, what: str) -> Token:
+        t = self.need(rec, what)
+        if t.text in ("{", "}"):
+            self.layer_fail(rec, t.line, f"missing {what} before {t.text!r}", f"write the {what}")
+        return t
+
+    def _int_value(self, rec: _LayerRecord, t: Token, what: str, constants: bool, minimum: int = 1) -> int:
+        if constants and t.text in self.constants:
+            v: Optional[int] = self.constants[t.text]
+        else:
+            v = _parse_int(t)
+        if t.neg:
+            self.layer_fail(rec, t.line, f"{what} is negative (-{t.text}); MAESTRO drops the '-' and reads "
+                            f"{t.text}", f"write a {what} >= {minimum}")
+        if v is None:
+            extra = " or a Constant" if constants else ""
+            self.layer_fail(rec, t.line, f"{what} must be an integer{extra}, got {t.text!r}",
+                            f"write a {what} >= {minimum}")
+        if v < minimum or v > INT_MAX:
+            self.layer_fail(rec, t.line, f"{what} must be between {minimum} and {INT_MAX} (got {v})",
+                            f"write a {what} >= {minimum}")
+        return v
+
+    def stride_entry(self, rec: _LayerRecord, key: Token) -> None:
+        val = self.number_token(rec, f"stride of {key.text}")
+        rec.stride[key.text] = self._int_value(rec, val, f"stride of {key.text}", constants=False)
+        rec.where[("stride", key.text)] = key.line
+
+    def dim_entry(self, rec: _LayerRecord, key: Token) -> None:
+        val = self.number_token(rec, f"size of dimension {key.text}")
+        size = self._int_value(rec, val, f"size of dimension {key.text}", constants=True)
+        if key.text in rec.dims:
+            self.layer_fail(rec, key.line, f"dimension {key.text} is given twice",
+                            f"keep one {key.text} entry in Dimensions")
+        rec.dims[key.text] = size
+        rec.where[("dim", key.text)] = key.line
+
+    def map_number(self, rec: _LayerRecord, what: str):
+        t = self.number_token(rec, what)
+        if t.text == "Sz":
+            d = self.need(rec, "a dimension name after Sz")
+            if self.template:
+                if d.text not in KNOWN_DIMS:
+                    self.layer_fail(rec, d.line, f"Sz({d.text}): unknown dimension {d.text!r}",
+                                    f"use Sz() of one of {', '.join(KNOWN_DIMS)}")
+            elif d.text not in rec.dims:
+                declared = ", ".join(rec.dims) or "none yet"
+                self.layer_fail(rec, d.line, f"Sz({d.text}): dimension {d.text} is not declared in Dimensions "
+                                f"before this Dataflow block (declared: {declared})",
+                                f"declare {d.text} in Dimensions before the Dataflow block, or use another "
+                                "dimension")
+            return Sz(d.text)
+        return self._int_value(rec, t, what, constants=True)
+
+    def directive(self, rec: _LayerRecord, t: Token) -> None:
+        idx = len(rec.directives)
+        if t.text in ("TemporalMap", "SpatialMap"):
+            kind = "temporal" if t.text == "TemporalMap" else "spatial"
+            size = self.map_number(rec, f"{t.text} size")
+            offset = self.map_number(rec, f"{t.text} offset")
+            d = self.need(rec, f"the dimension of the {t.text}")
+            if d.text in ("{", "}"):
+                self.layer_fail(rec, d.line, f"missing dimension name after {t.text}({size},{offset})",
+                                f"write {t.text}({size},{offset}) K;")
+            m = Map(kind, size, offset, d.text)
+            e = _rs_error(m, _value(size, rec.dims), _value(offset, rec.dims), rec.dims.get(d.text))
+            if e:
+                self.layer_fail(rec, t.line, *e)
+            rec.directives.append(m)
+        elif t.text == "Cluster":
+            size = self.map_number(rec, "Cluster size")
+            kind = "P"
+            nxt = self.peek()
+            if nxt is not None and nxt.text in ("P", "L"):
+                kind = self.next().text
+            rec.directives.append(Cluster(size, kind))
+        else:
+            self.layer_fail(rec, t.line, f"unexpected {t.text!r} in Dataflow",
+                            "a Dataflow block holds TemporalMap(size,offset) D; SpatialMap(size,offset) D; and "
+                            "Cluster(n, P);")
+        rec.where[("directive", idx)] = t.line
+
+    def finish_layer(self, rec: _LayerRecord) -> None:
+        if rec.op is None:
+            self.layer_fail(rec, rec.line, "the layer has no Type", "add Type: CONV (or DSCONV, GEMM)")
+        if not rec.dims:
+            self.layer_fail(rec, rec.line, "the layer has no Dimensions",
+                            "add Dimensions { K: .., C: .., R: .., S: .., Y: .., X: .. }")
+        rec.spec = LayerSpec(
+            name=rec.name, op=rec.op, dims=dict(rec.dims), stride=dict(rec.stride), dataflow=None,
+            loc=SourceLoc(self.file, rec.line),
+        )
+        errors = _check_dims(rec.spec, self.file, rec.where)
+        if errors:
+            self.errors.extend(errors)
+            rec.failed = True
+
+
+def _attach_dataflows(records: list[_LayerRecord], file: str) -> list[InputError]:
+    """Second pass: own or inherited dataflow per layer (MAESTRO's prev_directive_table), checked."""
+    errors: list[InputError] = []
+    is_mapping = any(r.directives for r in records)
+    prev: Optional[_LayerRecord] = None
+    for r in records:
+        if r.failed or not is_mapping:
+            prev = r
+            continue
+        inherited = None
+        if r.directives:
+            df = Dataflow(tuple(r.directives), "")
+        elif prev is None:
+            errors.append(InputError(
+                file=file, line=r.line, layer=r.name,
+                message="the first layer of a mapping file has no Dataflow block (MAESTRO crashes)",
+                fix="add a Dataflow { ... } block to this layer (later layers without one reuse it)"))
+            r.failed = True
+            prev = r
+            continue
+        elif prev.failed:
+            errors.append(InputError(
+                file=file, line=r.line, layer=r.name,
+                message=f"the layer has no Dataflow block and would reuse the one of layer '{prev.name}', "
+                        "which is invalid",
+                fix=f"fix layer '{prev.name}' or give this layer its own Dataflow block"))
+            r.failed = True
+            prev = r
+            continue
+        else:
+            df = prev.spec.dataflow.resolve(prev.spec.dims)
+            inherited = prev.name
+        spec = replace(r.spec, dataflow=df)
+        errs = check_dataflow(spec, file=file, where=r.where, check_sizes=False, inherited_from=inherited)
+        if errs:
+            errors.extend(errs)
+            r.failed = True
+        else:
+            r.spec = spec
+        prev = r
+    return errors
+
+
+def parse_model(text_or_path, file: Optional[str] = None) -> tuple[Network, list[InputError]]:
+    """Parse a MAESTRO model file or mapping file (a model whose layers have `Dataflow` blocks).
+
+    `text_or_path` is the file's text or its path (str or Path); `file` names it in messages (default: the
+    path, or "<memory>"). Returns the network of the valid layers, in file order, and the errors (one or more
+    per invalid layer; a file-level syntax error ends the parse with the layers read so far). Never raises
+    for bad input.
+
+    `LayerSpec.dims` keeps the dimensions as written, `stride` the Stride block; `dataflow` is None in a
+    model file, else the layer's directives with `Sz(D)` kept symbolic and constants resolved (a layer
+    without a Dataflow block gets the previous layer's, resolved against the previous layer's dims).
+    """
+    text, name, error = _read_source(text_or_path, file)
+    default_name = Path(name).stem if name != "<memory>" else ""
+    if error is not None:
+        return Network(default_name, (), name), [error]
+    p = _Parser(tokenize(text), name)
+    p.parse()
+    errors = list(p.errors)
+    errors.extend(_attach_dataflows(p.records, name))
+    errors.sort(key=lambda e: e.line)
+    if not p.records and not errors:
+        errors.append(InputError(file=name, line=1, message="no layers found",
+                                 fix="write 'Network name { Layer l1 { Type: CONV ... } }'"))
+    layers = tuple(r.spec for r in p.records if not r.failed)
+    net_name = p.network_name if p.network_name is not None else default_name
+    return Network(net_name, layers, name), errors
+
+
+# ------------------------------------------------------------------------------- dataflow templates
+
+
+#: `load_dataflow` aliases: the dataset's and MAESTRO's repository names of the built-in templates.
+DATAFLOW_ALIASES = {"gemm_nmk": "gemm", "kcp_ws": "dla", "xp_ws": "ws"}
+
+
+def parse_dataflow(text_or_path, file: Optional[str] = None, name: Optional[str] = None) -> Dataflow:
+    """Parse a dataflow template file: a bare ``Dataflow { ... }`` block, as in MAESTRO's
+    ``tools/frontend/dataflow/*.m`` (the text `modelfile_to_mapping.py` pastes into every layer).
+
+    ``Sz(D)`` stays symbolic (D must be a known dimension name); numbers must be positive integers. The
+    layer-independent checks are applied (cluster levels, spatial maps per level, the R/S rule when both
+    numbers are integers). Raises `InputError` (the first problem) on bad input. The Dataflow's name is
+    `name`, else the file stem.
+    """
+    text, fname, error = _read_source(text_or_path, file)
+    if error is not None:
+        raise error
+    df_name = name if name is not None else (Path(fname).stem if fname != "<memory>" else "")
+    p = _Parser(tokenize(text), fname, template=True)
+    rec = _LayerRecord("", 1)
+    where = rec.where
+
+    def fail(line: int, msg: str, fix: str):
+        raise InputError(file=fname, line=line, message=msg, fix=fix)
+    try:
+        head = p.next()
+        if head is None or head.text != "Dataflow":
+            fail(head.line if head else 1, "a dataflow file must start with 'Dataflow {'"
+                 + (f" (got {head.text!r})" if head else " (the file is empty)"),
+                 "write Dataflow { TemporalMap(1,1) K; ... }")
+        p.block(rec, head, p.directive)
+        extra = p.next()
+        if extra is not None:
+            fail(extra.line, f"unexpected {extra.text!r} after the Dataflow block", "remove it")
+    except _LayerFail as f:
+        raise InputError(file=fname, line=f.err.line, message=f.err.message, fix=f.err.fix) from None
+    except _FileFail as f:
+        raise InputError(file=fname, line=f.err.line, message=f.err.message, fix=f.err.fix) from None
+    if not rec.directives:
+        fail(1, "the Dataflow block is empty", "add TemporalMap / SpatialMap / Cluster directives")
+    df = Dataflow(tuple(rec.directives), df_name)
+    for i, d in enumerate(df.directives):
+        if isinstance(d, Map) and d.dim not in KNOWN_DIMS:
+            fail(where.get(("directive", i), 1), f"unknown dimension {d.dim!r}", f"map one of {', '.join(KNOWN_DIMS)}")
+    for i, msg, fix in _structure_errors(df):
+        fail(where.get(("directive", i), 1) if i is not None else 1, msg, fix)
+    return df
+
+
+def load_dataflow(name_or_path: Union[str, os.PathLike]) -> Dataflow:
+    """A built-in template by name (os, ws, rs, dla, dpt, gemm; aliases gemm_nmk, kcp_ws, xp_ws) or a
+    dataflow file (see `parse_dataflow`). Raises `InputError` for an unknown name or a bad file."""
+    if isinstance(name_or_path, str) and not os.path.isfile(name_or_path):
+        key = DATAFLOW_ALIASES.get(name_or_path, name_or_path)
+        if key in TEMPLATES:
+            return TEMPLATES[key]
+        if not (name_or_path.endswith(".m") or os.sep in name_or_path):
+            known = ", ".join(sorted(set(TEMPLATES) | set(DATAFLOW_ALIASES)))
+            raise InputError(file=name_or_path, message=f"unknown dataflow {name_or_path!r}",
+                             fix=f"use one of {known}, or the path of a dataflow file")
+    return parse_dataflow(name_or_path)
+
+
+# ----------------------------------------------------------------------------------- hardware file
+
+
+#: Hardware file keys -> HardwareSpec fields, minimum accepted values.
+HW_KEYS = {
+    "num_pes": ("num_pes", 1),
+    "l1_size_cstr": ("l1_size", 0),
+    "l2_size_cstr": ("l2_size", 0),
+    "noc_bw_cstr": ("noc_bw", 1),
+    "offchip_bw_cstr": ("offchip_bw", 1),
+    "NoC_NumHops": ("noc_hops", 0),
+}
+
+_HW_FIX_LOW = {
+    "num_pes": "num_pes must be >= 1 (MAESTRO crashes with SIGFPE on 0)",
+    "noc_bw_cstr": "noc_bw_cstr must be >= 1 (MAESTRO crashes with SIGFPE on 0); omit the line for unlimited",
+    "offchip_bw_cstr": "offchip_bw_cstr must be >= 1 (MAESTRO crashes with SIGFPE on 0); omit the line for "
+                       "unlimited",
+}
+
+
+def parse_hw(text_or_path, file: Optional[str] = None) -> HardwareSpec:
+    """Parse a MAESTRO hardware file (``key: integer`` per line; keys num_pes, l1_size_cstr, l2_size_cstr,
+    noc_bw_cstr, offchip_bw_cstr, NoC_NumHops; MAESTRO's defaults for missing keys). The name is the file
+    stem ("hw" for text without a file name). Raises `InputError` (the first problem) on bad input:
+    unknown key, missing or non-integer value, num_pes / noc_bw_cstr / offchip_bw_cstr < 1."""
+    text, fname, error = _read_source(text_or_path, file)
+    if error is not None:
+        raise error
+    values: dict[str, int] = {}
+    toks = tokenize(text)
+    i = 0
+    while i < len(toks):
+        key = toks[i]
+        if key.text not in HW_KEYS:
+            raise InputError(file=fname, line=key.line, message=f"unknown hardware key {key.text!r}",
+                             fix=f"use only {', '.join(HW_KEYS)} (one 'key: value' per line)")
+        if i + 1 >= len(toks):
+            raise InputError(file=fname, line=key.line, message=f"{key.text} has no value",
+                             fix=f"write {key.text}: <integer>")
+        val = toks[i + 1]
+        field_name, minimum = HW_KEYS[key.text]
+        v = _parse_int(val)
+        if v is None:
+            raise InputError(file=fname, line=val.line, message=f"the value of {key.text} must be an integer, "
+                             f"got {val.text!r}", fix=f"write {key.text}: <integer>")
+        if val.neg:
+            v = -v
+        if v < minimum:
+            fix = _HW_FIX_LOW.get(key.text, f"{key.text} must be >= {minimum}")
+            raise InputError(file=fname, line=val.line, message=f"{key.text} is {v}", fix=fix)
+        if v > INT_MAX:
+            raise InputError(file=fname, line=val.line, message=f"{key.text} is {v}, larger than MAESTRO's int "
+                             f"({INT_MAX})", fix=f"use at most {INT_MAX}")
+        values[field_name] = v
+        i += 2
+    hw_name = Path(fname).stem if fname != "<memory>" else "hw"
+    return HardwareSpec(name=hw_name, **values)
+
+
+# ------------------------------------------------------------------------------------------- writers
+
+
+def _check_name(name: str, what: str) -> None:
+    if not isinstance(name, str) or _NAME_RE.fullmatch(name) is None or name.startswith("//"):
+        raise ValueError(f"{what} {name!r} cannot be written to a MAESTRO file: it must be one token without "
+                         f"{SEPARATORS!r}, braces or newlines")
+
+
+def write_dataflow(dataflow: Dataflow, indent: str = "    ") -> str:
+    """A ``Dataflow { ... }`` block (a dataflow template file's text without the final newline)."""
+    for d in dataflow.directives:
+        if isinstance(d, Map):
+            _check_name(d.dim, "dimension")
+        for s in (d.size,) if isinstance(d, Cluster) else (d.size, d.offset):
+            if isinstance(s, Sz):
+                _check_name(s.dim, "dimension")
+    return dataflow.to_text(indent)
+
+
+def _needs_inheritance(prev: LayerSpec, layer: LayerSpec) -> bool:
+    """True when `layer`'s dataflow is the one it would inherit from `prev` and writing it explicitly would
+    fail MAESTRO's read-time checks (e.g. TemporalMap(3,3) R inherited by a layer with R = 1): the parser
+    produced it from a layer without a Dataflow block, and only that form reads back the same."""
+    if prev.dataflow is None or any(
+        isinstance(s, Sz) and s.dim not in prev.dims for s in prev.dataflow.numbers()
+    ):
+        return False
+    if layer.dataflow != prev.dataflow.resolve(prev.dims):
+        return False
+    return bool(check_dataflow(layer, check_sizes=True)) and not check_dataflow(layer, check_sizes=False)
+
+
+def write_model(network: Network, with_dataflow: bool) -> str:
+    """Text of a MAESTRO model file (`with_dataflow=False`) or mapping file (`with_dataflow=True`: each
+    layer's Dataflow block after its Dimensions, `Sz(D)` written as is). Stride lines only where the layer
+    has strides. A layer whose dataflow is the previous layer's (resolved) one and is valid only as an
+    inherited dataflow is written without a Dataflow block, as MAESTRO's inheritance requires.
+    Raises ValueError for names that cannot be written or, with `with_dataflow`, a layer without one."""
+    if network.name:
+        _check_name(network.name, "network name")
+    lines = [f"Network {network.name} {{" if network.name else "Network {"]
+    prev: Optional[LayerSpec] = None
+    for layer in network.layers:
+        _check_name(layer.name, "layer name")
+        _check_name(layer.op, "layer type")
+        lines.append(f"Layer {layer.name} {{")
+        lines.append(f"Type: {layer.op}")
+        if layer.stride:
+            for k in layer.stride:
+                _check_name(k, "stride dimension")
+            lines.append("Stride { " + ", ".join(f"{k}: {int(v)}" for k, v in layer.stride.items()) + " }")
+        for k in layer.dims:
+            _check_name(k, "dimension")
+        lines.append("Dimensions { " + ", ".join(f"{k}: {int(v)}" for k, v in layer.dims.items()) + " }")
+        if with_dataflow:
+            if layer.dataflow is None:
+                raise ValueError(f"layer {layer.name!r} has no dataflow; attach one with apply_dataflow()")
+            if not (prev is not None and _needs_inheritance(prev, layer)):
+                lines.append(write_dataflow(layer.dataflow))
+        lines.append("}")
+        prev = layer
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def write_hw(spec: HardwareSpec) -> str:
+    """Text of a MAESTRO hardware file (all six keys). MAESTRO's hardware file has no SIMD width: a
+    `simd_lanes` other than 1 is written as a comment (pass ``--num_simd_lanes`` to MAESTRO)."""
+    lines = [
+        f"num_pes: {int(spec.num_pes)}",
+        f"l1_size_cstr: {int(spec.l1_size)}",
+        f"l2_size_cstr: {int(spec.l2_size)}",
+        f"noc_bw_cstr: {int(spec.noc_bw)}",
+        f"offchip_bw_cstr: {int(spec.offchip_bw)}",
+        f"NoC_NumHops: {int(spec.noc_hops)}",
+    ]
+    if int(spec.simd_lanes) != 1:
+        lines.append(f"// simd_lanes {int(spec.simd_lanes)}: not a hardware-file key; run MAESTRO with "
+                     f"--num_simd_lanes={int(spec.simd_lanes)}")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------- apply dataflow
+
+
+def apply_dataflow(
+    network: Network,
+    dataflow_by_type: Union[Mapping[str, Union[Dataflow, str]], Dataflow, str],
+    *,
+    dsconv_dpt: bool = True,
+    check: bool = True,
+) -> Network:
+    """Attach a dataflow to every layer, like MAESTRO's ``modelfile_to_mapping.py``.
+
+    `dataflow_by_type` maps a layer type (CONV, DSCONV, GEMM) to a Dataflow or a template name; a single
+    Dataflow / name applies to every layer. With `dsconv_dpt` (the script's rule) DSCONV layers get the
+    `dpt` template whatever is asked; pass False to honour `dataflow_by_type["DSCONV"]` (e.g. the dataset's
+    ws mappings). The dataflow is attached as is (``Sz`` symbolic). With `check`, every layer is validated
+    as MAESTRO would validate the resulting mapping file and an `ErrorReport` (or the single `InputError`)
+    lists the invalid layers (e.g. the original ykp_os template on a layer with R != 7).
+    """
+    from diffhw.errors import raise_if_any
+
+    if isinstance(dataflow_by_type, (Dataflow, str)):
+        table = {op: dataflow_by_type for op in LAYER_TYPES}
+    else:
+        table = dict(dataflow_by_type)
+    resolved: dict[str, Dataflow] = {}
+    for op, df in table.items():
+        resolved[op] = load_dataflow(df) if isinstance(df, str) else df
+    layers = []
+    errors: list[InputError] = []
+    for layer in network.layers:
+        if layer.op == "DSCONV" and dsconv_dpt:
+            df = TEMPLATES["dpt"]
+        elif layer.op in resolved:
+            df = resolved[layer.op]
+        else:
+            errors.append(InputError(
+                file=layer.loc.file, line=layer.loc.line, layer=layer.name,
+                message=f"no dataflow given for layer type {layer.op}",
+                fix=f"add a {layer.op!r} entry to the dataflow table"))
+            continue
+        new = replace(layer, dataflow=df)
+        if check:
+            errs = validate_layer(new)
+            if errs:
+                errors.extend(errs)
+                continue
+        layers.append(new)
+    if check or errors:
+        raise_if_any(errors)
+    return Network(network.name, tuple(layers), network.source)

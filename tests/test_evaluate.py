@@ -1,0 +1,84 @@
+"""Batched evaluation: vmap equals a loop, padding is harmless, one trace per structure, bad pairs are
+reported while the valid ones are still evaluated."""
+
+import numpy as np
+import pytest
+
+from diffhw.cost.model import OUTPUTS
+from diffhw.dataflow import TEMPLATES, Cluster, Dataflow, Map
+from diffhw.evaluate import _evaluate_jit, evaluate, evaluate_arrays
+from diffhw.hardware import HardwareSpec
+from diffhw.layers import LayerSpec
+from tests.reference import group_arrays, load_rows
+
+HW = [HardwareSpec(64, 512, 65536, 32, 16, name="hw0"), HardwareSpec(168, 512, 110592, 64, 64, name="hw6")]
+
+
+def conv(name, K=16, C=8, R=3, S=3, Y=14, X=14, stride=1, df="os"):
+    return LayerSpec(name, "CONV", {"K": K, "C": C, "R": R, "S": S, "Y": Y, "X": X},
+                     {"Y": stride, "X": stride}, TEMPLATES[df])
+
+
+def test_vmap_equals_loop():
+    structure, op, layers, numbers, hw, rows = next(group_arrays(load_rows("dev.csv")[:40]))
+    batched = evaluate_arrays(structure, op, False, layers, numbers, hw)
+    for i in range(0, len(rows), 7):
+        one = evaluate_arrays(structure, op, False, {k: v[i:i + 1] for k, v in layers.items()},
+                              numbers[i:i + 1], {k: v[i:i + 1] for k, v in hw.items()})
+        for k in OUTPUTS:
+            assert np.asarray(batched[k])[i] == np.asarray(one[k])[0], k
+
+
+def test_padding_does_not_change_results():
+    layers = [conv("a"), conv("b", K=33, Y=20), conv("c", stride=2)]
+    ev3 = evaluate(layers, HW)
+    ev1 = evaluate(layers[1:2], HW)
+    assert ev3.rows[2:4] == ev1.rows
+
+
+def test_no_retrace_for_new_values_of_the_same_structure():
+    """One compile per (structure, case space, bucket): new sizes with the same iteration cases reuse it."""
+    before = _evaluate_jit._cache_size()
+    evaluate([conv("a", K=32, C=8, Y=14)], HW[:1])
+    mid = _evaluate_jit._cache_size()
+    evaluate([conv("b", K=48, C=24, Y=16)], HW[:1])
+    assert _evaluate_jit._cache_size() == mid
+    assert mid >= before
+
+
+def test_bad_pairs_are_reported_and_valid_ones_evaluated():
+    dw = LayerSpec("dw", "DSCONV", {"K": 1, "C": 32, "R": 3, "S": 3, "Y": 16, "X": 16}, {}, TEMPLATES["os"])
+    small = conv("small", Y=2, X=2)
+    layers = [conv("ok"), dw, small]
+    ev = evaluate(layers, [HardwareSpec(64, name="big"), HardwareSpec(8, name="tiny")])
+    ok = [r is not None for r in ev.rows]
+    assert ok == [True, False, False, False, False, False]
+    text = "\n".join(str(e) for e in ev.errors)
+    assert "needs" not in text or "16 PEs" in text
+    assert "Dimension K not found" in text and "layer 'dw'" in text
+    assert "smaller than the filter" in text and "layer 'small'" in text
+    assert "16 PEs" in text and "tiny" in text
+
+
+def test_bad_hardware_and_missing_dataflow():
+    no_df = LayerSpec("nodf", "CONV", {"K": 4, "C": 4, "R": 1, "S": 1, "Y": 4, "X": 4})
+    ev = evaluate([no_df, conv("x", df="ws")], [HardwareSpec(16, noc_bw=0, name="zero")])
+    assert all(r is None for r in ev.rows)
+    text = "\n".join(str(e) for e in ev.errors)
+    assert "no Dataflow" in text and "noc_bw must be positive" in text
+
+
+@pytest.mark.parametrize("levels", [1, 2, 3])
+def test_arbitrary_programs_with_up_to_three_cluster_levels(levels):
+    t, s = (lambda a, b, d: Map("temporal", a, b, d)), (lambda a, b, d: Map("spatial", a, b, d))
+    prog = [t(8, 8, "K"), s(1, 1, "C")]
+    if levels >= 2:
+        prog += [Cluster(4), s(1, 1, "K"), t(3, 1, "Y")]
+    if levels >= 3:
+        prog += [Cluster(2), s(1, 1, "X"), t(3, 3, "R")]
+    df = Dataflow(tuple(prog), "custom")
+    lay = LayerSpec("l", "CONV", {"K": 24, "C": 20, "R": 3, "S": 3, "Y": 12, "X": 12}, {}, df)
+    ev = evaluate([lay], [HardwareSpec(64, name="h")])
+    assert ev.errors == []
+    row = ev.rows[0]
+    assert row["runtime_cycles"] > 0 and row["num_macs"] == 24 * 20 * 9 * 10 * 10
