@@ -14,7 +14,7 @@ import jax
 import numpy as np
 
 from diffhw.cost.model import case_space
-from diffhw.evaluate import _evaluate_jit, prepare
+from diffhw.evaluate import evaluate_arrays, prepare
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import LayerSpec
 
@@ -31,14 +31,14 @@ def bench(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec], repeat:
         reps = max(1, -(-min_items // n))
         lay, num, hw = g.take(np.tile(np.arange(n), reps))
         combos = case_space(g.structure, g.op, g.has_batch, lay, num, hw)
-        args = (g.structure, combos, g.op, g.has_batch, lay, num, hw)
+        run = lambda: evaluate_arrays(g.structure, g.op, g.has_batch, lay, num, hw, combos)  # noqa: E731
         t0 = time.perf_counter()
-        jax.block_until_ready(_evaluate_jit(*args))
+        jax.block_until_ready(run())
         first = time.perf_counter() - t0
         times = []
         for _ in range(repeat):
             t0 = time.perf_counter()
-            jax.block_until_ready(_evaluate_jit(*args))
+            jax.block_until_ready(run())
             times.append(time.perf_counter() - t0)
         best = min(times)
         items = n * reps

@@ -35,20 +35,32 @@ def _evaluate_jit(structure, combos, op, has_batch, layers, numbers, hw):
         layers, numbers, hw)
 
 
+#: Items per compiled call: bounds the memory of the per-case intermediates ([chunk, cases] arrays).
+CHUNK = 4096
+
+
 def evaluate_arrays(structure: tuple, op: str, has_batch: bool, layers: dict, numbers, hw: dict,
-                    combos: Optional[tuple] = None) -> dict:
+                    combos: Optional[tuple] = None, chunk: int = CHUNK) -> dict:
     """Evaluate a batch of (layer, hardware) items under one dataflow structure.
 
     layers: dict of int64 arrays [B] (K C R S Y X N M stride_y stride_x); numbers: [B, n] resolved number
     slots of the dataflow; hw: dict of int64 arrays [B] (num_pes noc_bw offchip_bw simd_lanes noc_hops).
-    Returns a dict of arrays [B], one per name in `diffhw.cost.model.OUTPUTS`. One compile per
-    (structure, op, case space, batch size)."""
-    layers = {k: jnp.asarray(layers[k], jnp.int64) for k in LAYER_FIELDS}
-    numbers = jnp.asarray(numbers, jnp.int64)
-    hw = {k: jnp.asarray(hw[k], jnp.int64) for k in MODEL_HW_FIELDS}
+    Returns a dict of arrays [B], one per name in `diffhw.cost.model.OUTPUTS`. Work is cut into chunks of
+    at most `chunk` items (the last one padded), so memory stays bounded and one compile per
+    (structure, op, case space, chunk shape) serves any batch size."""
+    layers = {k: np.asarray(layers[k], np.int64) for k in LAYER_FIELDS}
+    numbers = np.asarray(numbers, np.int64)
+    hw = {k: np.asarray(hw[k], np.int64) for k in MODEL_HW_FIELDS}
+    n = numbers.shape[0]
     if combos is None:
         combos = case_space(structure, op, has_batch, layers, numbers, hw)
-    return _evaluate_jit(structure, combos, op, has_batch, layers, numbers, hw)
+    size = min(chunk, _bucket(n))
+    parts = []
+    for start in range(0, n, size):
+        idx = np.arange(start, start + size) % n  # the last chunk is padded with repeats
+        parts.append(_evaluate_jit(structure, combos, op, has_batch, {k: v[idx] for k, v in layers.items()},
+                                   numbers[idx], {k: v[idx] for k, v in hw.items()}))
+    return {k: jnp.concatenate([p[k] for p in parts])[:n] for k in parts[0]}
 
 
 @dataclass
@@ -166,10 +178,8 @@ def evaluate(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec],
     items, groups, errors = prepare(layers, hardware, dataflow)
     rows: list[Optional[dict]] = [None] * len(items)
     for g in groups:
-        n = len(g.items)
-        take = np.concatenate([np.arange(n), np.zeros(_bucket(n) - n, dtype=int)])
         try:
-            out = evaluate_arrays(g.structure, g.op, g.has_batch, *g.take(take))
+            out = evaluate_arrays(g.structure, g.op, g.has_batch, g.layers, g.numbers, g.hw)
         except InputError as e:
             for k in g.items:
                 lay = layers[items[k][0]]

@@ -130,7 +130,8 @@ def _read_source(text_or_path, file: Optional[str]) -> tuple[Optional[str], str,
             try:
                 if os.path.isfile(s):
                     path = Path(s)
-                elif not any(c in s for c in "{}:;") and (s.endswith(".m") or os.sep in s):
+                elif (not any(c in s for c in "{}:;\0") and not s.lstrip().startswith("//")
+                      and (s.endswith(".m") or os.sep in s)):
                     path = Path(s)  # looks like a path: report it missing
             except (OSError, ValueError):
                 path = None
@@ -145,9 +146,9 @@ def _read_source(text_or_path, file: Optional[str]) -> tuple[Optional[str], str,
     name = file or str(path)
     try:
         data = path.read_bytes()
-    except OSError as e:
+    except (OSError, ValueError) as e:
         return None, name, InputError(
-            file=name, message=f"cannot read the file ({e.strerror or e})",
+            file=name, message=f"cannot read the file ({getattr(e, 'strerror', None) or e})",
             fix="check the path and the file's permissions",
         )
     return data.decode("utf-8", errors="replace"), name, None
@@ -551,8 +552,9 @@ class _Parser:
             tok = self.need(None, "'{' after 'Network'")
             if tok.text == "{":
                 break
-            if tok.text == "}":
-                self.file_fail(tok.line, "expected 'Network [name] {'", "write Network name {")
+            if "{" in tok.text or "}" in tok.text:
+                self.file_fail(tok.line, f"expected 'Network [name] {{', got {tok.text!r}",
+                               "write 'Network name {' with the brace as a separate token")
             self.network_name = tok.text  # MAESTRO: the last token before '{' names the network
         while True:
             tok = self.next()
