@@ -344,3 +344,16 @@ def test_apply_keeps_symbols_and_names():
     mapped = apply_dataflow(net, "rs")
     assert all(l.dataflow is TEMPLATES["rs"] for l in mapped.layers)
     assert isinstance(mapped.layers[0].dataflow, Dataflow)
+
+
+def test_unnamed_layer_and_type_last():
+    # MAESTRO names an unnamed layer from a leftover variable; we call it "Layer". Type may come last.
+    text = "Network n { Layer { Dimensions { K: 4, C: 3, R: 1, S: 1, Y: 2, X: 2 } Type: CONV } }"
+    net, errors = parse_model(text)
+    assert errors == [] and net.layers[0].name == "Layer" and net.layers[0].op == "CONV"
+
+
+def test_one_line_texts_are_text_not_paths():
+    net, errors = parse_model("// just a comment")
+    assert len(errors) == 1 and "no layers" in errors[0].message
+    assert parse_hw("num_pes: 4").num_pes == 4

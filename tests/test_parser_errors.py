@@ -315,3 +315,12 @@ def test_input_error_format_and_pickle():
         raise_if_any([e, e])
     assert len(info.value) == 2 and str(info.value).startswith("2 input errors:")
     raise_if_any([])
+
+
+def test_glued_braces_in_names():
+    text = "Network n {\nLayer a{ {\nType: CONV\n}\n" + GOOD2 + "\n}\n"
+    net, errors = parse_model(text, file=FILE)
+    assert len(errors) == 1 and errors[0].line == 2 and "brace" in errors[0].message
+    assert [l.name for l in net.layers] == ["good2"]
+    net, errors = parse_model("Network {n {\n" + GOOD1 + "\n}\n", file=FILE)
+    assert len(errors) == 1 and errors[0].line == 1 and net.layers == ()
