@@ -23,7 +23,7 @@ from diffhw.frontends.maestro import (
 from diffhw.hardware import INT_MAX, HardwareSpec
 from diffhw.layers import Layers, SourceLoc
 
-DATA = Path(__file__).parent / "data" / "maestro_inputs"
+DATA = Path(__file__).parent / "data" / "dev"
 MODELS = sorted((DATA / "models").glob("*.m"))
 MAPPINGS = sorted((DATA / "mappings").glob("*.m"))
 HWS = sorted((DATA / "hw").glob("*.m"))

@@ -23,7 +23,7 @@ from diffhw.frontends.maestro import (
 from diffhw.hardware import INT_MAX, HardwareSpec
 from diffhw.layers import LayerSpec, Network, SourceLoc
 
-DATA = Path(__file__).parent / "data" / "maestro_inputs"
+DATA = Path(__file__).parent / "data" / "dev"
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 VOCAB = [

@@ -173,7 +173,6 @@ class _Traffic:
         self.c, self.t = case, tables
         self.ne = level.nedge
         self.n = level.nsub
-        self.spatial_vars = {d.var for d in level.directives if d.kind == "S"}
 
     def _m(self, v):
         return _lookup(self.t["mapped"], v)
@@ -366,7 +365,7 @@ class _Traffic:
             tensor, True, psum_info=True, scale_first=True,
         )
 
-    def sub_dims(self, level: Level, ee: bool) -> dict:
+    def sub_dims(self, ee: bool) -> dict:
         """ReuseAnalysis::ConstructSubClusterDimension: tile sizes the sub-clusters see in each case."""
         c = self.c
         out = {}
@@ -454,8 +453,8 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, combos: tuple, t
         sub = jax.vmap(
             lambda dd: analyze_level(levels, li + 1, dd, combos, tensors, conv, hw)
         )
-        r_n = sub(tr.sub_dims(level, False))
-        r_e = sub(tr.sub_dims(level, True))
+        r_n = sub(tr.sub_dims(False))
+        r_e = sub(tr.sub_dims(True))
         rest = nedge - 1
         compute = jnp.where(
             sp_edge & sp_ee,

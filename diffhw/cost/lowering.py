@@ -76,7 +76,6 @@ class Level:
 
     directives: list[Directive]
     dims: dict[str, jnp.ndarray]
-    stride: dict[str, jnp.ndarray]
     nsub: jnp.ndarray
     nedge: jnp.ndarray = None
 
@@ -138,7 +137,7 @@ def _table_to_input_centric(dirs: list[Directive]) -> None:
             d.var, d.size = "Y", d.size + size_r - 1
 
 
-def _apply_outer_stride(dirs, dims, stride, full_dims, ovl, is_top) -> None:
+def _apply_outer_stride(dirs, stride, full_dims, ovl, is_top) -> None:
     """ClusterAnalysis::ApplyOuterStride: strided Y/X maps covering the filter are rewritten."""
     refs = {r: s for r, s in ovl}
     for d in list(dirs):
@@ -212,7 +211,7 @@ def build_levels(structure: tuple, numbers, op: str, has_batch: bool, layer_dims
                     f"(MAESTRO aborts: 'Dimension {d.var} not found')",
                     fix=f"map only dimensions of the layer type ({', '.join(ivars)})",
                 )
-        _apply_outer_stride(dirs, dims, strides, full_dims, ovl, is_top)
+        _apply_outer_stride(dirs, strides, full_dims, ovl, is_top)
         _table_to_input_centric(dirs)
         n_spatial = sum(d.kind == "S" for d in dirs)
         if n_spatial == 0 or n_spatial > 2:
@@ -221,7 +220,7 @@ def build_levels(structure: tuple, numbers, op: str, has_batch: bool, layer_dims
                 fix="put one SpatialMap in every cluster level",
             )
         nsub = num_pes // jnp.maximum(pe_product, 1) if is_top else cluster_sizes[li - 1]
-        level = Level(dirs, dims, strides, nsub)
+        level = Level(dirs, dims, nsub)
         level.nedge = spatial_edge_clusters(dirs, dims, nsub)
         levels.append(level)
         lower = {}
