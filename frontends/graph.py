@@ -156,7 +156,10 @@ class Graph:
 
     def shape(self, x: Handle) -> tuple[int, ...]:
         """Output shape of node `x`."""
-        return self._in("shape", "?", x).shape
+        node = self._by_name.get(x.name if isinstance(x, Node) else x)
+        if node is None:
+            raise ValueError(f"graph {self.name!r}: {x!r} is not a node of this graph")
+        return node.shape
 
     # --------------------------------------------------------------------------------- sources
 
