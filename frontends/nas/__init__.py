@@ -1,0 +1,13 @@
+"""NAS search spaces as batched arrays (`diffhw.frontends.nas`).
+
+* `darts` — the DARTS / NAS-Bench-301 cell space on CIFAR-10.
+* `alphanet` — the AlphaNet / AttentiveNAS MobileNetV3-style space on ImageNet.
+
+Each space has `sample(n, seed) -> Sample` (padded `[M, L]` Layers, encodings `[M, D]`), `supernet() ->
+SuperNet` (slots x options, for relaxed search) and `decode(encoding) -> Graph`; the machinery they share is
+in `supernet`.
+"""
+
+from diffhw.frontends.nas.supernet import Decision, Sample, SuperNet, layer_macs
+
+__all__ = ["Decision", "Sample", "SuperNet", "layer_macs"]
