@@ -2,6 +2,8 @@
 
     diffhw maestro --mapping FILE [FILE ...] --hw FILE [FILE ...] [--out results.csv]
     diffhw bench   --mapping FILE [FILE ...] --hw FILE [FILE ...] [--repeat N] [--json OUT]
+    diffhw layers  MODEL [--input-shape 1,3,224,224] [--convention padded|maestro] [--format csv|maestro]
+                   [--out FILE]
 
 `maestro` also accepts MAESTRO's own spellings `--Mapping_file=FILE --HW_file=FILE`.
 """
@@ -136,6 +138,69 @@ def cmd_bench(args) -> int:
     return 1 if errors else 0
 
 
+def _input_shape(text: str) -> tuple[int, ...]:
+    """argparse type for --input-shape: comma-separated positive ints, e.g. 1,3,224,224."""
+    try:
+        shape = tuple(int(t) for t in text.replace("x", ",").split(",") if t.strip())
+    except ValueError:
+        shape = ()
+    if not shape or min(shape) < 1:
+        raise argparse.ArgumentTypeError(f"expected comma-separated positive integers such as 1,3,224,224, "
+                                         f"got {text!r}")
+    return shape
+
+
+def layers_text(graph, convention: str, fmt: str) -> str:
+    """The layer table of `graph` as CSV (one row per MAC node, then a total row: MACs of the rows, params
+    of the whole graph incl. norms and embeddings) or as a MAESTRO model file."""
+    import io
+
+    from diffhw.frontends.graph import TABLE_COLUMNS
+    from diffhw.frontends.maestro import write_model
+
+    if fmt == "maestro":
+        return write_model(graph.to_network(convention), with_dataflow=False)
+    rows = graph.table(convention)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(TABLE_COLUMNS), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    w.writerow({"name": "total", "macs": sum(r["macs"] for r in rows), "params": graph.params(),
+                "repeat": sum(r["repeat"] for r in rows)})
+    return buf.getvalue()
+
+
+def cmd_layers(args) -> int:
+    from diffhw.errors import ErrorReport
+    from diffhw.frontends.models import load_model
+
+    try:
+        graph = load_model(args.model, args.input_shape, args.convention)
+    except (ValueError, ImportError, OSError, InputError, ErrorReport) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # a frontend failing on the user's model: report it, no traceback
+        print(f"error: cannot load MODEL {args.model!r}: {type(e).__name__}: {e}", file=sys.stderr)
+        return 2
+    for node in graph.unsupported():
+        note = node.attrs.get("note") or "no MAESTRO layer for this op"
+        print(f"note: op {node.attrs.get('op', '?')!r} (node {node.name!r}, output {node.shape}) kept in the "
+              f"graph as a non-MAC op, MACs not counted: {note}", file=sys.stderr)
+    layers = graph.mac_layers(args.convention)
+    if not layers:
+        print(f"error: MODEL {args.model!r} has no MAC layers (conv, linear, matmul)", file=sys.stderr)
+        return 1
+    text = layers_text(graph, args.convention, args.format)
+    if args.out:
+        Path(args.out).write_text(text)
+        macs = sum(spec.num_macs() * rep for _, spec, rep in layers)
+        print(f"wrote {len(layers)} MAC nodes of {graph.name} ({macs:,} MACs in the {args.convention} convention, "
+              f"{graph.params():,} params) to {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = _normalize_maestro_flags(list(sys.argv[1:] if argv is None else argv))
     p = argparse.ArgumentParser(prog="diffhw", description="Differentiable, batched MAESTRO cost model.")
@@ -154,6 +219,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                    help="replicate the workload up to at least this many layer evaluations per call")
     b.add_argument("--json", help="also write the report here")
     b.set_defaults(func=cmd_bench)
+    la = sub.add_parser("layers", help="the MAC layers of a model (zoo name, .onnx, .m, package.module:fn)")
+    la.add_argument("model", metavar="MODEL",
+                    help="zoo name (e.g. resnet50), .onnx file, MAESTRO .m file, or PyTorch factory pkg.mod:fn")
+    la.add_argument("--input-shape", type=_input_shape, help="input shape, e.g. 1,3,224,224 (zoo and PyTorch)")
+    la.add_argument("--convention", choices=("padded", "maestro"), default="padded",
+                    help="padded: Y/X include padding, MACs exact (default); maestro: as MAESTRO's frontend")
+    la.add_argument("--format", choices=("csv", "maestro"), default="csv", help="CSV table or MAESTRO model file")
+    la.add_argument("--out", help="write here instead of stdout")
+    la.set_defaults(func=cmd_layers)
     args = p.parse_args(argv)
     return args.func(args)
 

@@ -16,7 +16,7 @@ from typing import Callable, Optional, Sequence
 
 from diffhw.frontends.graph import Graph
 
-__all__ = ["NAMES", "get", "vgg16", "resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_large",
+__all__ = ["NAMES", "get", "canonical", "vgg16", "resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_large",
            "efficientnet_b0", "bert_base", "vit_b_16"]
 
 
@@ -280,7 +280,8 @@ NAMES = tuple(_BUILDERS)
 _KEYS = {re.sub(r"[-_]", "", n): n for n in NAMES}
 
 
-def _key(name: str) -> Optional[str]:
+def canonical(name: str) -> Optional[str]:
+    """The zoo name `name` refers to (case, ``-`` and ``_`` ignored), or None."""
     return _KEYS.get(re.sub(r"[-_]", "", name.lower())) if isinstance(name, str) else None
 
 
@@ -288,7 +289,7 @@ def get(name: str, input_shape: Optional[Sequence[int]] = None, **kw) -> Graph:
     """Build zoo model `name` (one of `NAMES`). `input_shape` overrides the input: (N, 3, H, W) for the
     image models, (N, seq_len) for bert_base; other keywords go to the builder (batch, resolution,
     num_classes, seq_len)."""
-    key = _key(name)
+    key = canonical(name)
     if key is None:
         raise ValueError(f"unknown zoo model {name!r}; available: {', '.join(NAMES)}")
     if input_shape is not None:

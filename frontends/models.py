@@ -1,0 +1,85 @@
+"""One entry point for every model description: `load_model(MODEL) -> Graph`.
+
+MODEL is one of
+
+* a path ending in ``.onnx``: an ONNX model (`diffhw.frontends.onnx_graph.from_onnx`; needs ``onnx``);
+* a path ending in ``.m``: a MAESTRO model or mapping file (`Graph.from_network` of the parsed layers);
+* a zoo name (`diffhw.frontends.zoo.NAMES`, e.g. ``resnet50``);
+* ``package.module:function``: a PyTorch factory returning an ``nn.Module``
+  (`diffhw.frontends.pytorch.from_torch_factory`; needs ``torch``).
+
+The torch and onnx frontends are imported only when such a MODEL is asked for.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+from typing import Optional, Sequence
+
+from diffhw.errors import raise_if_any
+from diffhw.frontends.graph import CONVENTIONS, Graph
+
+__all__ = ["MissingDependency", "MODEL_KINDS", "DEFAULT_INPUT_SHAPE", "load_model"]
+
+#: What MODEL may be (for error messages).
+MODEL_KINDS = ("an .onnx file", "a MAESTRO .m file", "a zoo name", "a PyTorch factory 'package.module:function'")
+#: Input shape of a PyTorch factory's model when none is given.
+DEFAULT_INPUT_SHAPE = (1, 3, 224, 224)
+_FACTORY_RE = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+
+
+class MissingDependency(ImportError):
+    """An optional package (torch, onnx) needed for this MODEL is not installed."""
+
+
+def _frontend(module: str, package: str, extra: str):
+    """Import diffhw.frontends.<module>, turning a missing `package` into a `MissingDependency`."""
+    try:
+        return importlib.import_module(f"diffhw.frontends.{module}")
+    except ModuleNotFoundError as e:
+        if e.name is not None and e.name.split(".")[0] == package:
+            raise MissingDependency(f"this MODEL needs the '{package}' package, which is not installed; "
+                                    f"install it with: pip install 'diffhw[{extra}]'") from e
+        raise
+
+
+def load_model(model: str, input_shape: Optional[Sequence[int]] = None, convention: str = "padded") -> Graph:
+    """The op graph of `model` (see the module docstring for the accepted kinds).
+
+    `input_shape` sets the input of zoo and PyTorch models ((N, C, H, W), or (N, seq_len) for bert_base;
+    default: the zoo model's own, `DEFAULT_INPUT_SHAPE` for PyTorch factories);
+    ONNX and MAESTRO files carry their own shapes. `convention` is checked here but applies when the graph is
+    lowered (`Graph.to_network(convention)`): the graph itself is the same for both.
+    Raises ValueError (bad MODEL or shape), `MissingDependency`, OSError (unreadable file) or the
+    `InputError`/`ErrorReport` of an invalid MAESTRO file.
+    """
+    from diffhw.frontends import zoo
+
+    if convention not in CONVENTIONS:
+        raise ValueError(f"unknown convention {convention!r}; use one of {', '.join(CONVENTIONS)}")
+    if not isinstance(model, str) or not model:
+        raise ValueError(f"MODEL must be a non-empty string: {', '.join(MODEL_KINDS)}")
+    suffix = Path(model).suffix.lower()
+    if suffix in (".onnx", ".m"):
+        path = Path(model)
+        if not path.is_file():
+            raise ValueError(f"MODEL {model!r}: no such file")
+        if input_shape is not None:
+            raise ValueError(f"MODEL {model!r}: --input-shape applies to zoo and PyTorch models; a {suffix} "
+                             "file fixes its own input shape")
+        if suffix == ".onnx":
+            return _frontend("onnx_graph", "onnx", "onnx").from_onnx(str(path))
+        from diffhw.frontends.maestro import parse_model
+
+        network, errors = parse_model(path)
+        raise_if_any(errors)
+        return Graph.from_network(network)
+    if zoo.canonical(model) is not None:
+        return zoo.get(model, input_shape=input_shape)
+    if _FACTORY_RE.fullmatch(model):
+        shape = DEFAULT_INPUT_SHAPE if input_shape is None else tuple(input_shape)
+        return _frontend("pytorch", "torch", "torch").from_torch_factory(model, shape)
+    raise ValueError(f"unknown MODEL {model!r}: expected {', '.join(MODEL_KINDS[:-1])} or {MODEL_KINDS[-1]} "
+                     f"(zoo names: {', '.join(zoo.NAMES)})")
