@@ -40,9 +40,6 @@ class Decision:
     values: tuple[int, ...]
     labels: tuple[str, ...] = ()
 
-    def label(self, i: int) -> str:
-        return self.labels[i] if self.labels else str(self.values[i])
-
 
 @dataclass(frozen=True)
 class Slot:
@@ -131,6 +128,11 @@ class SuperNet:
         """Number of values per decision `[D]`."""
         return np.array([len(d.values) for d in self.decisions])
 
+    @property
+    def choice_mask(self) -> np.ndarray:
+        """`[D, O]` True where option o exists for decision d (mask logits with it before a softmax)."""
+        return np.arange(self.num_choices.max()) < self.num_choices[:, None]
+
     def option_index(self, encodings: np.ndarray) -> np.ndarray:
         """Selected option per slot: encodings `[..., D]` -> `[..., S]`."""
         return (np.asarray(encodings)[..., self.deps] * self.radix).sum(-1)
@@ -171,10 +173,6 @@ class SuperNet:
         layers, slot = self.layers(encodings)
         return Sample(layers=layers, encodings=np.asarray(encodings, dtype=np.int64), names=tuple(names),
                       slot=slot, macs=layer_macs(layers).sum(-1))
-
-    def values(self, encoding: Sequence[int]) -> list[int]:
-        """Decision values of one encoding `[D]`."""
-        return [d.values[i] for d, i in zip(self.decisions, encoding)]
 
 
 def check_encoding(space: str, decisions: Sequence[Decision], encoding: Sequence[int]) -> np.ndarray:
