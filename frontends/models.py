@@ -34,14 +34,15 @@ class MissingDependency(ImportError):
     """An optional package (torch, onnx) needed for this MODEL is not installed."""
 
 
-def _frontend(module: str, package: str, extra: str):
-    """Import diffhw.frontends.<module>, turning a missing `package` into a `MissingDependency`."""
+def _call_frontend(module: str, function: str, package: str, *args) -> Graph:
+    """diffhw.frontends.<module>.<function>(*args), turning a missing `package` (torch, onnx) into a
+    `MissingDependency` that says how to install it."""
     try:
-        return importlib.import_module(f"diffhw.frontends.{module}")
+        return getattr(importlib.import_module(f"diffhw.frontends.{module}"), function)(*args)
     except ModuleNotFoundError as e:
         if e.name is not None and e.name.split(".")[0] == package:
             raise MissingDependency(f"this MODEL needs the '{package}' package, which is not installed; "
-                                    f"install it with: pip install 'diffhw[{extra}]'") from e
+                                    f"install it with: pip install 'diffhw[{package}]'") from e
         raise
 
 
@@ -70,7 +71,7 @@ def load_model(model: str, input_shape: Optional[Sequence[int]] = None, conventi
             raise ValueError(f"MODEL {model!r}: --input-shape applies to zoo and PyTorch models; a {suffix} "
                              "file fixes its own input shape")
         if suffix == ".onnx":
-            return _frontend("onnx_graph", "onnx", "onnx").from_onnx(str(path))
+            return _call_frontend("onnx_graph", "from_onnx", "onnx", str(path))
         from diffhw.frontends.maestro import parse_model
 
         network, errors = parse_model(path)
@@ -80,6 +81,6 @@ def load_model(model: str, input_shape: Optional[Sequence[int]] = None, conventi
         return zoo.get(model, input_shape=input_shape)
     if _FACTORY_RE.fullmatch(model):
         shape = DEFAULT_INPUT_SHAPE if input_shape is None else tuple(input_shape)
-        return _frontend("pytorch", "torch", "torch").from_torch_factory(model, shape)
+        return _call_frontend("pytorch", "from_torch_factory", "torch", model, shape)
     raise ValueError(f"unknown MODEL {model!r}: expected {', '.join(MODEL_KINDS[:-1])} or {MODEL_KINDS[-1]} "
                      f"(zoo names: {', '.join(zoo.NAMES)})")

@@ -1,0 +1,122 @@
+"""`diffhw layers MODEL ...` run in-process through diffhw.cli.main."""
+
+import csv
+import importlib.util
+import io
+from pathlib import Path
+
+import pytest
+
+from diffhw.cli import main
+from diffhw.frontends import models, zoo
+from diffhw.frontends.graph import TABLE_COLUMNS, Graph
+from diffhw.frontends.maestro import parse_model
+
+REF = Path(__file__).parent / "data" / "models_reference"
+
+
+def run(capsys, *argv):
+    rc = main(["layers", *argv])
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def dims(net):
+    return [(l.op, dict(l.dims), {"X": l.stride.get("X", 1), "Y": l.stride.get("Y", 1)}) for l in net.layers]
+
+
+def test_csv_to_stdout(capsys):
+    rc, out, err = run(capsys, "resnet18")
+    assert rc == 0 and err == ""
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert tuple(rows[0]) == TABLE_COLUMNS
+    g = zoo.get("resnet18")
+    body, total = rows[:-1], rows[-1]
+    assert len(body) == 21 and body[0]["name"] == "conv1" and body[-1]["type"] == "GEMM"
+    assert (body[0]["Y"], body[0]["stride_y"], body[0]["groups"]) == ("230", "2", "1")
+    assert total["name"] == "total" and int(total["macs"]) == g.macs() == sum(int(r["macs"]) for r in body)
+    assert int(total["params"]) == g.params() == 11_689_512
+
+
+def test_csv_input_shape_convention_and_out_file(capsys, tmp_path):
+    out_file = tmp_path / "t.csv"
+    rc, out, _ = run(capsys, "mobilenet_v2", "--input-shape", "2,3,112,112", "--convention", "maestro",
+                     "--out", str(out_file))
+    assert rc == 0 and "wrote 53 MAC nodes" in out
+    rows = list(csv.DictReader(out_file.open()))
+    assert rows[0]["Y"] == "112" and rows[1]["type"] == "DSCONV" and rows[1]["K"] == "1"
+    assert rows[-2]["type"] == "CONV" and rows[-2]["C"] == "1280"  # classifier as 1x1 CONV
+
+
+@pytest.mark.parametrize("zoo_name, ref", [("vgg16", "vgg16"), ("mobilenet_v2", "mobilenetv2")])
+def test_maestro_format_reproduces_reference_and_parses_back(capsys, tmp_path, zoo_name, ref):
+    out_file = tmp_path / f"{ref}.m"
+    rc, _, _ = run(capsys, zoo_name, "--convention", "maestro", "--format", "maestro", "--out", str(out_file))
+    assert rc == 0
+    ours, errors = parse_model(out_file)
+    expected, _ = parse_model(REF / f"{ref}.m")
+    assert errors == [] and dims(ours) == dims(expected)
+
+
+def test_maestro_format_padded_to_stdout(capsys):
+    rc, out, _ = run(capsys, "bert_base", "--input-shape", "1,32", "--format", "maestro")
+    assert rc == 0
+    net, errors = parse_model(out)
+    assert errors == [] and net.name == "bert_base_32"
+    assert sum(l.num_macs() for l in net.layers) == zoo.get("bert_base", seq_len=32).macs()
+
+
+def test_maestro_file_as_model(capsys):
+    rc, out, _ = run(capsys, str(REF / "vgg16.m"), "--convention", "maestro", "--format", "maestro")
+    back, errors = parse_model(out)
+    expected, _ = parse_model(REF / "vgg16.m")
+    assert rc == 0 and errors == [] and dims(back) == dims(expected)
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["alexnet"], ["unknown MODEL 'alexnet'", ".onnx file", "MAESTRO .m file", "zoo name", "package.module:function",
+                   "resnet50"]),
+    (["missing.onnx"], ["'missing.onnx'", "no such file"]),
+    ([str(REF / "vgg16.m"), "--input-shape", "1,3,32,32"], ["fixes its own input shape"]),
+    (["resnet18", "--input-shape", "1,224,224"], ["(N, 3, H, W)"]),
+])
+def test_bad_model_is_a_clear_error(capsys, argv, words):
+    rc, out, err = run(capsys, *argv)
+    assert rc == 2 and out == "" and "Traceback" not in err
+    assert all(w in err for w in words), err
+
+
+def test_bad_maestro_file_reports_its_errors(capsys, tmp_path):
+    bad = tmp_path / "bad.m"
+    bad.write_text("Network n {\nLayer a {\nType: CONV\nDimensions { K: 4, C: 3, R: 3, S: 3, Y: 2, X: 8 }\n}\n}\n")
+    rc, _, err = run(capsys, str(bad))
+    assert rc == 2 and "bad.m:4" in err and "layer 'a'" in err
+
+
+def test_bad_input_shape_text_is_an_argparse_error(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["layers", "resnet18", "--input-shape", "1,3,a"])
+    assert e.value.code == 2 and "comma-separated positive integers" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is not None, reason="torch is installed")
+def test_torch_factory_without_torch(capsys):
+    rc, _, err = run(capsys, "torchvision.models:resnet18")
+    assert rc == 2 and "torch" in err and "Traceback" not in err
+
+
+def test_unsupported_ops_are_named_and_not_fatal(capsys, monkeypatch):
+    g = Graph("up", input_shape=(1, 8, 16, 16))
+    g.conv_transpose(g.conv("input", 8, 3, padding=1), 4, 4, stride=2, padding=1, name="deconv")
+    monkeypatch.setattr(models, "load_model", lambda *a, **k: g)
+    rc, out, err = run(capsys, "whatever")
+    assert rc == 0 and "op 'conv_transpose' (node 'deconv'" in err and "MACs not counted" in err
+    assert len(list(csv.DictReader(io.StringIO(out)))) == 2  # the conv and the total
+
+
+def test_no_mac_layers_is_an_error(capsys, monkeypatch):
+    g = Graph("empty", input_shape=(1, 8, 16, 16))
+    g.act("input")
+    monkeypatch.setattr(models, "load_model", lambda *a, **k: g)
+    rc, _, err = run(capsys, "whatever", "--format", "maestro")
+    assert rc == 1 and "no MAC layers" in err
