@@ -1,0 +1,143 @@
+"""Helpers shared by the PyTorch and ONNX frontends: node names and two-operand einsum lowering.
+
+Both frontends name nodes the same way, so a module and its ONNX export give the same layer table:
+
+* a MAC op with a weight (conv, linear, conv_transpose) is named after the module it runs in
+  (``features.0``, ``layer1.0.conv1``; ``conv`` / ``linear`` at the top level);
+* every other node is ``<module>.<op>`` (``attn.matmul``, ``layer1.0.relu.relu``) or ``<op>`` at the top;
+* repeats get ``_1``, ``_2``, ... in graph order.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, Sequence
+
+
+class Unsupported(Exception):
+    """An op (or an einsum equation) the frontends cannot lower; `mac` says whether it carries MACs."""
+
+    def __init__(self, message: str, mac: bool = True):
+        super().__init__(message)
+        self.mac = mac
+
+
+class Namer:
+    """Unique node names from (module scope, op)."""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def reserve(self, name: str) -> str:
+        """`name` itself, or `name_1`, `name_2`, ... if taken."""
+        out, i = name, 1
+        while out in self._used:
+            out, i = f"{name}_{i}", i + 1
+        self._used.add(out)
+        return out
+
+    def __call__(self, scope: str, op: str, weighted: bool = False) -> str:
+        if weighted:
+            return self.reserve(scope or op)
+        return self.reserve(f"{scope}.{op}" if scope else op)
+
+
+def torchscript_scope(node_name: str) -> str:
+    """Module path from a TorchScript-exported ONNX node name: ``/features/features.0/Conv`` ->
+    ``features.0``, ``/attn/qkv/MatMul`` -> ``attn.qkv``, ``/Add`` -> ``""``. A segment with a dot is a
+    full module path (children of containers); one without is an attribute of the enclosing path."""
+    scope = ""
+    for seg in node_name.split("/")[1:-1]:
+        scope = seg if "." in seg or not scope else f"{scope}.{seg}"
+    return scope
+
+
+def _parse_einsum(equation: str, shapes: Sequence[Sequence[int]]) -> tuple[list[str], str]:
+    """Operand subscripts and output subscripts with ``...`` expanded to fresh capital letters."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    terms = lhs.split(",")
+    if len(terms) != len(shapes):
+        raise Unsupported(f"einsum {equation!r} names {len(terms)} operands but has {len(shapes)}")
+    n_ell = max((len(s) - (len(t) - 3) for t, s in zip(terms, shapes) if "..." in t), default=0)
+    ell = "".join(chr(ord("Z") - i) for i in range(n_ell))[::-1]
+    out_terms = []
+    for t, s in zip(terms, shapes):
+        if "..." in t:
+            t = t.replace("...", ell[n_ell - (len(s) - (len(t) - 3)):])
+        if len(t) != len(s) or not t.isalpha():
+            raise Unsupported(f"einsum {equation!r}: subscripts {t!r} do not match an operand of shape "
+                              f"{tuple(s)}")
+        out_terms.append(t)
+    if arrow:
+        rhs = rhs.replace("...", ell)
+    else:
+        letters = "".join(out_terms)
+        rhs = ell + "".join(sorted(c for c in set(letters) if letters.count(c) == 1 and c not in ell))
+    return out_terms, rhs
+
+
+def einsum(g, equation: str, operands: Sequence[str], out_shape: Sequence[int],
+           name: Callable[[str], str]) -> str:
+    """Lower a MAC-carrying two-operand einsum onto `g` as (reshape) -> matmul -> (reshape).
+
+    Letters in both operands and the output are batch dims (the matmul repeat), in both operands only are
+    contracted (k), in one operand and the output are m (first operand) or n (second). Operands are brought
+    to (batch..., m, k) and (batch..., k, n) by ``reshape``-kind nodes when their layout differs. `name(op)`
+    makes a node name. Raises `Unsupported` for other forms (3+ operands, repeated subscripts, a dimension
+    summed in one operand only); a one-operand permutation becomes a permute node.
+    """
+    shapes = [g.shape(x) for x in operands]
+    terms, rhs = _parse_einsum(equation, shapes)
+    if any(len(set(t)) != len(t) for t in terms + [rhs]):
+        raise Unsupported(f"einsum {equation!r} repeats a subscript (diagonal): not lowered")
+    if len(terms) == 1:
+        if sorted(terms[0]) != sorted(rhs):
+            raise Unsupported(f"einsum {equation!r} sums over an operand: no MACs", mac=False)
+        return g.permute(operands[0], [terms[0].index(c) for c in rhs], name=name("permute"))
+    if len(terms) != 2:
+        raise Unsupported(f"einsum {equation!r} has {len(terms)} operands: only two-operand equations are "
+                          "lowered (write it as a chain of two-operand einsums or matmuls)")
+    ta, tb = terms
+    for c in set(ta + tb) ^ set(rhs):
+        if c in rhs or (c in ta) != (c in tb):
+            raise Unsupported(f"einsum {equation!r}: dimension {c!r} is summed in one operand only (or is "
+                              "missing from the operands): not lowered")
+    size = {c: d for t, s in zip(terms, shapes) for c, d in zip(t, s)}
+    for t, s in zip(terms, shapes):
+        for c, d in zip(t, s):
+            if d != size[c] and 1 not in (d, size[c]):
+                raise Unsupported(f"einsum {equation!r}: dimension {c!r} has sizes {d} and {size[c]}")
+            size[c] = max(d, size[c])
+    batch = [c for c in rhs if c in ta and c in tb]
+    m = [c for c in rhs if c in ta and c not in tb]
+    n = [c for c in rhs if c in tb and c not in ta]
+    k = [c for c in ta if c in tb and c not in rhs]
+
+    def canonical(x: str, t: str, s: Sequence[int], rows: list[str], cols: list[str]) -> str:
+        own = dict(zip(t, s))
+        order = batch + rows + cols
+        perm = [t.index(c) for c in order]
+        target = [own[c] for c in batch] + [math.prod(own[c] for c in rows), math.prod(own[c] for c in cols)]
+        if perm != sorted(perm):
+            x = g.permute(x, perm, name=name("permute"))
+        if list(g.shape(x)) != target:
+            x = g.reshape(x, target, name=name("reshape"))
+        return x
+
+    a = canonical(operands[0], ta, shapes[0], m, k)
+    b = canonical(operands[1], tb, shapes[1], k, n)
+    y = g.matmul(a, b, name=name("matmul"))
+    order = batch + m + n
+    grouped = [size[c] for c in batch] + [math.prod(size[c] for c in order[len(batch):len(batch) + len(m)]),
+                                          math.prod(size[c] for c in n)]
+    if list(g.shape(y)) != grouped:
+        raise Unsupported(f"einsum {equation!r}: broadcast batch dims give {g.shape(y)}, expected {grouped}")
+    if [size[c] for c in order] != list(g.shape(y)):
+        y = g.reshape(y, [size[c] for c in order], name=name("reshape"))
+    perm = [order.index(c) for c in rhs]
+    if perm != sorted(perm):
+        y = g.permute(y, perm, name=name("permute"))
+    if tuple(g.shape(y)) != tuple(out_shape):
+        raise Unsupported(f"einsum {equation!r}: lowered shape {g.shape(y)} differs from {tuple(out_shape)}")
+    return y
