@@ -120,3 +120,20 @@ def test_no_mac_layers_is_an_error(capsys, monkeypatch):
     monkeypatch.setattr(models, "load_model", lambda *a, **k: g)
     rc, _, err = run(capsys, "whatever", "--format", "maestro")
     assert rc == 1 and "no MAC layers" in err
+
+
+def tiny_torch_net():
+    """A PyTorch factory for the dispatch test (MODEL ``tests.test_layers_cli:tiny_torch_net``)."""
+    import torch.nn as nn
+
+    return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                         nn.Linear(8, 10))
+
+
+def test_torch_factory_dispatch(capsys):
+    pytest.importorskip("torch")
+    rc, out, err = run(capsys, "tests.test_layers_cli:tiny_torch_net", "--input-shape", "1,3,16,16")
+    assert rc == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["type"] for r in rows[:-1]] == ["CONV", "GEMM"]
+    assert int(rows[-1]["macs"]) == 8 * 3 * 9 * 16 * 16 + 80 and int(rows[-1]["params"]) == 8 * 27 + 8 + 90
