@@ -146,13 +146,13 @@ def sample(n: int, seed: int = 0) -> Sample:
     return net.sample(enc, [f"alphanet-{seed}-{i}" for i in range(n)])
 
 
-def encode_config(config: Mapping[str, object]) -> np.ndarray:
+def encode_config(cfg: Mapping[str, object]) -> np.ndarray:
     """An AttentiveNAS sub-network config (resolution, width[9], depth, kernel_size, expand_ratio[7]) ->
     encoding `[31]`."""
     decisions = _decisions()
-    values = [config["resolution"]]
+    values = [cfg["resolution"]]
     for key in CONFIG_KEYS:
-        values += list(config[key])
+        values += list(cfg[key])
     if len(values) != len(decisions):
         raise ValueError(f"alphanet: a config has {len(decisions)} values, got {len(values)}")
     enc = []

@@ -32,8 +32,8 @@ from typing import Sequence
 import numpy as np
 
 from diffhw.frontends.graph import Graph
-from diffhw.frontends.nas.supernet import (Decision, Sample, Slot, SuperNet, build_supernet, check_encoding, conv_layer,
-                                    conv_out, linear_layer)
+from diffhw.frontends.nas.supernet import (Decision, Sample, Slot, SuperNet, build_supernet, check_encoding,
+                                           conv_layer, conv_out, linear_layer)
 
 #: DARTS PRIMITIVES; index 0 (`none`) marks an unused edge.
 OPS = ("none", "max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3",
@@ -57,8 +57,10 @@ DARTS_V2 = {
 
 def _cells(channels: int, cells: int) -> list[dict]:
     """Per cell: reduction, reduction_prev, C, C_prev_prev, C_prev and H of its inputs (s0 at H0, s1 at H)."""
-    out, c_pp, c_p, c, h_pp, h_p, red_prev = [], STEM_MULTIPLIER * channels, STEM_MULTIPLIER * channels, channels, \
-        RESOLUTION, RESOLUTION, False
+    out, red_prev = [], False
+    c_pp = c_p = STEM_MULTIPLIER * channels
+    h_pp = h_p = RESOLUTION
+    c = channels
     for i in range(cells):
         red = i in (cells // 3, 2 * cells // 3)
         c = 2 * c if red else c
@@ -68,31 +70,33 @@ def _cells(channels: int, cells: int) -> list[dict]:
     return out
 
 
-def _op_rows(op, c, h, stride) -> list[dict]:
-    """Candidate MAC layers of an edge op (int array `[J]` of OPS indices) on C channels at H x H."""
+def _factorized_reduce_rows(c_in, c, h) -> list[dict]:
+    """FactorizedReduce's two 1x1 stride-2 convs c_in -> c/2 (the second on x[:, :, 1:, 1:])."""
+    return [conv_layer(c_in, c // 2, 1, h, 2), conv_layer(c_in, c // 2, 1, h - 1, 2)]
+
+
+def _merge(cond, a: dict, b: dict) -> dict:
+    """Row `a` where `cond`, else row `b` (two ops' layers at the same position of an edge)."""
+    return {f: np.where(cond, a[f], b[f]) for f in a}
+
+
+def _op_rows(op, c: int, h: int, stride: int) -> list[dict]:
+    """Candidate MAC layers of an edge (op: OPS indices `[J]`) on C channels at H x H: up to 4 rows."""
     ho = conv_out(h, 3, stride, 1)
-    sep3, sep5, dil3, dil5 = (op == OPS.index(n) for n in ("sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3",
-                                                          "dil_conv_5x5"))
-    sep, dil = sep3 | sep5, dil3 | dil5
+    sep = (op == OPS.index("sep_conv_3x3")) | (op == OPS.index("sep_conv_5x5"))
+    dil = (op == OPS.index("dil_conv_3x3")) | (op == OPS.index("dil_conv_5x5"))
+    k = np.where((op == OPS.index("sep_conv_5x5")) | (op == OPS.index("dil_conv_5x5")), 5, 3)
     fr = (op == OPS.index("skip_connect")) & (stride == 2)
-    k = np.where(sep5 | dil5, 5, 3)
-    dw1 = conv_layer(c, c, k, h, stride, np.where(dil, k - 1, k // 2), np.where(dil, 2, 1), depthwise=True,
-                     valid=sep | dil)
-    fr1 = conv_layer(c, c // 2, 1, h, 2)
-    fr2 = conv_layer(c, c // 2, 1, h - 1, 2)
-    first = {f: np.where(fr, fr1[f], dw1[f]) for f in dw1}
-    first["mask"] = sep | dil | fr
-    second = {f: np.where(fr, fr2[f], v) for f, v in conv_layer(c, c, 1, ho).items()}
-    second["mask"] = sep | dil | fr
-    return [first, second, conv_layer(c, c, k, ho, 1, k // 2, depthwise=True, valid=sep),
-            conv_layer(c, c, 1, ho, valid=sep)]
+    dw = conv_layer(c, c, k, h, stride, np.where(dil, k - 1, k // 2), np.where(dil, 2, 1), depthwise=True,
+                    valid=sep | dil)
+    fr1, fr2 = _factorized_reduce_rows(c, c, h)
+    return [_merge(fr, fr1, dw), _merge(fr, fr2, conv_layer(c, c, 1, ho, valid=sep | dil)),
+            conv_layer(c, c, k, ho, 1, k // 2, depthwise=True, valid=sep), conv_layer(c, c, 1, ho, valid=sep)]
 
 
 def _preprocess_rows(c_in, c, h, reduce_input: bool) -> list[dict]:
-    """preprocess0/1: ReLU-conv1x1-BN, or FactorizedReduce (2 convs) when the input is at twice the size."""
-    if reduce_input:
-        return [conv_layer(c_in, c // 2, 1, h, 2), conv_layer(c_in, c // 2, 1, h - 1, 2)]
-    return [conv_layer(c_in, c, 1, h)]
+    """preprocess0/1: ReLU-conv1x1-BN, or FactorizedReduce when the input is at twice the size."""
+    return _factorized_reduce_rows(c_in, c, h) if reduce_input else [conv_layer(c_in, c, 1, h)]
 
 
 def _decisions() -> list[Decision]:
@@ -116,7 +120,7 @@ def supernet(channels: int = 32, cells: int = 8) -> SuperNet:
             h = cell["H"] if inp < 2 else h_nodes
             slots.append(Slot(f"cell{i}.node{node}.in{inp}", (t * len(EDGES) + e,),
                               lambda v, c=c, h=h, s=stride: _op_rows(v[0], c, h, s)))
-        max_layers += 2 + cell["reduction_prev"] + 2 * NODES * 4
+        max_layers += 2 + cell["reduction_prev"] + 2 * NODES * 4  # 2 edges per node, <= 4 layers per op
     last = NODES * _cells(channels, cells)[-1]["C"]
     slots.append(Slot("classifier", (), lambda v: [linear_layer(last, NUM_CLASSES)]))
     return build_supernet("darts", decisions, slots, max_layers)
