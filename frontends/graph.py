@@ -199,8 +199,9 @@ class Graph:
     def conv_transpose(self, x: Handle, out_channels: int, kernel, stride=1, padding=0, output_padding=0,
                        groups: int = 1, bias: bool = False, dilation=1, name: Optional[str] = None) -> str:
         """Transposed 2-D convolution (torch semantics): H' = (H-1)*s - 2p + d*(k-1) + output_padding + 1.
-        Stride 1: a ``conv_transpose`` node lowered as its equivalent conv; stride > 1: an ``other`` node
-        (see the module docstring)."""
+        Stride 1: a ``conv_transpose`` node lowered as its equivalent conv (its ``padding`` attribute is that
+        conv's padding, the transposed one is ``transposed_padding``); stride > 1: an ``other`` node (see the
+        module docstring)."""
         name = self._new_name("conv_transpose", name)
         a = self._in("conv_transpose", name, x, rank=4)
         k, s, p, op, d = (_ints(v, 2) for v in (kernel, stride, padding, output_padding, dilation))
@@ -256,8 +257,6 @@ class Graph:
         padding = (pt, pl) if (pt, pl) == (pb, pr) else pads
         attrs = {"in_channels": c, "out_channels": int(out_channels), "kernel": k, "stride": s,
                  "padding": padding, "dilation": d, "groups": int(groups), "bias": bool(bias), **(extra or {})}
-        if extra:
-            attrs["equiv_padding"] = pads
         params = out_channels * (c // groups) * k[0] * k[1] + (out_channels if bias else 0)
         return self._add(kind, name, [a], (n, out_channels, ho, wo), attrs, params)
 
@@ -459,7 +458,7 @@ class Graph:
         if convention == "maestro":
             y, x, batch = h, w, {}
         else:
-            pt, pl, pb, pr = a.get("equiv_padding") or self._pads(node.kind, node.name, a["padding"])
+            pt, pl, pb, pr = self._pads(node.kind, node.name, a["padding"])
             ho, wo = node.shape[2:]
             y = h + pt + pb if dh == 1 else (ho - 1) * sh + kh
             x = w + pl + pr if dw == 1 else (wo - 1) * sw + kw
@@ -526,7 +525,8 @@ class Graph:
 
     @classmethod
     def from_network(cls, network: Network) -> "Graph":
-        """A graph with one input and one MAC node per MAESTRO layer (the layers are independent). CONV ->
+        """A graph with one input and one MAC node per MAESTRO layer (the layers are independent; a mapping
+        file's dataflows are not kept). CONV ->
         conv on an (N, C, Y, X) input, unpadded (so both conventions give the layer back; N only when > 1);
         DSCONV -> depthwise conv (K is ignored, as MAESTRO does); GEMM -> matmul of an (M, K) input by a
         (K, N) parameter."""
