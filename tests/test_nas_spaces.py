@@ -88,6 +88,12 @@ def test_darts_published_macs_and_params():
     assert g.macs() == layer_macs(row).sum() == 159_765_504
     s = darts.sample(200, seed=0)
     assert 60e6 < s.macs.min() and s.macs.max() < 260e6
+    # other network sizes: the arrays still equal the decoded graphs
+    big = darts.sample(2, seed=1, channels=36, cells=20)
+    for i in range(2):
+        got = darts.decode(big.encodings[i], channels=36, cells=20).to_layers(pad_to=big.layers.shape[1])
+        for f in FIELDS:
+            np.testing.assert_array_equal(getattr(got, f), getattr(big.layers, f)[i])
     enc2 = darts.check_genotype(s.encodings[0])
     assert ((enc2 > 0).sum(1) == 2 * darts.NODES).all()
 
