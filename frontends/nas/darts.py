@@ -23,6 +23,9 @@ first: `[28]` ints in 0..7, 0 = `none`. A NAS-Bench-301 architecture has exactly
 node; the supernet form relaxes every edge to a softmax over the 8 ops (DARTS's mixed op). Layer order:
 stem, then per cell preprocess0, preprocess1 and the edges in encoding order (a node's two edges by input
 index, which is how `encode_genotype` canonicalizes DARTS genotypes; the sum is commutative), classifier.
+NAS-Bench-301's ConfigSpace maps directly: its `edge_normal_k` is our edge k of the normal cell, its
+`inputs_node_normal_{3,4,5}` say which edges of nodes 1..3 are not `none`. FactorizedReduce's shifted input
+x[:, :, 1:, 1:] is an `other` ("slice") node, so its second conv is written on an (H-1) x (H-1) input.
 """
 
 from __future__ import annotations
