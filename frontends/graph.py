@@ -82,7 +82,10 @@ class Node:
 
 def _ints(value, n: int) -> Optional[tuple[int, ...]]:
     """`value` as an n-tuple of ints (an int is repeated), or None if it is not one."""
-    t = (value,) * n if isinstance(value, (int, np.integer)) else tuple(value)
+    try:
+        t = (value,) * n if isinstance(value, (int, np.integer)) else tuple(value)
+    except TypeError:
+        return None
     if len(t) != n or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in t):
         return None
     return tuple(int(v) for v in t)

@@ -157,6 +157,7 @@ def test_non_mac_shapes_and_params():
     (lambda g: g.conv("input", 8, 3, name="input"), ["duplicate", "'input'"]),
     (lambda g: g.input((1, None, 8, 8), name="dyn"), ["'dyn'", "dynamic"]),
     (lambda g: g.norm("input", "weird", name="n"), ["'n'", "weird"]),
+    (lambda g: g.conv("input", 8, 3.0, name="fk"), ["'fk'", "kernel 3.0"]),
 ])
 def test_bad_input_raises_value_error_naming_the_node(build, words):
     g = Graph("bad", input_shape=(1, 3, 8, 8))
