@@ -137,3 +137,21 @@ def test_torch_factory_dispatch(capsys):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["type"] for r in rows[:-1]] == ["CONV", "GEMM"]
     assert int(rows[-1]["macs"]) == 8 * 3 * 9 * 16 * 16 + 80 and int(rows[-1]["params"]) == 8 * 27 + 8 + 90
+
+
+def test_onnx_file_dispatch(capsys, tmp_path):
+    onnx = pytest.importorskip("onnx")
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    w = numpy_helper.from_array(np.zeros((4, 3, 3, 3), np.float32), "w")
+    conv = helper.make_node("Conv", ["x", "w"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], name="conv")
+    graph = helper.make_graph([conv], "tiny", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 8, 8])], [w])
+    path = tmp_path / "tiny.onnx"
+    onnx.save(helper.make_model(graph), str(path))
+    rc, out, err = run(capsys, str(path))
+    assert rc == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["type"], r["K"], r["C"], r["Y"]) for r in rows[:-1]] == [("CONV", "4", "3", "10")]
+    assert int(rows[-1]["macs"]) == 4 * 3 * 9 * 8 * 8
