@@ -1,0 +1,497 @@
+"""ONNX frontend: an ``.onnx`` file (or ``onnx.ModelProto``) -> op graph (`diffhw.frontends.graph.Graph`).
+
+    g = from_onnx("resnet18.onnx")                          # fixed input shapes
+    g = from_onnx("bert.onnx", input_shape=(1, 128))        # sets a dynamic (named) input dimension
+
+The model is checked (``onnx.checker``), shapes are inferred (``onnx.shape_inference`` with data
+propagation, so ``Reshape`` targets computed from ``Shape`` resolve), then nodes are mapped in order:
+
+* MAC ops: ``Conv`` (groups, depthwise, dilation, asymmetric and ``auto_pad`` padding) -> ``conv``;
+  ``ConvTranspose`` -> ``conv_transpose``; ``Gemm``, and ``MatMul`` by a constant 2-D matrix -> ``linear``
+  (a following ``Add`` of an N-element constant is its bias); ``MatMul`` of two activations (batched, with
+  broadcasting) -> ``matmul``; ``Einsum`` -> reshapes + ``matmul`` (`diffhw.frontends._lowering.einsum`).
+* Non-MAC ops, with their shapes: activations (``Relu``, ``Gelu``, ``Erf``, ``Clip``, ...) -> ``act``;
+  ``Add`` / ``Sub`` -> ``add``, ``Mul`` / ``Div`` -> ``mul`` (with a scalar constant: ``act``);
+  ``MaxPool`` / ``AveragePool`` -> ``pool``; ``GlobalAveragePool`` / ``GlobalMaxPool`` and a spatial
+  ``ReduceMean`` -> ``global_pool``; ``BatchNormalization`` / ``LayerNormalization`` /
+  ``InstanceNormalization`` / ``GroupNormalization`` -> ``norm``; ``Flatten`` / ``Reshape`` / ``Squeeze``
+  / ``Unsqueeze`` / ``Transpose`` / ``Gather`` of one index -> ``reshape`` kind; ``Softmax``; ``Concat``;
+  ``Gather`` from a constant table -> ``embedding``.
+* Anything else -> ``other`` with a note (a warning for unknown ops); ops on constants only (shape
+  arithmetic, weight transposes) produce no nodes.
+
+Initializers give the parameters: a conv / linear layer's weights and bias are counted by its node;
+a constant of more than one element used as an activation (a position embedding, say) becomes a
+``parameter`` node (ONNX cannot tell parameters from buffers). Names follow the PyTorch frontend (the module
+path from TorchScript's ``/a/b/Op`` node names or the dynamo exporter's name scopes), so a module and its
+``torch.onnx.export`` give the same layer table; other files keep their node names.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import warnings
+from pathlib import Path
+from typing import Any, Mapping, Optional, Sequence, Union
+
+import numpy as np
+
+from diffhw.errors import InputError
+from diffhw.frontends import _lowering
+from diffhw.frontends.graph import Graph
+
+__all__ = ["from_onnx"]
+
+_ACTS = {"Relu": "relu", "LeakyRelu": "leaky_relu", "PRelu": "prelu", "Sigmoid": "sigmoid",
+         "HardSigmoid": "hardsigmoid", "HardSwish": "hardswish", "Tanh": "tanh", "Gelu": "gelu", "Erf": "erf",
+         "Elu": "elu", "Selu": "selu", "Celu": "celu", "Mish": "mish", "Softplus": "softplus",
+         "Softsign": "softsign", "Clip": "clip", "Exp": "exp", "Log": "log", "Sqrt": "sqrt",
+         "Reciprocal": "reciprocal", "Neg": "neg", "Abs": "abs", "Sin": "sin", "Cos": "cos", "Floor": "floor",
+         "Ceil": "ceil", "Round": "round", "Sign": "sign", "Not": "not"}
+_NORMS = {"BatchNormalization": "batch", "LayerNormalization": "layer", "InstanceNormalization": "instance",
+          "GroupNormalization": "group"}
+_RESHAPE = {"Reshape", "Squeeze", "Unsqueeze"}
+_IDENTITY = {"Identity", "Dropout", "Cast", "CastLike"}
+#: Ops whose outputs are metadata or constants however their inputs are computed.
+_CONST_OPS = {"Shape", "Size", "Constant", "ConstantOfShape", "Range", "EyeLike"}
+#: Recognised ops with no MACs and no graph kind of their own (``other`` without a warning).
+_NO_MAC = {"Slice", "Split", "Pad", "Resize", "Upsample", "Expand", "Tile", "Where", "Equal", "Less", "Greater",
+           "And", "Or", "Pow", "Max", "Min", "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceL2",
+           "ArgMax", "TopK", "CumSum", "ScatterND", "GatherElements", "GatherND", "DepthToSpace",
+           "SpaceToDepth", "Trilu", "Gather", "IsNaN", "Mod"}
+
+
+class _Const:
+    """A tensor that does not depend on the inputs; `value` is kept for small initializers/constants."""
+
+    def __init__(self, shape: tuple[int, ...], name: str, value: Optional[np.ndarray] = None):
+        self.shape, self.name, self.value = tuple(int(d) for d in shape), name, value
+
+
+def _import_onnx():
+    try:
+        import onnx
+    except ImportError as e:
+        raise InputError(message="the ONNX frontend needs onnx", fix="pip install 'diffhw[onnx]'") from e
+    return onnx
+
+
+def _load(onnx, path_or_model, source: str):
+    if isinstance(path_or_model, onnx.ModelProto):
+        return path_or_model
+    try:
+        return onnx.load(str(path_or_model))
+    except OSError as e:
+        raise InputError(file=source, message=f"cannot read the ONNX file: {e.strerror or e}",
+                         fix="check the path") from e
+    except Exception as e:  # protobuf DecodeError and friends: the file is not an ONNX model
+        raise InputError(file=source, message=f"not a valid ONNX model ({type(e).__name__}: {e})",
+                         fix="export the model again (torch.onnx.export) or check the file") from e
+
+
+def _set_inputs(onnx, model, input_shape, source: str):
+    """A copy of `model` with graph input dims replaced: `input_shape` is one shape (the single input) or
+    a mapping input name -> shape."""
+    model = onnx.ModelProto.FromString(model.SerializeToString())
+    inits = {t.name for t in model.graph.initializer}
+    inputs = [i for i in model.graph.input if i.name not in inits]
+    shapes = dict(input_shape) if isinstance(input_shape, Mapping) else None
+    if shapes is None:
+        if len(inputs) != 1:
+            raise InputError(file=source, message=f"the model has {len(inputs)} inputs "
+                                                  f"({', '.join(i.name for i in inputs)}); one input shape given",
+                             fix="pass a mapping input name -> shape")
+        shapes = {inputs[0].name: input_shape}
+    for inp in inputs:
+        if inp.name in shapes:
+            dims = inp.type.tensor_type.shape.dim
+            del dims[:]
+            for d in shapes[inp.name]:
+                dims.add().dim_value = int(d)
+    del model.graph.value_info[:]
+    return model
+
+
+def _tensor_shape(value_info) -> Optional[tuple]:
+    t = value_info.type.tensor_type
+    if not t.HasField("shape"):
+        return None
+    return tuple(d.dim_value if d.HasField("dim_value") else (d.dim_param or "?") for d in t.shape.dim)
+
+
+class _Importer:
+    """Walks an ONNX graph (shapes inferred) and appends builder calls to a `Graph`."""
+
+    def __init__(self, onnx, model, graph: Graph, source: str):
+        self.onnx, self.model, self.g, self.source = onnx, model, graph, source
+        self.names = _lowering.Namer()
+        self.env: dict[str, Any] = {}
+        self.absorbed: set[str] = set()
+        gr = model.graph
+        self.shapes = {vi.name: _tensor_shape(vi) for vi in list(gr.value_info) + list(gr.input) + list(gr.output)}
+        self.consumers: dict[str, list] = {}
+        for node in gr.node:
+            for i in node.input:
+                self.consumers.setdefault(i, []).append(node)
+        self.outputs = {o.name for o in gr.output}
+
+    # ------------------------------------------------------------------------------- plumbing
+
+    def error(self, node, message: str, fix: str) -> InputError:
+        return InputError(file=self.source, layer=node.name or node.op_type, message=message, fix=fix)
+
+    def out_shape(self, node, i: int = 0) -> tuple[int, ...]:
+        name = node.output[i]
+        shape = self.shapes.get(name)
+        if shape is None or not all(isinstance(d, int) and d > 0 for d in shape):
+            raise self.error(node, f"output {name!r} of {node.op_type} node {node.name!r} has an unknown shape "
+                                   f"{'(no shape inferred)' if shape is None else shape}",
+                             "give the model fixed input shapes (input_shape=..., --input-shape) or simplify it "
+                             "so that ONNX shape inference resolves every tensor")
+        return shape
+
+    def scope(self, node) -> Optional[str]:
+        for prop in node.metadata_props:
+            if prop.key == "pkg.torch.onnx.name_scopes":
+                scopes = ast.literal_eval(prop.value)
+                return scopes[-2] if len(scopes) >= 2 else ""
+        return _lowering.torchscript_scope(node.name) if node.name.startswith("/") else None
+
+    def name(self, node, op: str, weighted: bool = False) -> str:
+        scope = self.scope(node)
+        if scope is None:
+            return self.names.reserve(node.name or op)
+        return self.names(scope, op, weighted)
+
+    @staticmethod
+    def attrs(node) -> dict[str, Any]:
+        from onnx import helper
+        return {a.name: helper.get_attribute_value(a) for a in node.attribute}
+
+    def is_const(self, name: str) -> bool:
+        return isinstance(self.env.get(name), _Const)
+
+    def handle(self, node, name: str) -> str:
+        """Graph handle of tensor `name`; a constant becomes a ``parameter`` node (an ``other`` constant if
+        it has one element)."""
+        v = self.env.get(name)
+        if isinstance(v, str):
+            return v
+        if v is None:
+            raise self.error(node, f"input {name!r} of {node.op_type} node {node.name!r} is not produced by the "
+                                   "graph (or is an output this frontend does not model)",
+                             "check the model (onnx.checker) or report it")
+        n = math.prod(v.shape)
+        if n > 1:
+            h = self.g.parameter(v.shape, name=self.names.reserve(v.name))
+        else:
+            h = self.g.other([], v.shape or (1,), "constant", note="scalar constant",
+                             name=self.names.reserve(v.name))
+        self.env[name] = h
+        return h
+
+    def inputs(self, node) -> list[str]:
+        return [i for i in node.input if i]
+
+    def const(self, name: str) -> Optional[_Const]:
+        v = self.env.get(name)
+        return v if isinstance(v, _Const) else None
+
+    # ------------------------------------------------------------------------------------ walk
+
+    def run(self) -> Graph:
+        onnx = self.onnx
+        gr = self.model.graph
+        for t in gr.initializer:
+            n = math.prod(t.dims)
+            self.env[t.name] = _Const(tuple(t.dims), t.name,
+                                      onnx.numpy_helper.to_array(t) if n <= 64 else None)
+        for inp in gr.input:
+            if inp.name in self.env:
+                continue
+            shape = self.shapes.get(inp.name)
+            if shape is None or not all(isinstance(d, int) and d > 0 for d in shape):
+                raise InputError(file=self.source, layer=inp.name,
+                                 message=f"graph input {inp.name!r} has an unknown or dynamic shape {shape}",
+                                 fix="pass input_shape=... (--input-shape) with concrete sizes")
+            self.env[inp.name] = self.g.input(shape, name=self.names.reserve(inp.name))
+        for idx, node in enumerate(gr.node):
+            if not node.output or node.output[0] not in self.absorbed:
+                self.visit(idx, node)
+        return self.g
+
+    def visit(self, idx: int, node) -> None:
+        ins = self.inputs(node)
+        if node.op_type in _CONST_OPS or all(self.is_const(i) for i in ins):
+            value = self.constant_value(node) if node.op_type == "Constant" else None
+            for o in node.output:
+                shape = self.shapes.get(o)
+                if shape is None and value is not None:
+                    shape = value.shape
+                self.env[o] = _Const(shape if shape and all(isinstance(d, int) for d in shape) else (), o, value)
+            return
+        for i in ins:
+            if i not in self.env:
+                raise self.error(node, f"input {i!r} is used before it is produced", "check the model "
+                                                                                      "(onnx.checker)")
+        handler = _HANDLERS.get(node.op_type) if node.domain in ("", "ai.onnx") else None
+        try:
+            if handler is not None:
+                out = handler(self, idx, node)
+            elif node.op_type in _ACTS and node.domain in ("", "ai.onnx"):
+                out = self.g.act(self.handle(node, ins[0]), _ACTS[node.op_type],
+                                 name=self.name(node, _ACTS[node.op_type]))
+            elif node.op_type in _NO_MAC:
+                out = self.other(node, "no MACs (data movement / elementwise / reduction)")
+            else:
+                warnings.warn(f"{self.source}: {node.domain + '::' if node.domain else ''}{node.op_type} node "
+                              f"{node.name!r} is not modelled: recorded as an 'other' node without MACs",
+                              stacklevel=3)
+                out = self.other(node, f"{node.op_type} is not modelled: no MACs counted")
+        except _lowering.Unsupported as e:
+            if e.mac:
+                warnings.warn(f"{self.source}: {node.op_type} node {node.name!r}: {e}; recorded as an 'other' "
+                              "node, its MACs are not counted", stacklevel=3)
+            out = self.other(node, f"{e}; MACs not counted" if e.mac else str(e))
+        except ValueError as e:
+            raise self.error(node, f"{node.op_type}: {e}", "report this model (the graph builder rejected the "
+                                                           "op)") from e
+        outs = out if isinstance(out, list) else [out]
+        for o, h in zip(node.output, outs):
+            if h is not None and o:
+                self.env[o] = h
+        if isinstance(outs[0], str) and node.output[0] in self.shapes:
+            if self.g.shape(outs[0]) != self.out_shape(node):
+                raise self.error(node, f"{node.op_type}: the graph gives shape {self.g.shape(outs[0])}, ONNX "
+                                       f"{self.out_shape(node)}", "report this model")
+
+    def constant_value(self, node) -> Optional[np.ndarray]:
+        for a in node.attribute:
+            if a.name == "value":
+                return self.onnx.numpy_helper.to_array(a.t)
+            if a.name in ("value_float", "value_int", "value_floats", "value_ints"):
+                return np.array(self.onnx.helper.get_attribute_value(a))
+        return None
+
+    def other(self, node, note: str, op: Optional[str] = None):
+        ins = [self.handle(node, i) for i in self.inputs(node) if not self.is_const(i)]
+        op = op or node.op_type
+        outs = [self.g.other(ins, self.out_shape(node, i), op, note=note, name=self.name(node, op.lower()))
+                for i, o in enumerate(node.output) if o]
+        return outs if len(outs) > 1 else outs[0]
+
+    # -------------------------------------------------------------------------------- MAC ops
+
+    def conv(self, idx, node):
+        ins = self.inputs(node)
+        a = self.attrs(node)
+        w = self.const(ins[1])
+        if w is None:
+            raise _lowering.Unsupported(f"{node.op_type} with a computed (non-initializer) weight is not lowered")
+        x = self.handle(node, ins[0])
+        shape = self.g.shape(x)
+        if len(shape) != 4:
+            raise _lowering.Unsupported(f"{node.op_type} on a rank-{len(shape)} input: only 2-D convolutions "
+                                        "(N, C, H, W) are lowered")
+        k = tuple(a.get("kernel_shape", w.shape[2:]))
+        s, d = tuple(a.get("strides", (1, 1))), tuple(a.get("dilations", (1, 1)))
+        groups, bias = int(a.get("group", 1)), len(ins) > 2
+        pads = tuple(a.get("pads", (0, 0, 0, 0)))
+        auto = a.get("auto_pad", b"NOTSET")
+        auto = auto.decode() if isinstance(auto, bytes) else auto
+        if node.op_type == "ConvTranspose":
+            if auto != "NOTSET" or pads[:2] != pads[2:] or "output_shape" in a:
+                raise _lowering.Unsupported("ConvTranspose with auto_pad, output_shape or asymmetric pads is "
+                                            "not lowered")
+            return self.g.conv_transpose(x, w.shape[1] * groups, k, s, pads[:2], tuple(a.get("output_padding",
+                                         (0, 0))), groups, bias, d, name=self.name(node, "conv_transpose", True))
+        if auto in ("SAME_UPPER", "SAME_LOWER"):
+            total = [max((-(-h // si) - 1) * si + di * (ki - 1) + 1 - h, 0)
+                     for h, si, di, ki in zip(shape[2:], s, d, k)]
+            small = [t // 2 for t in total]
+            big = [t - t // 2 for t in total]
+            pads = tuple(small + big) if auto == "SAME_UPPER" else tuple(big + small)
+        elif auto == "VALID":
+            pads = (0, 0, 0, 0)
+        return self.g.conv(x, w.shape[0], k, s, pads, groups, d, bias, name=self.name(node, "conv", True))
+
+    def bias_add(self, node, n_out: int):
+        """The single consumer ``Add`` of `node`'s output whose other input is an `n_out`-element constant."""
+        users = self.consumers.get(node.output[0], [])
+        if len(users) != 1 or users[0].op_type != "Add" or node.output[0] in self.outputs:
+            return None
+        others = [i for i in users[0].input if i != node.output[0]]
+        c = self.const(others[0]) if len(others) == 1 else None
+        return users[0] if c is not None and math.prod(c.shape) == n_out else None
+
+    def linear(self, node, x: str, n_out: int, bias: Optional[bool]) -> str:
+        """A weighted linear layer; `bias` None looks for a following bias ``Add`` (absorbed)."""
+        add = self.bias_add(node, n_out) if bias is None else None
+        h = self.g.linear(self.handle(node, x), n_out, bias=bool(bias) or add is not None,
+                          name=self.name(node, "linear", True))
+        if add is not None:
+            self.env[add.output[0]] = h
+            self.absorbed.add(add.output[0])
+        return h
+
+    def matmul(self, idx, node):
+        a, b = self.inputs(node)
+        wb = self.const(b)
+        if wb is not None and len(wb.shape) == 2:
+            return self.linear(node, a, wb.shape[1], None)
+        return self.g.matmul(self.handle(node, a), self.handle(node, b), name=self.name(node, "matmul"))
+
+    def gemm(self, idx, node):
+        ins = self.inputs(node)
+        at = self.attrs(node)
+        x = self.handle(node, ins[0])
+        if at.get("transA", 0):
+            x = self.g.permute(x, [1, 0], name=self.name(node, "permute"))
+        wb, c = self.const(ins[1]), ins[2] if len(ins) > 2 else None
+        if wb is not None:
+            n = wb.shape[0] if at.get("transB", 0) else wb.shape[1]
+            h = self.g.linear(x, n, bias=c is not None and self.is_const(c), name=self.name(node, "linear", True))
+        else:
+            y = self.handle(node, ins[1])
+            if at.get("transB", 0):
+                y = self.g.permute(y, [1, 0], name=self.name(node, "permute"))
+            h = self.g.matmul(x, y, name=self.name(node, "matmul"))
+            if c is not None and self.is_const(c):
+                h = self.g.add(h, self.handle(node, c), name=self.name(node, "add"))
+        if c is not None and not self.is_const(c):
+            h = self.g.add(h, self.handle(node, c), name=self.name(node, "add"))
+        return h
+
+    def einsum(self, idx, node):
+        ops = [self.handle(node, i) for i in self.inputs(node)]
+        return _lowering.einsum(self.g, self.attrs(node)["equation"].decode(), ops, self.out_shape(node),
+                                lambda o: self.name(node, o))
+
+    # ---------------------------------------------------------------------------- non-MAC ops
+
+    def binary(self, idx, node):
+        ins = self.inputs(node)
+        kind = {"Add": "add", "Sub": "add", "Mul": "mul", "Div": "mul"}[node.op_type]
+        tensors = [i for i in ins if not self.is_const(i) or math.prod(self.env[i].shape) > 1]
+        if len(tensors) == 2:
+            return getattr(self.g, kind)(self.handle(node, ins[0]), self.handle(node, ins[1]),
+                                         name=self.name(node, kind))
+        op = node.op_type.lower()
+        h = self.handle(node, tensors[0])
+        if self.g.shape(h) != self.out_shape(node):
+            return self.g.other([h], self.out_shape(node), op, note="elementwise with a broadcast constant",
+                                name=self.name(node, op))
+        return self.g.act(h, op, name=self.name(node, op))
+
+    def norm(self, idx, node):
+        ins = self.inputs(node)
+        h = self.g.norm(self.handle(node, ins[0]), _NORMS[node.op_type], affine=len(ins) > 1,
+                        name=self.name(node, "norm"))
+        return [h] + [None] * (len(node.output) - 1)
+
+    def pool(self, idx, node):
+        a = self.attrs(node)
+        x = self.handle(node, self.inputs(node)[0])
+        pads = tuple(a.get("pads", (0, 0, 0, 0)))
+        auto = a.get("auto_pad", b"NOTSET")
+        if (len(self.g.shape(x)) != 4 or pads[:2] != pads[2:] or tuple(a.get("dilations", (1, 1))) != (1, 1)
+                or auto not in (b"NOTSET", "NOTSET")):
+            return self.other(node, "pooling with asymmetric/auto padding, dilation or a non-4-D input; no MACs")
+        h = self.g.pool(x, tuple(a["kernel_shape"]), tuple(a.get("strides", (1, 1))), pads[:2],
+                        "max" if node.op_type == "MaxPool" else "avg", bool(a.get("ceil_mode", 0)),
+                        name=self.name(node, "pool"))
+        return [h] + [None] * (len(node.output) - 1)
+
+    def global_pool(self, idx, node):
+        return self.g.global_pool(self.handle(node, node.input[0]), "max" if "Max" in node.op_type else "avg",
+                                  name=self.name(node, "global_pool"))
+
+    def reduce_mean(self, idx, node):
+        ins = self.inputs(node)
+        a = self.attrs(node)
+        axes = a.get("axes")
+        if axes is None and len(ins) > 1 and self.const(ins[1]) is not None:
+            axes = self.const(ins[1]).value
+        x = self.handle(node, ins[0])
+        shape = self.g.shape(x)
+        if axes is None or len(shape) != 4 or sorted(int(i) % 4 for i in np.ravel(axes)) != [2, 3]:
+            return self.other(node, "reduction; no MACs")
+        h = self.g.global_pool(x, "avg", name=self.name(node, "global_pool"))
+        return h if a.get("keepdims", 1) else self.g.reshape(h, shape[:2], name=self.name(node, "reshape"))
+
+    def reshape(self, idx, node):
+        op = "flatten" if node.op_type == "Flatten" else "reshape"
+        return self.g.reshape(self.handle(node, node.input[0]), self.out_shape(node), name=self.name(node, op))
+
+    def flatten(self, idx, node):
+        x = self.handle(node, node.input[0])
+        axis = self.attrs(node).get("axis", 1) % max(len(self.g.shape(x)), 1)
+        if axis == 1:
+            return self.g.flatten(x, 1, name=self.name(node, "flatten"))
+        return self.reshape(idx, node)
+
+    def transpose(self, idx, node):
+        x = self.handle(node, node.input[0])
+        perm = self.attrs(node).get("perm", list(range(len(self.g.shape(x))))[::-1])
+        return self.g.permute(x, list(perm), name=self.name(node, "permute"))
+
+    def identity(self, idx, node):
+        return [self.handle(node, node.input[0])] + [None] * (len(node.output) - 1)
+
+    def softmax(self, idx, node):
+        return self.g.softmax(self.handle(node, node.input[0]), self.attrs(node).get("axis", -1),
+                              name=self.name(node, "softmax"))
+
+    def concat(self, idx, node):
+        return self.g.concat([self.handle(node, i) for i in self.inputs(node)], self.attrs(node)["axis"],
+                             name=self.name(node, "concat"))
+
+    def gather(self, idx, node):
+        data, ind = self.inputs(node)
+        axis = self.attrs(node).get("axis", 0)
+        table, index = self.const(data), self.const(ind)
+        if table is not None and len(table.shape) == 2 and axis == 0:
+            return self.g.embedding(self.handle(node, ind), table.shape[0], table.shape[1],
+                                    name=self.name(node, "embedding", True))
+        if table is None and index is not None and index.value is not None and index.value.ndim == 0:
+            return self.g.select(self.handle(node, data), axis, int(index.value), name=self.name(node, "select"))
+        return self.other(node, "gather; no MACs")
+
+
+_HANDLERS = {
+    "Conv": _Importer.conv, "ConvTranspose": _Importer.conv, "MatMul": _Importer.matmul, "Gemm": _Importer.gemm,
+    "Einsum": _Importer.einsum,
+    **{op: _Importer.binary for op in ("Add", "Sub", "Mul", "Div")},
+    **{op: _Importer.norm for op in _NORMS},
+    "MaxPool": _Importer.pool, "AveragePool": _Importer.pool,
+    "GlobalAveragePool": _Importer.global_pool, "GlobalMaxPool": _Importer.global_pool,
+    "ReduceMean": _Importer.reduce_mean,
+    **{op: _Importer.reshape for op in _RESHAPE},
+    "Flatten": _Importer.flatten, "Transpose": _Importer.transpose,
+    **{op: _Importer.identity for op in _IDENTITY},
+    "Softmax": _Importer.softmax, "LogSoftmax": _Importer.softmax,
+    "Concat": _Importer.concat, "Gather": _Importer.gather,
+}
+
+
+def from_onnx(path_or_model, name: Optional[str] = None,
+              input_shape: Union[Sequence[int], Mapping[str, Sequence[int]], None] = None) -> Graph:
+    """Read an ONNX model (path or ``ModelProto``) into an op graph. `input_shape` fixes the input
+    dimensions (one shape, or input name -> shape) for models exported with dynamic sizes. Raises
+    `InputError` naming the file (and node) for unreadable or invalid files and unknown shapes."""
+    onnx = _import_onnx()
+    source = "<onnx model>" if isinstance(path_or_model, onnx.ModelProto) else str(path_or_model)
+    model = _load(onnx, path_or_model, source)
+    if input_shape is not None:
+        model = _set_inputs(onnx, model, input_shape, source)
+    try:
+        onnx.checker.check_model(model)
+        model = onnx.shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
+    except Exception as e:  # ValidationError / InferenceError: the message names the node
+        raise InputError(file=source, message=f"invalid ONNX model: {str(e).strip().splitlines()[0]}",
+                         fix="check the model with onnx.checker, or export it again") from e
+    if not model.graph.node:
+        raise InputError(file=source, message="the ONNX graph has no nodes", fix="check the file")
+    default = Path(source).stem if source != "<onnx model>" else (model.graph.name or "onnx")
+    return _Importer(onnx, model, Graph(name or default), source).run()
