@@ -43,13 +43,14 @@ class Namer:
 
 
 def torchscript_scope(node_name: str) -> str:
-    """Module path from a TorchScript-exported ONNX node name: ``/features/features.0/Conv`` ->
-    ``features.0``, ``/attn/qkv/MatMul`` -> ``attn.qkv``, ``/Add`` -> ``""``. A segment with a dot is a
-    full module path (children of containers); one without is an attribute of the enclosing path."""
-    scope = ""
+    """Module path from a TorchScript-exported ONNX node name: ``/attn/qkv/MatMul`` -> ``attn.qkv``,
+    ``/layer2/layer2.0/downsample/downsample.0/Conv`` -> ``layer2.0.downsample.0``, ``/Add`` -> ``""``
+    (a container's child segment repeats the container's segment as a prefix)."""
+    parts, prev = [], None
     for seg in node_name.split("/")[1:-1]:
-        scope = seg if "." in seg or not scope else f"{scope}.{seg}"
-    return scope
+        parts.append(seg[len(prev) + 1:] if prev is not None and seg.startswith(prev + ".") else seg)
+        prev = seg
+    return ".".join(parts)
 
 
 def _parse_einsum(equation: str, shapes: Sequence[Sequence[int]]) -> tuple[list[str], str]:
