@@ -1,7 +1,8 @@
 """pytest bootstrap: make `diffhw.frontends` / `diffhw.exporters` importable from a source checkout.
 
-With `pip install -e .` the setuptools package-dir mapping does this; without an install, the repository
-root is on sys.path (pytest rootdir) and this maps the two top-level folders onto the package names.
+With `pip install -e .` the setuptools package-dir mapping does this; without an install (or with an install
+of another checkout, e.g. a git worktree), the repository root goes first on sys.path and this maps the two
+top-level folders of *this* checkout onto the package names.
 """
 
 import importlib.util
@@ -13,7 +14,8 @@ _ROOT = Path(__file__).resolve().parent
 
 def _alias(name: str, folder: str) -> None:
     try:
-        if importlib.util.find_spec(name) is not None:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin and Path(spec.origin).resolve().is_relative_to(_ROOT):
             return
     except ModuleNotFoundError:
         pass

@@ -30,8 +30,8 @@ def bench(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec], repeat:
         n = len(g.items)
         reps = max(1, -(-min_items // n))
         lay, num, hw = g.take(np.tile(np.arange(n), reps))
-        combos = case_space(g.structure, g.op, g.has_batch, lay, num, hw)
-        run = lambda: evaluate_arrays(g.structure, g.op, g.has_batch, lay, num, hw, combos)  # noqa: E731
+        space = case_space(g.structure, g.op, g.has_batch, lay, num, hw)
+        run = lambda: evaluate_arrays(g.structure, g.op, g.has_batch, lay, num, hw, space)  # noqa: E731
         t0 = time.perf_counter()
         jax.block_until_ready(run())
         first = time.perf_counter() - t0
@@ -44,7 +44,7 @@ def bench(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec], repeat:
         items = n * reps
         report["groups"].append({
             "dataflow": "/".join(d[0] + (d[1] if len(d) > 1 else "") for d in g.structure),
-            "layer_type": g.op, "cases_per_level": [len(c) for c in combos], "items": items,
+            "layer_type": g.op, "cases_per_level": [len(c) for c in space.combos], "items": items,
             "compile_s": round(first - best, 3), "steady_s": round(best, 4),
             "evals_per_s": round(items / best),
         })

@@ -17,6 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from diffhw.cost.analysis import CaseSpace
 from diffhw.cost.model import OUTPUTS, case_space, layer_cost
 from diffhw.dataflow import Cluster, Dataflow, resolve_numbers
 from diffhw.errors import InputError
@@ -30,8 +31,8 @@ MODEL_HW_FIELDS = ("num_pes", "noc_bw", "offchip_bw", "simd_lanes", "noc_hops")
 
 
 @partial(jax.jit, static_argnums=(0, 1, 2, 3))
-def _evaluate_jit(structure, combos, op, has_batch, layers, numbers, hw):
-    return jax.vmap(lambda lay, num, h: layer_cost(structure, combos, op, has_batch, lay, num, h))(
+def _evaluate_jit(structure, space, op, has_batch, layers, numbers, hw):
+    return jax.vmap(lambda lay, num, h: layer_cost(structure, space, op, has_batch, lay, num, h))(
         layers, numbers, hw)
 
 
@@ -40,7 +41,7 @@ CHUNK = 4096
 
 
 def evaluate_arrays(structure: tuple, op: str, has_batch: bool, layers: dict, numbers, hw: dict,
-                    combos: Optional[tuple] = None, chunk: int = CHUNK) -> dict:
+                    space: Optional[CaseSpace] = None, chunk: int = CHUNK) -> dict:
     """Evaluate a batch of (layer, hardware) items under one dataflow structure.
 
     layers: dict of int64 arrays [B] (K C R S Y X N M stride_y stride_x); numbers: [B, n] resolved number
@@ -52,13 +53,13 @@ def evaluate_arrays(structure: tuple, op: str, has_batch: bool, layers: dict, nu
     numbers = np.asarray(numbers, np.int64)
     hw = {k: np.asarray(hw[k], np.int64) for k in MODEL_HW_FIELDS}
     n = numbers.shape[0]
-    if combos is None:
-        combos = case_space(structure, op, has_batch, layers, numbers, hw)
+    if space is None:
+        space = case_space(structure, op, has_batch, layers, numbers, hw)
     size = min(chunk, _bucket(n))
     parts = []
     for start in range(0, n, size):
         idx = np.arange(start, start + size) % n  # the last chunk is padded with repeats
-        parts.append(_evaluate_jit(structure, combos, op, has_batch, {k: v[idx] for k, v in layers.items()},
+        parts.append(_evaluate_jit(structure, space, op, has_batch, {k: v[idx] for k, v in layers.items()},
                                    numbers[idx], {k: v[idx] for k, v in hw.items()}))
     return {k: jnp.concatenate([p[k] for p in parts])[:n] for k in parts[0]}
 

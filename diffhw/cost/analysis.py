@@ -95,10 +95,11 @@ def reuse_tables(level: Level) -> dict[str, dict[str, jnp.ndarray]]:
     return {"mapped": mapped, "mapped_edge": mapped_e, "unique": uniq, "unique_edge": uniq_e}
 
 
-def possible_states(levels: list[Level]) -> list[jnp.ndarray]:
-    """Which states each directive of each level can take for this layer: one bool array [D, 3] per level.
+def possible_states(levels: list[Level]) -> tuple[list[jnp.ndarray], list[dict[str, jnp.ndarray]]]:
+    """Which states each directive of each level can take for this layer (one bool array [D, 3] per
+    level), and per level which dimensions' edge tiles differ from their full tiles ({dim: bool}).
     Lower levels see the upper level's full or edge tile of each dimension, so both are tried."""
-    out = []
+    states, differs = [], []
     cands: dict[str, list] | None = None
     for level in levels:
         rows = []
@@ -108,10 +109,21 @@ def possible_states(levels: list[Level]) -> list[jnp.ndarray]:
             for dim in dims:
                 ex = ex | directive_states(d.kind, dim, d.size, d.ofs, level.nsub).exists
             rows.append(ex)
-        out.append(jnp.stack(rows))
+        states.append(jnp.stack(rows))
         t = reuse_tables(level)
+        differs.append({d.var: t["mapped"][d.var] != t["mapped_edge"][d.var] for d in level.directives})
         cands = {v: [t["mapped"][v], t["mapped_edge"][v]] for v in t["mapped"]}
-    return out
+    return states, differs
+
+
+@dataclass(frozen=True)
+class CaseSpace:
+    """Static (hashable) case enumeration of a batch, per level: `combos[li]` the state-slot combos
+    ([K, D] as nested tuples) and `edge_dims[li]` the dimensions whose edge tile differs from the full
+    one for some item (the only ones whose sub-cluster analyses need both variants)."""
+
+    combos: tuple
+    edge_dims: tuple
 
 
 class _Case:
@@ -365,26 +377,58 @@ class _Traffic:
             tensor, True, psum_info=True, scale_first=True,
         )
 
-    def sub_dims(self, ee: bool) -> dict:
-        """ReuseAnalysis::ConstructSubClusterDimension: tile sizes the sub-clusters see in each case."""
+    def sub_edge_picks(self, ee: bool) -> dict:
+        """ReuseAnalysis::ConstructSubClusterDimension, as choices: per dimension a bool [K], True where
+        the sub-clusters see the edge tile (`mapped_edge`) rather than the full one (`mapped`)."""
         c = self.c
         out = {}
         for d in c.dirs:
             v = d.var
             e = c.is_edge[v]
             if d.kind == "T":
-                out[v] = jnp.where(e, self._me(v), self._m(v))
+                out[v] = e
             else:
-                edge_pick = jnp.where(self.ne == 1, self._me(v), self._me(v) if ee else self._m(v))
+                edge_pick = (self.ne == 1) | ee
                 pos = c.pos[v]
-                val = jnp.where(pos == INIT, jnp.where(e, edge_pick, self._m(v)),
-                                jnp.where(pos == STEADY, self._m(v), edge_pick))
-                out[v] = val
+                out[v] = jnp.where(pos == INIT, e & edge_pick, jnp.where(pos == STEADY, False, edge_pick))
+        return out
+
+    def sub_dims(self, picks: dict) -> dict:
+        """Tile sizes the sub-clusters see, from per-dimension edge choices (bool arrays of any shape)."""
+        out = {v: jnp.where(p, self._me(v), self._m(v)) for v, p in picks.items()}
         if "Y" in out and "R" in out:
             out["Y'"] = out["Y"] - out["R"] + 1
         if "X" in out and "S" in out:
             out["X'"] = out["X"] - out["S"] + 1
         return out
+
+
+def _sub_results(levels, li, space: CaseSpace, tensors, conv, hw, tr: _Traffic):
+    """Sub-cluster analyses for every case of level `li`, with the sub-clusters seeing full tiles (normal)
+    and edge tiles (edge-edge): two dicts of arrays [K].
+
+    A sub-cluster's tile of each dimension is either the full or the edge tile, so the analyses depend
+    only on which dimensions are at their edge. When those patterns (2^E over the E dimensions whose
+    tiles can differ) are fewer than the 2K case variants, each pattern is analysed once and the cases
+    gather their results; the values are the same either way."""
+    sub = jax.vmap(lambda dd: analyze_level(levels, li + 1, dd, space, tensors, conv, hw))
+    picks_n, picks_e = tr.sub_edge_picks(False), tr.sub_edge_picks(True)
+    k = tr.c.occ.shape[0]
+    edge_dims = space.edge_dims[li]
+    if (1 << len(edge_dims)) >= 2 * k:
+        return sub(tr.sub_dims(picks_n)), sub(tr.sub_dims(picks_e))
+    npat = 1 << len(edge_dims)
+    bits = (np.arange(npat)[:, None] >> np.arange(len(edge_dims))[None, :]) & 1  # static [P, E]
+    pattern = {v: jnp.zeros(npat, bool) for v in picks_n}
+    pattern.update({v: jnp.asarray(bits[:, i] == 1) for i, v in enumerate(edge_dims)})
+    r_pat = sub(tr.sub_dims(pattern))
+
+    def gather(picks):
+        index = sum(picks[v].astype(jnp.int32) << i for i, v in enumerate(edge_dims))
+        index = jnp.broadcast_to(jnp.asarray(index, jnp.int32), (k,))
+        return jax.tree_util.tree_map(lambda x: x[index], r_pat)
+
+    return gather(picks_n), gather(picks_e)
 
 
 def noc_delay(n, bw, hops):
@@ -403,13 +447,13 @@ def tensor_size(tensor: Tensor, dims: dict, overlap: bool) -> jnp.ndarray:
     return out
 
 
-def analyze_level(levels: list[Level], li: int, dims_dyn: dict, combos: tuple, tensors, conv: bool, hw: dict):
+def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace, tensors, conv: bool, hw: dict):
     """Analyse cluster level `li` with the dynamic tile sizes `dims_dyn` (one layer, one hardware).
     Returns a dict of scalars; the top level's are the layer's results."""
     level = levels[li]
     is_top = li == 0
     innermost = li == len(levels) - 1
-    case = _Case(level, dims_dyn, np.asarray(combos[li]))
+    case = _Case(level, dims_dyn, np.asarray(space.combos[li]))
     tables = reuse_tables(level)
     tr = _Traffic(case, tables, level)
     ins = [t for t in tensors if not t.is_output]
@@ -450,11 +494,7 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, combos: tuple, t
         active = active_here
         first_l1 = {k: res[k] for k in res if "_l1_" in k}
     else:
-        sub = jax.vmap(
-            lambda dd: analyze_level(levels, li + 1, dd, combos, tensors, conv, hw)
-        )
-        r_n = sub(tr.sub_dims(False))
-        r_e = sub(tr.sub_dims(True))
+        r_n, r_e = _sub_results(levels, li, space, tensors, conv, hw, tr)
         rest = nedge - 1
         compute = jnp.where(
             sp_edge & sp_ee,

@@ -12,7 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from diffhw.cost.analysis import analyze_level, possible_states
+from diffhw.cost.analysis import CaseSpace, analyze_level, possible_states
 from diffhw.cost.lowering import build_levels, layer_tensors
 
 #: Energy per access in MAC-energy units (MAESTRO's l2/l1 energy multipliers).
@@ -52,22 +52,24 @@ def layer_levels(structure, numbers, op, has_batch, layer: dict, hw: dict, where
     return build_levels(structure, numbers, op, has_batch, dims, stride, hw["num_pes"], where)
 
 
-def case_space(structure, op, has_batch, layers: dict, numbers, hw: dict) -> tuple:
-    """Static case enumeration for a batch: per level, a tuple of state-slot combos (K x D).
+def case_space(structure, op, has_batch, layers: dict, numbers, hw: dict) -> CaseSpace:
+    """Static case enumeration for a batch (see `CaseSpace`): per level, the state-slot combos any item
+    can reach and the dimensions whose edge tiles differ from their full tiles for any item.
 
-    `layers`, `numbers`, `hw` carry a common batch axis (already broadcast). A state is enumerated when
-    any item of the batch can reach it, so one trace serves the whole batch."""
+    `layers`, `numbers`, `hw` carry a common batch axis (already broadcast), so one trace serves the
+    whole batch."""
 
     def one(lay, num, h):
         return possible_states(layer_levels(structure, num, op, has_batch, lay, h))
 
-    per_level = jax.vmap(one)(layers, numbers, hw)
-    out = []
-    for ex in per_level:
+    states, differs = jax.vmap(one)(layers, numbers, hw)
+    combos, edge_dims = [], []
+    for ex, diff in zip(states, differs):
         ex = np.asarray(ex).any(axis=0)  # [D, 3]
         slots = [tuple(int(s) for s in np.flatnonzero(row)) for row in ex]
-        out.append(tuple(itertools.product(*slots)))
-    return tuple(out)
+        combos.append(tuple(itertools.product(*slots)))
+        edge_dims.append(tuple(sorted(v for v, d in diff.items() if np.asarray(d).any())))
+    return CaseSpace(tuple(combos), tuple(edge_dims))
 
 
 def hardware_cost(num_pes, noc_bw, simd_lanes, l1_req, l2_req) -> dict:
@@ -90,14 +92,14 @@ def hardware_cost(num_pes, noc_bw, simd_lanes, l1_req, l2_req) -> dict:
     }
 
 
-def layer_cost(structure, combos, op, has_batch, layer: dict, numbers, hw: dict) -> dict:
+def layer_cost(structure, space: CaseSpace, op, has_batch, layer: dict, numbers, hw: dict) -> dict:
     """Every MAESTRO output of one layer on one accelerator under one dataflow (exact, int64).
 
     layer: scalars K C R S Y X N M stride_y stride_x; numbers: the dataflow's resolved number slots [n];
     hw: scalars num_pes noc_bw offchip_bw simd_lanes noc_hops (l1/l2 sizes are not used by MAESTRO)."""
     levels = layer_levels(structure, numbers, op, has_batch, layer, hw)
     tensors = layer_tensors(op, has_batch)
-    r = analyze_level(levels, 0, levels[0].dims, combos, tensors, op != "GEMM", hw)
+    r = analyze_level(levels, 0, levels[0].dims, space, tensors, op != "GEMM", hw)
     out = dict(r)
     f = lambda x: x.astype(jnp.float64)  # noqa: E731
     out["total_l1_size_req"] = sum(r[f"{t}_l1_size_req"] for t in TENSOR_NAMES)
