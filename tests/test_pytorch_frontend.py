@@ -193,3 +193,11 @@ def test_module_mode_is_restored_and_eval_used():
         warnings.simplefilter("error")
         from_torch(model, args)
     assert model.training
+
+
+def test_resnet18_twin_of_the_zoo():
+    zoo = pytest.importorskip("diffhw.frontends.zoo")
+    model = torch_nets.ResNet(widths=(64, 128, 256, 512), classes=1000)
+    g = from_torch(model, (1, 3, 224, 224), name="resnet18")
+    assert g.table() == zoo.get("resnet18").table()
+    assert g.params() == 11_689_512

@@ -41,30 +41,35 @@ class BasicBlock(nn.Module):
             self.downsample = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
 
     def forward(self, x):
-        identity = x if self.downsample is None else self.downsample(x)
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
-        out += identity
+        out += x if self.downsample is None else self.downsample(x)
         return self.relu(out)
 
 
 class ResNet(nn.Module):
-    """ResNet stem (7x7/2 conv, 3x3/2 max pool), two stages of basic blocks, average pool, fc; (1, 3, 32, 32)."""
+    """torchvision-style ResNet of basic blocks: 7x7/2 stem, 3x3/2 max pool, one stage of two blocks per
+    width (stride 2 from the second), average pool, fc. The defaults are the small test net on (1, 3, 32, 32);
+    widths (64, 128, 256, 512) with 1000 classes is ResNet-18."""
 
-    def __init__(self, classes=10):
+    def __init__(self, widths=(16, 32), classes=10):
         super().__init__()
-        self.conv1 = nn.Conv2d(3, 16, 7, 2, 3, bias=False)
-        self.bn1 = nn.BatchNorm2d(16)
+        self.conv1 = nn.Conv2d(3, widths[0], 7, 2, 3, bias=False)
+        self.bn1 = nn.BatchNorm2d(widths[0])
         self.relu = nn.ReLU(inplace=True)
         self.maxpool = nn.MaxPool2d(3, 2, 1)
-        self.layer1 = nn.Sequential(BasicBlock(16, 16), BasicBlock(16, 16))
-        self.layer2 = nn.Sequential(BasicBlock(16, 32, 2), BasicBlock(32, 32))
+        cin = widths[0]
+        for i, w in enumerate(widths):
+            setattr(self, f"layer{i + 1}", nn.Sequential(BasicBlock(cin, w, 1 if i == 0 else 2), BasicBlock(w, w)))
+            cin = w
+        self.stages = len(widths)
         self.avgpool = nn.AdaptiveAvgPool2d(1)
-        self.fc = nn.Linear(32, classes)
+        self.fc = nn.Linear(cin, classes)
 
     def forward(self, x):
         x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
-        x = self.layer2(self.layer1(x))
+        for i in range(self.stages):
+            x = getattr(self, f"layer{i + 1}")(x)
         return self.fc(torch.flatten(self.avgpool(x), 1))
 
 
