@@ -24,7 +24,10 @@ Initializers give the parameters: a conv / linear layer's weights and bias are c
 a constant of more than one element used as an activation (a position embedding, say) becomes a
 ``parameter`` node (ONNX cannot tell parameters from buffers). Names follow the PyTorch frontend (the module
 path from TorchScript's ``/a/b/Op`` node names or the dynamo exporter's name scopes), so a module and its
-``torch.onnx.export`` give the same layer table; other files keep their node names.
+``torch.onnx.export`` give the same layer table; other files keep their node names. Exporters fold
+eval-mode batch norms into the preceding convs by default (TorchScript's constant folding, the dynamo
+exporter's optimizer): such a file has biased convs and no norms, so its parameter counts differ from the
+unfolded module's (``do_constant_folding=False`` / ``optimize=False`` keep the norms).
 """
 
 from __future__ import annotations
@@ -216,12 +219,12 @@ class _Importer:
                                  message=f"graph input {inp.name!r} has an unknown or dynamic shape {shape}",
                                  fix="pass input_shape=... (--input-shape) with concrete sizes")
             self.env[inp.name] = self.g.input(shape, name=self.names.reserve(inp.name))
-        for idx, node in enumerate(gr.node):
+        for node in gr.node:
             if not node.output or node.output[0] not in self.absorbed:
-                self.visit(idx, node)
+                self.visit(node)
         return self.g
 
-    def visit(self, idx: int, node) -> None:
+    def visit(self, node) -> None:
         ins = self.inputs(node)
         if node.op_type in _CONST_OPS or all(self.is_const(i) for i in ins):
             value = self.constant_value(node) if node.op_type == "Constant" else None
@@ -238,7 +241,7 @@ class _Importer:
         handler = _HANDLERS.get(node.op_type) if node.domain in ("", "ai.onnx") else None
         try:
             if handler is not None:
-                out = handler(self, idx, node)
+                out = handler(self, node)
             elif node.op_type in _ACTS and node.domain in ("", "ai.onnx"):
                 out = self.g.act(self.handle(node, ins[0]), _ACTS[node.op_type],
                                  name=self.name(node, _ACTS[node.op_type]))
@@ -283,7 +286,7 @@ class _Importer:
 
     # -------------------------------------------------------------------------------- MAC ops
 
-    def conv(self, idx, node):
+    def conv(self, node):
         ins = self.inputs(node)
         a = self.attrs(node)
         w = self.const(ins[1])
@@ -335,14 +338,14 @@ class _Importer:
             self.absorbed.add(add.output[0])
         return h
 
-    def matmul(self, idx, node):
+    def matmul(self, node):
         a, b = self.inputs(node)
         wb = self.const(b)
         if wb is not None and len(wb.shape) == 2:
             return self.linear(node, a, wb.shape[1], None)
         return self.g.matmul(self.handle(node, a), self.handle(node, b), name=self.name(node, "matmul"))
 
-    def gemm(self, idx, node):
+    def gemm(self, node):
         ins = self.inputs(node)
         at = self.attrs(node)
         x = self.handle(node, ins[0])
@@ -363,14 +366,14 @@ class _Importer:
             h = self.g.add(h, self.handle(node, c), name=self.name(node, "add"))
         return h
 
-    def einsum(self, idx, node):
+    def einsum(self, node):
         ops = [self.handle(node, i) for i in self.inputs(node)]
         return _lowering.einsum(self.g, self.attrs(node)["equation"].decode(), ops, self.out_shape(node),
                                 lambda o: self.name(node, o))
 
     # ---------------------------------------------------------------------------- non-MAC ops
 
-    def binary(self, idx, node):
+    def binary(self, node):
         ins = self.inputs(node)
         kind = {"Add": "add", "Sub": "add", "Mul": "mul", "Div": "mul"}[node.op_type]
         tensors = [i for i in ins if not self.is_const(i) or math.prod(self.env[i].shape) > 1]
@@ -384,13 +387,13 @@ class _Importer:
                                 name=self.name(node, op))
         return self.g.act(h, op, name=self.name(node, op))
 
-    def norm(self, idx, node):
+    def norm(self, node):
         ins = self.inputs(node)
         h = self.g.norm(self.handle(node, ins[0]), _NORMS[node.op_type], affine=len(ins) > 1,
                         name=self.name(node, "norm"))
         return [h] + [None] * (len(node.output) - 1)
 
-    def pool(self, idx, node):
+    def pool(self, node):
         a = self.attrs(node)
         x = self.handle(node, self.inputs(node)[0])
         pads = tuple(a.get("pads", (0, 0, 0, 0)))
@@ -403,11 +406,11 @@ class _Importer:
                         name=self.name(node, "pool"))
         return [h] + [None] * (len(node.output) - 1)
 
-    def global_pool(self, idx, node):
+    def global_pool(self, node):
         return self.g.global_pool(self.handle(node, node.input[0]), "max" if "Max" in node.op_type else "avg",
                                   name=self.name(node, "global_pool"))
 
-    def reduce_mean(self, idx, node):
+    def reduce_mean(self, node):
         ins = self.inputs(node)
         a = self.attrs(node)
         axes = a.get("axes")
@@ -420,34 +423,34 @@ class _Importer:
         h = self.g.global_pool(x, "avg", name=self.name(node, "global_pool"))
         return h if a.get("keepdims", 1) else self.g.reshape(h, shape[:2], name=self.name(node, "reshape"))
 
-    def reshape(self, idx, node):
+    def reshape(self, node):
         op = "flatten" if node.op_type == "Flatten" else "reshape"
         return self.g.reshape(self.handle(node, node.input[0]), self.out_shape(node), name=self.name(node, op))
 
-    def flatten(self, idx, node):
+    def flatten(self, node):
         x = self.handle(node, node.input[0])
         axis = self.attrs(node).get("axis", 1) % max(len(self.g.shape(x)), 1)
         if axis == 1:
             return self.g.flatten(x, 1, name=self.name(node, "flatten"))
-        return self.reshape(idx, node)
+        return self.reshape(node)
 
-    def transpose(self, idx, node):
+    def transpose(self, node):
         x = self.handle(node, node.input[0])
         perm = self.attrs(node).get("perm", list(range(len(self.g.shape(x))))[::-1])
         return self.g.permute(x, list(perm), name=self.name(node, "permute"))
 
-    def identity(self, idx, node):
+    def identity(self, node):
         return [self.handle(node, node.input[0])] + [None] * (len(node.output) - 1)
 
-    def softmax(self, idx, node):
+    def softmax(self, node):
         return self.g.softmax(self.handle(node, node.input[0]), self.attrs(node).get("axis", -1),
                               name=self.name(node, "softmax"))
 
-    def concat(self, idx, node):
+    def concat(self, node):
         return self.g.concat([self.handle(node, i) for i in self.inputs(node)], self.attrs(node)["axis"],
                              name=self.name(node, "concat"))
 
-    def gather(self, idx, node):
+    def gather(self, node):
         data, ind = self.inputs(node)
         axis = self.attrs(node).get("axis", 0)
         table, index = self.const(data), self.const(ind)

@@ -156,7 +156,6 @@ class _Importer:
     # ------------------------------------------------------------------------------------ walk
 
     def run(self) -> Graph:
-        torch = self.torch
         for node in self.ep.graph.nodes:
             if node.op == "placeholder":
                 kind, target = self.kinds.get(node.name, ("USER_INPUT", node.name))
