@@ -222,7 +222,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     la = sub.add_parser("layers", help="the MAC layers of a model (zoo name, .onnx, .m, package.module:fn)")
     la.add_argument("model", metavar="MODEL",
                     help="zoo name (e.g. resnet50), .onnx file, MAESTRO .m file, or PyTorch factory pkg.mod:fn")
-    la.add_argument("--input-shape", type=_input_shape, help="input shape, e.g. 1,3,224,224 (zoo and PyTorch)")
+    la.add_argument("--input-shape", type=_input_shape,
+                    help="input shape, e.g. 1,3,224,224 (zoo, PyTorch, ONNX with dynamic sizes)")
     la.add_argument("--convention", choices=("padded", "maestro"), default="padded",
                     help="padded: Y/X include padding, MACs exact (default); maestro: as MAESTRO's frontend")
     la.add_argument("--format", choices=("csv", "maestro"), default="csv", help="CSV table or MAESTRO model file")

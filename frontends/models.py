@@ -34,11 +34,11 @@ class MissingDependency(ImportError):
     """An optional package (torch, onnx) needed for this MODEL is not installed."""
 
 
-def _call_frontend(module: str, function: str, package: str, *args) -> Graph:
-    """diffhw.frontends.<module>.<function>(*args), turning a missing `package` (torch, onnx) into a
+def _call_frontend(module: str, function: str, package: str, *args, **kwargs) -> Graph:
+    """diffhw.frontends.<module>.<function>(*args, **kwargs), turning a missing `package` (torch, onnx) into a
     `MissingDependency` that says how to install it."""
     try:
-        return getattr(importlib.import_module(f"diffhw.frontends.{module}"), function)(*args)
+        return getattr(importlib.import_module(f"diffhw.frontends.{module}"), function)(*args, **kwargs)
     except ModuleNotFoundError as e:
         if e.name is not None and e.name.split(".")[0] == package:
             raise MissingDependency(f"this MODEL needs the '{package}' package, which is not installed; "
@@ -50,8 +50,9 @@ def load_model(model: str, input_shape: Optional[Sequence[int]] = None, conventi
     """The op graph of `model` (see the module docstring for the accepted kinds).
 
     `input_shape` sets the input of zoo and PyTorch models ((N, C, H, W), or (N, seq_len) for bert_base;
-    default: the zoo model's own, `DEFAULT_INPUT_SHAPE` for PyTorch factories);
-    ONNX and MAESTRO files carry their own shapes. `convention` is checked here but applies when the graph is
+    default: the zoo model's own, `DEFAULT_INPUT_SHAPE` for PyTorch factories) and of an ONNX file's single
+    input (needed when the file was exported with dynamic sizes, e.g. a symbolic batch); MAESTRO files carry
+    their own shapes. `convention` is checked here but applies when the graph is
     lowered (`Graph.to_network(convention)`): the graph itself is the same for both.
     Raises ValueError (bad MODEL or shape), `MissingDependency`, OSError (unreadable file) or the
     `InputError`/`ErrorReport` of an invalid MAESTRO file.
@@ -67,11 +68,12 @@ def load_model(model: str, input_shape: Optional[Sequence[int]] = None, conventi
         path = Path(model)
         if not path.is_file():
             raise ValueError(f"MODEL {model!r}: no such file")
-        if input_shape is not None:
-            raise ValueError(f"MODEL {model!r}: --input-shape applies to zoo and PyTorch models; a {suffix} "
-                             "file fixes its own input shape")
         if suffix == ".onnx":
-            return _call_frontend("onnx_graph", "from_onnx", "onnx", str(path))
+            shape = None if input_shape is None else tuple(input_shape)
+            return _call_frontend("onnx_graph", "from_onnx", "onnx", str(path), input_shape=shape)
+        if input_shape is not None:
+            raise ValueError(f"MODEL {model!r}: --input-shape applies to zoo, PyTorch and ONNX models; a "
+                             "MAESTRO .m file fixes its own input shape")
         from diffhw.frontends.maestro import parse_model
 
         network, errors = parse_model(path)

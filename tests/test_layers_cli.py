@@ -139,19 +139,35 @@ def test_torch_factory_dispatch(capsys):
     assert int(rows[-1]["macs"]) == 8 * 3 * 9 * 16 * 16 + 80 and int(rows[-1]["params"]) == 8 * 27 + 8 + 90
 
 
-def test_onnx_file_dispatch(capsys, tmp_path):
+def tiny_onnx(path, batch=1):
+    """A one-Conv ONNX file (3 -> 4 channels, 3x3, pad 1, 8x8 input); `batch` may be a symbolic name."""
     onnx = pytest.importorskip("onnx")
     import numpy as np
     from onnx import TensorProto, helper, numpy_helper
 
     w = numpy_helper.from_array(np.zeros((4, 3, 3, 3), np.float32), "w")
     conv = helper.make_node("Conv", ["x", "w"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], name="conv")
-    graph = helper.make_graph([conv], "tiny", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])],
-                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 8, 8])], [w])
-    path = tmp_path / "tiny.onnx"
+    graph = helper.make_graph([conv], "tiny",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [batch, 3, 8, 8])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [batch, 4, 8, 8])], [w])
     onnx.save(helper.make_model(graph), str(path))
-    rc, out, err = run(capsys, str(path))
+    return str(path)
+
+
+def test_onnx_file_dispatch(capsys, tmp_path):
+    rc, out, err = run(capsys, tiny_onnx(tmp_path / "tiny.onnx"))
     assert rc == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r["type"], r["K"], r["C"], r["Y"]) for r in rows[:-1]] == [("CONV", "4", "3", "10")]
     assert int(rows[-1]["macs"]) == 4 * 3 * 9 * 8 * 8
+
+
+def test_onnx_dynamic_batch_takes_the_input_shape(capsys, tmp_path):
+    path = tiny_onnx(tmp_path / "dyn.onnx", batch="batch")
+    rc, out, err = run(capsys, path)
+    assert rc == 2 and out == "" and "dynamic shape" in err and "--input-shape" in err and "Traceback" not in err
+    rc, out, err = run(capsys, path, "--input-shape", "2,3,8,8")
+    assert rc == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert (rows[0]["N"], rows[0]["Y"]) == ("2", "10") and int(rows[-1]["macs"]) == 2 * 4 * 3 * 9 * 8 * 8
+    assert models.load_model(path, (3, 3, 8, 8)).table()[0]["N"] == 3
