@@ -1,11 +1,15 @@
 """The `diffhw` command.
 
     diffhw maestro --mapping FILE [FILE ...] --hw FILE [FILE ...] [--out results.csv]
+    diffhw maestro MODEL [MODEL ...] --dataflow NAME|FILE [--convention padded|maestro]
+                   [--input-shape 1,3,224,224] --hw FILE [FILE ...] [--out results.csv]
     diffhw bench   --mapping FILE [FILE ...] --hw FILE [FILE ...] [--repeat N] [--json OUT]
     diffhw layers  MODEL [--input-shape 1,3,224,224] [--convention padded|maestro] [--format csv|maestro]
                    [--out FILE]
 
-`maestro` also accepts MAESTRO's own spellings `--Mapping_file=FILE --HW_file=FILE`.
+MODEL is a zoo name, an .onnx file, a MAESTRO .m model file or a PyTorch factory `package.module:function`
+(`diffhw.frontends.models.load_model`). `maestro` also accepts MAESTRO's own spellings
+`--Mapping_file=FILE --HW_file=FILE`.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import csv
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -28,8 +33,61 @@ DEFAULT_MAPPING = DATA / "vgg16_dla.m"
 DEFAULT_HW = DATA / "accelerator_1.m"
 
 
-def _load_inputs(mappings: Sequence[str], hws: Sequence[str]):
-    """Parse mapping and hardware files; returns (mapping items, hw specs, errors)."""
+def _load_graph(model: str, input_shape, convention: str):
+    """`load_model(model)`, or None and its failure as InputErrors (a bad MAESTRO file's own, else one naming
+    MODEL; never a traceback). Prints a note per op kept in the graph without a MAESTRO layer."""
+    from diffhw.errors import ErrorReport
+    from diffhw.frontends.models import load_model
+
+    try:
+        graph = load_model(model, input_shape, convention)
+    except InputError as e:
+        return None, [e]
+    except ErrorReport as e:
+        return None, list(e.errors)
+    except (ValueError, ImportError, OSError) as e:
+        return None, [InputError(file=model, message=str(e))]
+    except Exception as e:  # a frontend failing on the user's model: report it, no traceback
+        return None, [InputError(file=model, message=f"cannot load MODEL: {type(e).__name__}: {e}")]
+    for node in graph.unsupported():
+        note = node.attrs.get("note") or "no MAESTRO layer for this op"
+        print(f"note: op {node.attrs.get('op', '?')!r} (node {node.name!r}, output {node.shape}) kept in the "
+              f"graph as a non-MAC op, MACs not counted: {note}", file=sys.stderr)
+    return graph, []
+
+
+def _model_mappings(models: Sequence[str], dataflow: str, convention: str = "padded", input_shape=None):
+    """Mappings made from MODELs as MAESTRO's frontend (`modelfile_to_mapping.py`) makes them: `dataflow` (a
+    template name or a dataflow file) on every layer, except `dpt` on DSCONV layers, and `gemm` on GEMM
+    layers. Returns ([(label, network)], errors); label is `<network>__<dataflow>`, the reference mapping
+    files' naming. Layers the dataflow is invalid for are reported and left out, as in a mapping file."""
+    from diffhw.frontends.maestro import apply_dataflow, load_dataflow, validate_layer
+
+    try:
+        df = load_dataflow(dataflow)
+    except InputError as e:
+        return [], [e]
+    nets, errors = [], []
+    for model in models:
+        graph, errs = _load_graph(model, input_shape, convention)
+        errors.extend(errs)
+        if graph is None:
+            continue
+        net = apply_dataflow(graph.to_network(convention), {"CONV": df, "GEMM": "gemm"}, check=False)
+        layers = []
+        for layer in net.layers:
+            errs = validate_layer(layer, file=model)
+            errors.extend(errs)
+            if not errs:
+                layers.append(layer)
+        nets.append((f"{net.name}__{df.name}", replace(net, layers=tuple(layers))))
+    return nets, errors
+
+
+def _load_inputs(mappings: Sequence[str], hws: Sequence[str], models: Sequence[str] = (),
+                 dataflow: Optional[str] = None, convention: str = "padded", input_shape=None):
+    """Parse mapping and hardware files, and make mappings from MODELs under `dataflow`
+    (`_model_mappings`); returns (mapping items, hw specs, errors)."""
     from diffhw.frontends.maestro import parse_hw, parse_model
 
     errors: list[InputError] = []
@@ -43,6 +101,10 @@ def _load_inputs(mappings: Sequence[str], hws: Sequence[str]):
             continue
         errors.extend(errs)
         nets.append((Path(path).stem, net))
+    if models:
+        made, errs = _model_mappings(models, dataflow, convention, input_shape)
+        nets.extend(made)
+        errors.extend(errs)
     specs = []
     for path in hws:
         try:
@@ -55,11 +117,12 @@ def _load_inputs(mappings: Sequence[str], hws: Sequence[str]):
     return nets, specs, errors
 
 
-def run_maestro(mappings: Sequence[str], hws: Sequence[str]):
-    """Evaluate the cross product of mapping files x hardware files: (rows, errors)."""
+def run_maestro(mappings: Sequence[str], hws: Sequence[str], **models):
+    """Evaluate the cross product of mappings x hardware files: (rows, errors). The mappings are the mapping
+    files and those made from `models=[MODEL, ...]` with `dataflow=`, `convention=`, `input_shape=`."""
     from diffhw.evaluate import evaluate
 
-    nets, specs, errors = _load_inputs(mappings, hws)
+    nets, specs, errors = _load_inputs(mappings, hws, **models)
     rows = []
     for stem, net in nets:
         if not specs:
@@ -109,9 +172,15 @@ def _normalize_maestro_flags(argv: list[str]) -> list[str]:
 
 def cmd_maestro(args) -> int:
     t0 = time.perf_counter()
-    args.mapping = args.mapping or [str(DEFAULT_MAPPING)]
+    if bool(args.model) != (args.dataflow is not None):
+        print("error: " + ("MODEL needs --dataflow NAME|FILE to make a mapping (or pass a mapping file with "
+                           "--mapping)" if args.model else "--dataflow needs a MODEL (zoo name, .onnx, .m model "
+                           "file or pkg.mod:fn; put it before --mapping/--hw)"), file=sys.stderr)
+        return 2
+    args.mapping = args.mapping or ([] if args.model else [str(DEFAULT_MAPPING)])
     args.hw = args.hw or [str(DEFAULT_HW)]
-    rows, errors = run_maestro(args.mapping, args.hw)
+    rows, errors = run_maestro(args.mapping, args.hw, models=args.model, dataflow=args.dataflow,
+                               convention=args.convention, input_shape=args.input_shape)
     for e in errors:
         print(f"error: {e}", file=sys.stderr)
     if rows:
@@ -171,21 +240,11 @@ def layers_text(graph, convention: str, fmt: str) -> str:
 
 
 def cmd_layers(args) -> int:
-    from diffhw.errors import ErrorReport
-    from diffhw.frontends.models import load_model
-
-    try:
-        graph = load_model(args.model, args.input_shape, args.convention)
-    except (ValueError, ImportError, OSError, InputError, ErrorReport) as e:
+    graph, errors = _load_graph(args.model, args.input_shape, args.convention)
+    for e in errors:
         print(f"error: {e}", file=sys.stderr)
+    if graph is None:
         return 2
-    except Exception as e:  # a frontend failing on the user's model: report it, no traceback
-        print(f"error: cannot load MODEL {args.model!r}: {type(e).__name__}: {e}", file=sys.stderr)
-        return 2
-    for node in graph.unsupported():
-        note = node.attrs.get("note") or "no MAESTRO layer for this op"
-        print(f"note: op {node.attrs.get('op', '?')!r} (node {node.name!r}, output {node.shape}) kept in the "
-              f"graph as a non-MAC op, MACs not counted: {note}", file=sys.stderr)
     layers = graph.mac_layers(args.convention)
     if not layers:
         print(f"error: MODEL {args.model!r} has no MAC layers (conv, linear, matmul)", file=sys.stderr)
@@ -201,13 +260,27 @@ def cmd_layers(args) -> int:
     return 0
 
 
+def _model_options(parser: argparse.ArgumentParser) -> None:
+    """--input-shape and --convention, for the commands that read a MODEL."""
+    parser.add_argument("--input-shape", type=_input_shape,
+                        help="input shape, e.g. 1,3,224,224 (zoo, PyTorch, ONNX with dynamic sizes)")
+    parser.add_argument("--convention", choices=("padded", "maestro"), default="padded",
+                        help="padded: Y/X include padding, MACs exact (default); maestro: as MAESTRO's frontend")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = _normalize_maestro_flags(list(sys.argv[1:] if argv is None else argv))
     p = argparse.ArgumentParser(prog="diffhw", description="Differentiable, batched MAESTRO cost model.")
     sub = p.add_subparsers(dest="command", required=True)
-    m = sub.add_parser("maestro", help="evaluate MAESTRO mapping files on hardware files")
+    m = sub.add_parser("maestro", help="evaluate MAESTRO mapping files, or models under a dataflow, on hardware files")
+    m.add_argument("model", nargs="*", metavar="MODEL",
+                   help="zoo name, .onnx file, MAESTRO .m model file or PyTorch factory pkg.mod:fn, mapped with "
+                        "--dataflow (put MODELs before --mapping/--hw)")
+    m.add_argument("--dataflow", metavar="NAME|FILE", help="dataflow for MODEL's layers: a template (os ws rs dla dpt gemm) or a "
+                                      "dataflow file; DSCONV layers get dpt, GEMM layers gemm, as MAESTRO's frontend")
+    _model_options(m)
     m.add_argument("--mapping", nargs="+", action="extend",
-                   help=f"mapping file(s) (default: the shipped {DEFAULT_MAPPING.name})")
+                   help=f"mapping file(s) (default without MODEL: the shipped {DEFAULT_MAPPING.name})")
     m.add_argument("--hw", nargs="+", action="extend", help=f"hardware file(s) (default: {DEFAULT_HW.name})")
     m.add_argument("--out", help="write one CSV row per (mapping, layer, hw) here")
     m.set_defaults(func=cmd_maestro)
@@ -222,10 +295,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     la = sub.add_parser("layers", help="the MAC layers of a model (zoo name, .onnx, .m, package.module:fn)")
     la.add_argument("model", metavar="MODEL",
                     help="zoo name (e.g. resnet50), .onnx file, MAESTRO .m file, or PyTorch factory pkg.mod:fn")
-    la.add_argument("--input-shape", type=_input_shape,
-                    help="input shape, e.g. 1,3,224,224 (zoo, PyTorch, ONNX with dynamic sizes)")
-    la.add_argument("--convention", choices=("padded", "maestro"), default="padded",
-                    help="padded: Y/X include padding, MACs exact (default); maestro: as MAESTRO's frontend")
+    _model_options(la)
     la.add_argument("--format", choices=("csv", "maestro"), default="csv", help="CSV table or MAESTRO model file")
     la.add_argument("--out", help="write here instead of stdout")
     la.set_defaults(func=cmd_layers)
