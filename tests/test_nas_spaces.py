@@ -1,7 +1,6 @@
 """NAS search spaces: vectorized samples equal the decoded graphs, supernet relaxation, published MACs."""
 
 import dataclasses
-import time
 
 import jax
 import jax.numpy as jnp
@@ -126,7 +125,15 @@ def test_bad_encodings_are_refused_with_a_message():
 
 
 @pytest.mark.parametrize("space", SPACES.values(), ids=SPACES)
-def test_sampling_10k_is_fast(space):
-    t = time.perf_counter()
-    s = space.sample(10_000, seed=1)
-    assert s.layers.shape[0] == 10_000 and time.perf_counter() - t < 10.0
+def test_sampling_10k(space):
+    # the speed is measured by experiments/bench/nas_sampling.py, not here
+    net = space.supernet()
+    s, again = space.sample(10_000, seed=1), space.sample(10_000, seed=1)
+    assert s.layers.shape == (10_000, net.max_layers) and s.encodings.shape == (10_000, len(net.decisions))
+    assert len(s.names) == 10_000 and s.slot.shape == s.layers.shape and s.macs.shape == (10_000,)
+    assert ((0 <= s.encodings) & (s.encodings < net.num_choices)).all()
+    np.testing.assert_array_equal(s.encodings, again.encodings)
+    for f in FIELDS:
+        np.testing.assert_array_equal(getattr(s.layers, f), getattr(again.layers, f))
+    np.testing.assert_array_equal(s.macs, layer_macs(s.layers).sum(1))
+    assert (s.macs > 0).all() and len(np.unique(s.encodings, axis=0)) > 9_900
