@@ -1,0 +1,737 @@
+"""Network-level batched evaluation: models x hardware x dataflows -> one row per (model, hw, dataflow).
+
+The work is planned so that every distinct (layer, hardware, dataflow template) item is evaluated once,
+however many networks share it (NAS samples share almost all of their layers: 1,000 DARTS networks have
+~33 distinct layers), then scattered back to the networks:
+
+1. `Plan`: the distinct layers of all networks (`np.unique` over the layer fields), the distinct hardware
+   as the cost model sees it (`l1_size`/`l2_size` do not change a layer's cost, only feasibility), and per
+   swept dataflow the template each layer gets (`rule`: by default DSCONV layers get `dpt` and GEMM layers
+   `gemm`, as MAESTRO's frontend does; CONV layers get the swept dataflow).
+2. `evaluate_plan`: the valid (layer, template, hw) items grouped by (dataflow structure, layer type,
+   batch dim) and evaluated with `diffhw.evaluate.evaluate_arrays` (fixed-size chunks, one compile per
+   group, each chunk sharded over the local devices). Items MAESTRO cannot run (a dataflow whose clusters
+   need more PEs than the hardware has, Y < R, ...) are marked invalid with the reason, never evaluated.
+3. `aggregate`: network totals per chunk of models, from per-network (distinct layer, count) lists:
+   latency = sum of runtime_cycles, energy = sum of energy_total, num_macs = sum, max_l1_req / max_l2_req =
+   max of total_l1/l2_size_req, peak_noc_bw_req / offchip_bw_req = max over layers, edp = latency x energy.
+   area and power: `diffhw.cost.model.hardware_cost` (MAESTRO's area/power model) evaluated at the
+   network's max L1 / L2 requirement, i.e. the accelerator whose buffers are just large enough for every
+   layer of the network (MAESTRO reports area/power per layer at that layer's own requirement). Feasibility:
+   fits_l1 / fits_l2 (requirement <= provisioned l1_size / l2_size), noc_ok (peak_noc_bw_req <= noc_bw),
+   offchip_ok (offchip_bw_req <= offchip_bw), area_ok / power_ok when budgets are given; feasible = all.
+   A network with an invalid layer on a (hw, dataflow) gets valid=False, the reason in `error`, -1 / NaN
+   metrics.
+4. `run_eval`: chunks of models written to `<out>.parts/` one file per chunk (atomic rename), `resume`
+   skipping the chunks already on disk, several processes (`jax.distributed`) taking chunks round-robin,
+   then one merge into `<out>` (Parquet via pyarrow, or CSV).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import math
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, Optional, Sequence
+
+import numpy as np
+
+from diffhw.dataflow import Cluster, Dataflow, resolve_numbers
+from diffhw.errors import InputError
+from diffhw.hardware import HW_FIELDS, INT_MAX, HardwareSpec
+from diffhw.layers import CONV, DSCONV, GEMM, OP_NAMES, Layers, LayerSpec
+
+__all__ = ["Models", "Plan", "EvalConfig", "DEFAULT_RULE", "AGG_OUTPUTS", "NET_COLUMNS", "parse_rule",
+           "models_from_space", "models_from_networks", "load_models", "check_hardware", "evaluate_plan",
+           "aggregate", "sweep", "run_eval", "EvalError", "have_pyarrow", "read_table"]
+
+#: Per-layer outputs the network totals need.
+AGG_OUTPUTS = ("runtime_cycles", "energy_total", "num_macs", "total_l1_size_req", "total_l2_size_req",
+               "peak_noc_bw_req", "offchip_bw_req")
+#: Layer key fields (one distinct layer = one distinct key).
+KEY_FIELDS = ("op", "N", "K", "C", "R", "S", "Y", "X", "M", "stride_y", "stride_x", "has_batch")
+#: Template per layer type unless overridden; a type not listed gets the swept dataflow.
+DEFAULT_RULE = {"DSCONV": "dpt", "GEMM": "gemm"}
+METRIC_COLUMNS = ("latency_cycles", "energy", "edp", "area", "power", "num_macs", "max_l1_req", "max_l2_req",
+                  "peak_noc_bw_req", "offchip_bw_req")
+NET_COLUMNS = ("model", "hw_id", "hw", *HW_FIELDS, "dataflow", *METRIC_COLUMNS, "fits_l1", "fits_l2", "noc_ok",
+               "offchip_ok", "area_ok", "power_ok", "feasible", "valid", "error")
+_MODEL_HW = ("num_pes", "noc_bw", "offchip_bw", "simd_lanes", "noc_hops")
+_LAYER_ARGS = ("K", "C", "R", "S", "Y", "X", "N", "M", "stride_y", "stride_x")
+
+
+class EvalError(Exception):
+    """A run that cannot start or finish (existing output, mismatched resume, missing pyarrow, ...)."""
+
+
+# ----------------------------------------------------------------------------------------------- models
+
+
+@dataclass(frozen=True)
+class Models:
+    """Networks as padded layer arrays `[M, L]` (mask False on padding), `has_batch` `[M, L]` (the layer
+    has an N dimension), names, and optional per-layer names (files and zoo models)."""
+
+    names: tuple[str, ...]
+    layers: Layers
+    has_batch: np.ndarray
+    layer_names: Optional[tuple[tuple[str, ...], ...]] = None
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def keys(self) -> np.ndarray:
+        """Layer keys `[M, L, len(KEY_FIELDS)]` int64."""
+        cols = [np.asarray(getattr(self.layers, f), np.int64) for f in KEY_FIELDS[:-1]]
+        return np.stack(cols + [np.asarray(self.has_batch, np.int64)], -1)
+
+    def digest(self) -> str:
+        h = hashlib.sha256("\n".join(self.names).encode())
+        k = self.keys()
+        h.update(np.ascontiguousarray(np.where(np.asarray(self.layers.mask)[..., None], k, 0)).tobytes())
+        return h.hexdigest()[:16]
+
+
+def models_from_space(space: str, samples: int, seed: int = 0) -> Models:
+    """`samples` architectures of a NAS space (`darts`, `alphanet`), `sample(samples, seed)`."""
+    from diffhw.frontends.nas import alphanet, darts
+
+    spaces = {"darts": darts, "alphanet": alphanet}
+    if space not in spaces:
+        raise ValueError(f"unknown search space {space!r}; use {' or '.join(spaces)}")
+    s = spaces[space].sample(samples, seed)
+    lay = s.layers
+    has_batch = (np.asarray(lay.op) != GEMM) & (np.asarray(lay.N) > 1)
+    return Models(tuple(s.names), lay, has_batch)
+
+
+def models_from_networks(networks: Sequence[tuple[str, Sequence[LayerSpec]]]) -> Models:
+    """Networks given as (name, layer specs), padded to the longest."""
+    if not networks:
+        raise ValueError("no models")
+    length = max(len(ls) for _, ls in networks)
+    rows, hb = [], []
+    for _, specs in networks:
+        rows.append(Layers.from_specs(list(specs), pad_to=length))
+        hb.append([s.has_batch for s in specs] + [False] * (length - len(specs)))
+    return Models(tuple(n for n, _ in networks), Layers.stack(rows), np.array(hb, bool),
+                  tuple(tuple(s.name for s in ls) for _, ls in networks))
+
+
+def _expand_sources(sources: Sequence[str]) -> list[str]:
+    out = []
+    for s in sources:
+        p = Path(s)
+        if p.is_dir():
+            out.extend(str(f) for f in sorted(p.iterdir()) if f.suffix.lower() in (".m", ".onnx"))
+        else:
+            out.append(s)
+    return out
+
+
+def load_models(sources: Sequence[str], input_shape=None, convention: str = "padded"):
+    """Models from files (.m, .onnx), folders of them, zoo names or PyTorch factories
+    (`diffhw.frontends.models.load_model`); a mapping file's own dataflows are ignored (the sweep applies
+    its dataflows). Returns (Models or None, errors as strings)."""
+    from diffhw.frontends.models import load_model
+
+    nets, errors, seen = [], [], set()
+    for src in _expand_sources(sources):
+        try:
+            g = load_model(src, input_shape, convention)
+            layers = [s for s in g.to_network(convention).layers if s.op in ("CONV", "DSCONV", "GEMM")]
+        except Exception as e:  # a frontend failing on a user's model: report it and go on
+            errors.append(f"cannot load MODEL {src!r}: {e}")
+            continue
+        if not layers:
+            errors.append(f"MODEL {src!r} has no MAC layers")
+            continue
+        name = Path(src).stem if Path(src).suffix.lower() in (".m", ".onnx") else src
+        base, i = name, 1
+        while name in seen:
+            name, i = f"{base}_{i}", i + 1
+        seen.add(name)
+        nets.append((name, layers))
+    return (models_from_networks(nets) if nets else None), errors
+
+
+def check_hardware(hardware: Sequence[HardwareSpec]) -> list[str]:
+    """Reasons a hardware config cannot be evaluated (MAESTRO crashes on zero PEs or bandwidth)."""
+    errs = []
+    for h in hardware:
+        for f in ("num_pes", "noc_bw", "offchip_bw", "simd_lanes"):
+            if getattr(h, f) <= 0:
+                errs.append(f"hardware '{h.name}': {f} must be positive (MAESTRO crashes with SIGFPE); "
+                            f"set {f} to at least 1")
+    return errs
+
+
+def parse_rule(text: Optional[str]) -> dict[str, str]:
+    """`DSCONV=dpt,GEMM=gemm` -> dict; the value `same` means the swept dataflow. Empty -> DEFAULT_RULE."""
+    if not text:
+        return dict(DEFAULT_RULE)
+    rule = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise ValueError(f"rule entry {part!r}: expected TYPE=DATAFLOW, e.g. DSCONV=dpt")
+        k, v = (t.strip() for t in part.split("=", 1))
+        if k not in ("CONV", "DSCONV", "GEMM"):
+            raise ValueError(f"rule entry {part!r}: layer type must be CONV, DSCONV or GEMM")
+        rule[k] = v
+    return rule
+
+
+# ------------------------------------------------------------------------------------------------- plan
+
+
+def _spec_of_key(key: np.ndarray) -> LayerSpec:
+    op = OP_NAMES[int(key[0])]
+    f = dict(zip(KEY_FIELDS, (int(v) for v in key)))
+    if op == "GEMM":
+        return LayerSpec("layer", op, {"M": f["M"], "N": f["N"], "K": f["K"]})
+    dims = {"K": f["K"], "C": f["C"], "R": f["R"], "S": f["S"], "Y": f["Y"], "X": f["X"]}
+    if f["has_batch"]:
+        dims = {"N": f["N"], **dims}
+    return LayerSpec("layer", op, dims, {"Y": f["stride_y"], "X": f["stride_x"]})
+
+
+def _unique_rows(a: np.ndarray):
+    """np.unique(a, axis=0, return_inverse=True) through a void view (much faster on millions of rows)."""
+    a = np.ascontiguousarray(a)
+    v = a.view(np.dtype((np.void, a.dtype.itemsize * a.shape[1]))).ravel()
+    _, first, inv = np.unique(v, return_index=True, return_inverse=True)
+    return a[first], inv.ravel()
+
+
+@dataclass
+class Plan:
+    """Distinct items of a sweep (see the module docstring). Shapes: U distinct layers, T templates,
+    UT distinct (layer, template) pairs, Hm distinct model-relevant hardware, H configs, D dataflows."""
+
+    models: Models
+    hardware: list[HardwareSpec]
+    dataflows: list[str]
+    rule: dict[str, str]
+    keys: np.ndarray = field(init=False)  # [U, 12]
+    inv: np.ndarray = field(init=False)  # [M, L] distinct-layer index, -1 on padding
+    hw_keys: np.ndarray = field(init=False)  # [Hm, 5]
+    hw_inv: np.ndarray = field(init=False)  # [H]
+    templates: list[str] = field(init=False)
+    ut: np.ndarray = field(init=False)  # [UT, 2] (layer, template)
+    ut_of: np.ndarray = field(init=False)  # [D, U] -> UT index
+    messages: list[str] = field(init=False)  # error texts; code 0 = valid
+    ut_error: np.ndarray = field(init=False)  # [UT] error code independent of hardware
+    ut_pes: np.ndarray = field(init=False)  # [UT] PEs the dataflow's clusters need
+    ut_numbers: list = field(init=False)  # [UT] resolved number slots (None if invalid)
+
+    def __post_init__(self):
+        from diffhw.frontends.maestro import load_dataflow
+
+        keys = self.models.keys()
+        mask = np.asarray(self.models.layers.mask, bool)
+        self.keys, inv = _unique_rows(keys[mask])
+        self.inv = np.full(mask.shape, -1, np.int64)
+        self.inv[mask] = inv
+        hwk = np.array([[getattr(h, f) for f in _MODEL_HW] for h in self.hardware], np.int64)
+        self.hw_keys, self.hw_inv = _unique_rows(hwk)
+        ops = [OP_NAMES[int(o)] for o in self.keys[:, 0]]
+        self.templates = []
+        t_index: dict[str, int] = {}
+        pairs: dict[tuple[int, int], int] = {}
+        self.ut_of = np.zeros((len(self.dataflows), len(self.keys)), np.int64)
+        for d, name in enumerate(self.dataflows):
+            for u, op in enumerate(ops):
+                t = self.rule.get(op, name)
+                t = name if t == "same" else t
+                ti = t_index.setdefault(t, len(t_index))
+                self.ut_of[d, u] = pairs.setdefault((u, ti), len(pairs))
+        self.templates = list(t_index)
+        self.ut = np.array(list(pairs), np.int64).reshape(-1, 2)
+        self._dataflow_objs = {}
+        self.messages = [""]
+        msg_index: dict[str, int] = {}
+        self.ut_error = np.zeros(len(self.ut), np.int64)
+        self.ut_pes = np.ones(len(self.ut), np.int64)
+        self.ut_numbers = [None] * len(self.ut)
+        big = HardwareSpec(num_pes=INT_MAX)
+        for i, (u, ti) in enumerate(self.ut):
+            tname = self.templates[ti]
+            if tname not in self._dataflow_objs:
+                try:
+                    self._dataflow_objs[tname] = load_dataflow(tname)
+                except Exception as e:
+                    raise ValueError(f"dataflow {tname!r}: {e}") from None
+            df = self._dataflow_objs[tname]
+            spec = _spec_of_key(self.keys[u])
+            err = _check(spec, big, df)
+            if err is not None:
+                text = f"{tname}: {err.message}"
+                self.ut_error[i] = msg_index.setdefault(text, len(self.messages))
+                if self.ut_error[i] == len(self.messages):
+                    self.messages.append(text)
+                continue
+            resolved = df.resolve(spec.input_dims())
+            self.ut_pes[i] = math.prod(x.size for x in resolved.directives if isinstance(x, Cluster))
+            self.ut_numbers[i] = resolve_numbers(df, [spec.input_dims()])[0]
+
+    def dataflow(self, t: int) -> Dataflow:
+        return self._dataflow_objs[self.templates[t]]
+
+
+def _check(spec, hw, df):
+    from diffhw.evaluate import check_pair
+
+    return check_pair(spec, hw, df)
+
+
+def evaluate_plan(plan: Plan, outputs: Sequence[str] = AGG_OUTPUTS, devices=None,
+                  progress: Optional[Callable[[int], None]] = None, chunk: Optional[int] = None):
+    """Evaluate every valid (layer, template, hw) item of `plan` once. Returns (results, error codes):
+    results maps each name of `outputs` to an array [UT, Hm] (0 where invalid), codes [UT, Hm] index
+    `plan.messages` (0 = valid). `progress(n)` is called with the number of items done after each chunk."""
+    from diffhw.cost.model import OUTPUTS, case_space
+    from diffhw import evaluate as ev
+
+    evaluate_arrays = ev.evaluate_arrays
+    chunk = chunk or (ev.default_chunk() if hasattr(ev, "default_chunk") else ev.CHUNK)
+    nut, nhm = len(plan.ut), len(plan.hw_keys)
+    codes = np.repeat(plan.ut_error[:, None], nhm, 1)
+    pes_bad = (plan.ut_error[:, None] == 0) & (plan.ut_pes[:, None] > plan.hw_keys[None, :, 0])
+    for i, j in zip(*np.nonzero(pes_bad)):
+        text = (f"{plan.templates[plan.ut[i, 1]]}: the dataflow's clusters need {plan.ut_pes[i]} PEs but the "
+                f"hardware has {plan.hw_keys[j, 0]} (MAESTRO crashes with SIGFPE)")
+        if text not in plan.messages:
+            plan.messages.append(text)
+        codes[i, j] = plan.messages.index(text)
+    float_out = set(OUTPUTS[OUTPUTS.index("throughput_macs_per_cycle"):])
+    results = {k: np.zeros((nut, nhm), np.float64 if k in float_out else np.int64) for k in outputs}
+    groups: dict[tuple, list[int]] = {}
+    for i, (u, t) in enumerate(plan.ut):
+        if plan.ut_error[i]:
+            continue
+        key = plan.keys[u]
+        groups.setdefault((plan.dataflow(t).structure, OP_NAMES[int(key[0])], bool(key[-1])), []).append(i)
+    for (structure, op, has_batch), uts in groups.items():
+        uts = np.array(uts)
+        ii, jj = np.nonzero(codes[uts] == 0)
+        if len(ii) == 0:
+            continue
+        iu = uts[ii]
+        lay_keys = plan.keys[plan.ut[iu, 0]]
+        layers = {f: lay_keys[:, KEY_FIELDS.index(f)] for f in _LAYER_ARGS}
+        numbers = np.stack([plan.ut_numbers[i] for i in iu])
+        hw = {f: plan.hw_keys[jj, k] for k, f in enumerate(_MODEL_HW)}
+        try:
+            space = case_space(structure, op, has_batch, layers, numbers, hw)
+            n = len(iu)
+            size = min(chunk, 1 << max(0, (n - 1).bit_length()))
+            outs = []
+            for start in range(0, n, size):
+                idx = np.arange(start, start + size) % n  # every call has the same shape: one compile
+                o = evaluate_arrays(structure, op, has_batch, {k: v[idx] for k, v in layers.items()},
+                                    numbers[idx], {k: v[idx] for k, v in hw.items()}, space=space,
+                                    chunk=size, devices=devices)
+                outs.append({k: np.asarray(o[k])[: min(size, n - start)] for k in outputs})
+                if progress:
+                    progress(min(size, n - start))
+            for k in outputs:
+                results[k][iu, jj] = np.concatenate([o[k] for o in outs])
+        except InputError as e:  # a structural problem of the dataflow for this layer type
+            text = f"{e.message}"
+            if text not in plan.messages:
+                plan.messages.append(text)
+            codes[iu, jj] = plan.messages.index(text)
+    return results, codes
+
+
+# ------------------------------------------------------------------------------------------- aggregate
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    """What to compute and how to write it."""
+
+    dataflows: tuple[str, ...] = ("os", "ws", "rs", "dla")
+    rule: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_RULE))
+    area_budget: Optional[float] = None
+    power_budget: Optional[float] = None
+    per_layer: bool = False
+    chunk_models: int = 256
+    fmt: str = "parquet"
+
+
+def aggregate(plan: Plan, results: dict, codes: np.ndarray, model_idx: np.ndarray, cfg: EvalConfig,
+              per_layer: bool = False):
+    """Network rows for the models `model_idx` (indices into plan.models), ordered (model, hw, dataflow);
+    with `per_layer` also the per-layer rows ordered (model, layer, hw, dataflow). Columns as dicts of
+    arrays / lists."""
+    import jax.numpy as jnp
+
+    from diffhw.cost.model import hardware_cost
+
+    models, hws = plan.models, plan.hardware
+    nb, nh, nd = len(model_idx), len(hws), len(plan.dataflows)
+    nut = len(plan.ut)
+    inv = plan.inv[model_idx]  # [B, L]
+    shape = (nb, nh, nd)
+    lat = np.zeros(shape, np.int64)
+    macs = np.zeros(shape, np.int64)
+    energy = np.zeros(shape, np.float64)
+    mx = {k: np.zeros(shape, np.int64) for k in AGG_OUTPUTS[3:]}
+    code = np.zeros(shape, np.int64)
+    b_all, l_all = np.nonzero(inv >= 0)
+    if len(np.unique(b_all)) != nb:
+        raise ValueError("a model without layers")
+    for d in range(nd):
+        ut = plan.ut_of[d][inv[b_all, l_all]]
+        pair, cnt = np.unique(b_all * nut + ut, return_counts=True)
+        b_ids, ut_ids = pair // nut, pair % nut
+        starts = np.searchsorted(b_ids, np.arange(nb))
+        hm = plan.hw_inv
+        c = cnt[:, None]
+        lat[:, :, d] = np.add.reduceat(results["runtime_cycles"][ut_ids] * c, starts)[:, hm]
+        macs[:, :, d] = np.add.reduceat(results["num_macs"][ut_ids] * c, starts)[:, hm]
+        energy[:, :, d] = np.add.reduceat(results["energy_total"][ut_ids] * c, starts)[:, hm]
+        for k in mx:
+            mx[k][:, :, d] = np.maximum.reduceat(results[k][ut_ids], starts)[:, hm]
+        code[:, :, d] = np.maximum.reduceat(codes[ut_ids], starts)[:, hm]
+    hwa = {f: np.array([getattr(h, f) for h in hws], np.int64)[None, :, None] for f in HW_FIELDS}
+    bc = lambda x: np.broadcast_to(x, shape)  # noqa: E731
+    cost = hardware_cost(jnp.asarray(bc(hwa["num_pes"])), jnp.asarray(bc(hwa["noc_bw"])),
+                         jnp.asarray(bc(hwa["simd_lanes"])), jnp.asarray(mx["total_l1_size_req"]),
+                         jnp.asarray(mx["total_l2_size_req"]))
+    area, power = np.asarray(cost["area"]), np.asarray(cost["power"])
+    valid = code == 0
+    cols: dict = {}
+    flat = lambda x: np.ascontiguousarray(x).reshape(-1)  # noqa: E731
+    names = np.array(models.names, dtype=object)
+    cols["model"] = flat(np.broadcast_to(names[model_idx][:, None, None], shape)).tolist()
+    cols["hw_id"] = flat(bc(np.arange(nh)[None, :, None]))
+    cols["hw"] = flat(np.broadcast_to(np.array([h.name for h in hws], object)[None, :, None], shape)).tolist()
+    for f in HW_FIELDS:
+        cols[f] = flat(bc(hwa[f]))
+    cols["dataflow"] = flat(np.broadcast_to(np.array(plan.dataflows, object)[None, None, :], shape)).tolist()
+    ivals = lambda x: flat(np.where(valid, x, -1))  # noqa: E731
+    fvals = lambda x: flat(np.where(valid, x, np.nan))  # noqa: E731
+    cols["latency_cycles"] = ivals(lat)
+    cols["energy"] = fvals(energy)
+    cols["edp"] = fvals(lat.astype(np.float64) * energy)
+    cols["area"] = fvals(area)
+    cols["power"] = fvals(power)
+    cols["num_macs"] = ivals(macs)
+    cols["max_l1_req"] = ivals(mx["total_l1_size_req"])
+    cols["max_l2_req"] = ivals(mx["total_l2_size_req"])
+    cols["peak_noc_bw_req"] = ivals(mx["peak_noc_bw_req"])
+    cols["offchip_bw_req"] = ivals(mx["offchip_bw_req"])
+    flags = {
+        "fits_l1": mx["total_l1_size_req"] <= hwa["l1_size"],
+        "fits_l2": mx["total_l2_size_req"] <= hwa["l2_size"],
+        "noc_ok": mx["peak_noc_bw_req"] <= hwa["noc_bw"],
+        "offchip_ok": mx["offchip_bw_req"] <= hwa["offchip_bw"],
+        "area_ok": np.ones(shape, bool) if cfg.area_budget is None else area <= cfg.area_budget,
+        "power_ok": np.ones(shape, bool) if cfg.power_budget is None else power <= cfg.power_budget,
+    }
+    feasible = valid.copy()
+    for k, v in flags.items():
+        cols[k] = flat(v & valid)
+        feasible &= v
+    cols["feasible"] = flat(feasible)
+    cols["valid"] = flat(valid)
+    msgs = np.array(plan.messages, dtype=object)
+    cols["error"] = flat(msgs[code]).tolist()
+    layer_cols = _layer_rows(plan, results, codes, model_idx) if per_layer else None
+    return cols, layer_cols
+
+
+def _layer_rows(plan: Plan, results: dict, codes: np.ndarray, model_idx: np.ndarray) -> dict:
+    """Per-layer rows (model, layer, hw, dataflow order) with every output in `results`."""
+    models = plan.models
+    inv = plan.inv[model_idx]
+    b, l = np.nonzero(inv >= 0)
+    nh, nd = len(plan.hardware), len(plan.dataflows)
+    shape = (len(b), nh, nd)
+    ut = plan.ut_of[:, inv[b, l]].T  # [n, D]
+    uth = np.broadcast_to(ut[:, None, :], shape)
+    hm = np.broadcast_to(plan.hw_inv[None, :, None], shape)
+    flat = lambda x: np.ascontiguousarray(x).reshape(-1)  # noqa: E731
+    rep = lambda x: flat(np.broadcast_to(np.asarray(x)[:, None, None], shape))  # noqa: E731
+    cols: dict = {}
+    mi = model_idx[b]
+    cols["model"] = rep(np.array(models.names, object)[mi]).tolist()
+    cols["layer"] = rep(l)
+    if models.layer_names is not None:
+        cols["layer_name"] = rep(np.array([models.layer_names[m][j] for m, j in zip(mi, l)], object)).tolist()
+    keys = plan.keys[inv[b, l]]
+    cols["type"] = rep(np.array([OP_NAMES[int(o)] for o in keys[:, 0]], object)).tolist()
+    for k, f in enumerate(KEY_FIELDS[1:-1], 1):
+        cols[f] = rep(keys[:, k])
+    cols["hw_id"] = flat(np.broadcast_to(np.arange(nh)[None, :, None], shape))
+    cols["dataflow"] = flat(np.broadcast_to(np.array(plan.dataflows, object)[None, None, :], shape)).tolist()
+    tmpl = np.array(plan.templates, object)[plan.ut[ut, 1]]  # [n, D]
+    cols["template"] = flat(np.broadcast_to(tmpl[:, None, :], shape)).tolist()
+    code = codes[uth, hm]
+    valid = code == 0
+    cols["valid"] = flat(valid)
+    for k, v in results.items():
+        x = v[uth, hm]
+        cols[k] = flat(np.where(valid, x, np.nan if x.dtype.kind == "f" else -1))
+    cols["error"] = flat(np.array(plan.messages, object)[code]).tolist()
+    return cols
+
+
+# -------------------------------------------------------------------------------------------- writing
+
+
+def have_pyarrow() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _write_part(cols: dict, path: Path, fmt: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.table({k: (v if isinstance(v, list) else np.asarray(v)) for k, v in cols.items()}),
+                       tmp)
+    else:
+        names = list(cols)
+        n = len(cols[names[0]])
+        conv = []
+        for k in names:
+            v = cols[k]
+            conv.append(v if isinstance(v, list) else np.asarray(v).tolist())
+        with open(tmp, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(names)
+            w.writerows(zip(*conv) if n else [])
+    os.replace(tmp, path)
+
+
+def _merge(parts: Sequence[Path], out: Path, fmt: str) -> int:
+    tmp = out.with_name(out.name + ".tmp")
+    rows = 0
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        writer = None
+        for p in parts:
+            t = pq.read_table(p)
+            if writer is None:
+                writer = pq.ParquetWriter(tmp, t.schema)
+            writer.write_table(t)
+            rows += t.num_rows
+        if writer is not None:
+            writer.close()
+    else:
+        with open(tmp, "w", newline="") as f:
+            for i, p in enumerate(parts):
+                with open(p) as g:
+                    header = g.readline()
+                    if i == 0:
+                        f.write(header)
+                    for line in g:
+                        f.write(line)
+                        rows += 1
+    os.replace(tmp, out)
+    return rows
+
+
+def read_table(path) -> dict:
+    """Read an output file (Parquet or CSV) back as a dict of lists (for tests and scripts)."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.read_table(path).to_pydict()
+    with open(path) as f:
+        r = csv.DictReader(f)
+        rows = list(r)
+    return {k: [row[k] for row in rows] for k in (r.fieldnames or [])}
+
+
+# ---------------------------------------------------------------------------------------------- run
+
+
+def device_name(devices=None) -> str:
+    import jax
+
+    devices = devices or jax.local_devices()
+    d = devices[0]
+    kind = getattr(d, "device_kind", d.platform)
+    return f"{d.platform} ({kind}) x{len(devices)}" + (
+        f", process {jax.process_index()}/{jax.process_count()}" if jax.process_count() > 1 else "")
+
+
+class Progress:
+    """A one-line progress bar on stderr with a rate."""
+
+    def __init__(self, total: int, label: str, unit: str, enabled: bool = True):
+        self.total, self.label, self.unit, self.enabled = max(total, 1), label, unit, enabled
+        self.done, self.t0, self.last = 0, time.perf_counter(), 0.0
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        now = time.perf_counter()
+        if self.enabled and (now - self.last > (0.2 if self.tty else 5.0) or self.done >= self.total):
+            self.last = now
+            rate = self.done / max(now - self.t0, 1e-9)
+            frac = min(self.done / self.total, 1.0)
+            bar = "#" * int(30 * frac) + "." * (30 - int(30 * frac))
+            msg = (f"{self.label} [{bar}] {100 * frac:5.1f}% {self.done:,}/{self.total:,} "
+                   f"{rate:,.0f} {self.unit}/s")
+            sys.stderr.write(("\r" + msg) if self.tty else msg + "\n")
+            if self.tty and self.done >= self.total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def sweep(models: Models, hardware: Sequence[HardwareSpec], cfg: EvalConfig = EvalConfig(), devices=None):
+    """In-memory sweep (no files): (network columns, per-layer columns or None), rows ordered
+    (model, hw, dataflow)."""
+    from diffhw.cost.model import OUTPUTS
+
+    plan = Plan(models, list(hardware), list(cfg.dataflows), dict(cfg.rule))
+    results, codes = evaluate_plan(plan, OUTPUTS if cfg.per_layer else AGG_OUTPUTS, devices=devices)
+    return aggregate(plan, results, codes, np.arange(len(models)), cfg, per_layer=cfg.per_layer)
+
+
+def _fingerprint(models: Models, hardware, cfg: EvalConfig) -> str:
+    payload = {"models": models.digest(), "n": len(models),
+               "hardware": [[h.name] + [getattr(h, f) for f in HW_FIELDS] for h in hardware],
+               "dataflows": list(cfg.dataflows), "rule": dict(cfg.rule), "area": cfg.area_budget,
+               "power": cfg.power_budget, "per_layer": cfg.per_layer, "chunk": cfg.chunk_models, "fmt": cfg.fmt}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:20]
+
+
+def _barrier(name: str, parts_dir: Path, expected: Sequence[Path], timeout_s: float) -> None:
+    """Wait for every process: the jax.distributed coordination service when available, then (shared
+    filesystem) until every expected part file exists."""
+    try:
+        from jax._src import distributed
+
+        client = distributed.global_state.client
+        if client is not None:
+            client.wait_at_barrier(name, int(timeout_s * 1000))
+    except Exception:  # noqa: BLE001 - fall back to polling the files
+        pass
+    t0 = time.perf_counter()
+    while not all(p.exists() for p in expected):
+        if time.perf_counter() - t0 > timeout_s:
+            missing = [p.name for p in expected if not p.exists()]
+            raise EvalError(f"timed out waiting for {len(missing)} part file(s) of other processes in "
+                            f"{parts_dir} (e.g. {missing[0]}); rerun with --resume")
+        time.sleep(0.2)
+
+
+def run_eval(models: Models, hardware: Sequence[HardwareSpec], cfg: EvalConfig, out, resume: bool = False,
+             devices=None, process_id: int = 0, num_processes: int = 1, progress: bool = True,
+             barrier_timeout_s: float = 3600.0) -> dict:
+    """Evaluate and write `out` (see the module docstring). Returns the summary dict."""
+    from diffhw.cost.model import OUTPUTS
+
+    t0 = time.perf_counter()
+    out = Path(out)
+    if cfg.fmt == "parquet" and not have_pyarrow():
+        raise EvalError("Parquet output needs pyarrow: pip install 'diffhw[parquet]' (or pyarrow), "
+                        "or pass --format csv")
+    if cfg.fmt not in ("parquet", "csv"):
+        raise EvalError(f"unknown format {cfg.fmt!r}: use parquet or csv")
+    layers_out = out.with_name(out.stem + ".layers" + out.suffix) if cfg.per_layer else None
+    parts_dir = out.with_name(out.name + ".parts")
+    fp = _fingerprint(models, hardware, cfg)
+    m = len(models)
+    nchunks = -(-m // cfg.chunk_models)
+    nh, nd = len(hardware), len(cfg.dataflows)
+    summary = {"out": str(out), "rows": 0, "models": m, "hardware": nh, "dataflows": nd}
+    if out.exists():
+        if not resume:
+            raise EvalError(f"{out} exists; choose another --out or pass --resume to finish an interrupted "
+                            "run (a run never overwrites results)")
+        if not parts_dir.exists():
+            summary.update(rows_total=m * nh * nd, rows=0, wall_s=time.perf_counter() - t0, note="already complete")
+            return summary
+    if parts_dir.exists() and not resume and process_id == 0:
+        raise EvalError(f"{parts_dir} holds the parts of an interrupted run: pass --resume to continue it, or "
+                        "remove it")
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    manifest = parts_dir / "run.json"
+    info = {"fingerprint": fp, "chunks": nchunks, "chunk_models": cfg.chunk_models, "format": cfg.fmt}
+    if manifest.exists():
+        old = json.loads(manifest.read_text())
+        if old.get("fingerprint") != fp:
+            raise EvalError(f"{parts_dir} belongs to a different run (other models, hardware, dataflows or "
+                            "options); remove it or use another --out")
+    else:
+        tmp = parts_dir / f"run.json.{process_id}.tmp"
+        tmp.write_text(json.dumps(info))
+        os.replace(tmp, manifest)
+    ext = "parquet" if cfg.fmt == "parquet" else "csv"
+    part = lambda k: parts_dir / f"chunk-{k:06d}.{ext}"  # noqa: E731
+    lpart = lambda k: parts_dir / f"layers-{k:06d}.{ext}"  # noqa: E731
+    mine = [k for k in range(nchunks) if k % num_processes == process_id and not part(k).exists()]
+    stop_after = int(os.environ.get("DIFFHW_EVAL_STOP_AFTER", "-1"))  # test hook: simulate a kill
+    written = 0
+    layer_evals = 0
+    n_items = 0
+    if mine:
+        idx = np.concatenate([np.arange(k * cfg.chunk_models, min(m, (k + 1) * cfg.chunk_models)) for k in mine])
+        sub = Models(tuple(models.names[i] for i in idx),
+                     Layers(**{f: np.asarray(getattr(models.layers, f))[idx] for f in Layers.__dataclass_fields__}),
+                     np.asarray(models.has_batch)[idx],
+                     None if models.layer_names is None else tuple(models.layer_names[i] for i in idx))
+        plan = Plan(sub, list(hardware), list(cfg.dataflows), dict(cfg.rule))
+        n_items = int((plan.ut_error == 0).sum()) * len(plan.hw_keys)
+        bar = Progress(n_items, "evaluate", "evals", progress)
+        results, codes = evaluate_plan(plan, OUTPUTS if cfg.per_layer else AGG_OUTPUTS, devices=devices,
+                                       progress=bar)
+        t_eval = time.perf_counter()
+        nvalid = np.asarray(sub.layers.mask).sum(1)
+        bar = Progress(len(idx) * nh * nd, "write", "rows", progress)
+        pos = 0
+        for k in mine:
+            cnt = min(m, (k + 1) * cfg.chunk_models) - k * cfg.chunk_models
+            local = np.arange(pos, pos + cnt)
+            pos += cnt
+            cols, lcols = aggregate(plan, results, codes, local, cfg, per_layer=cfg.per_layer)
+            if lcols is not None:
+                _write_part(lcols, lpart(k), cfg.fmt)
+            if stop_after >= 0 and written >= stop_after:
+                os._exit(3)  # simulated kill: the layers part of this chunk is on disk, its network part not
+            _write_part(cols, part(k), cfg.fmt)
+            written += 1
+            summary["rows"] += cnt * nh * nd
+            layer_evals += int(nvalid[local].sum()) * nh * nd
+            bar(cnt * nh * nd)
+        summary["eval_s"] = t_eval - t0
+    if num_processes > 1:
+        _barrier("diffhw-eval-done", parts_dir, [part(k) for k in range(nchunks)], barrier_timeout_s)
+    if process_id == 0:
+        parts = [part(k) for k in range(nchunks)]
+        missing = [p for p in parts if not p.exists()]
+        if missing:
+            raise EvalError(f"{len(missing)} chunk(s) missing in {parts_dir}; rerun with --resume")
+        summary["rows_total"] = _merge(parts, out, cfg.fmt)
+        if layers_out is not None:
+            summary["layer_rows_total"] = _merge([lpart(k) for k in range(nchunks)], layers_out, cfg.fmt)
+            summary["layers_out"] = str(layers_out)
+        shutil.rmtree(parts_dir)
+    wall = time.perf_counter() - t0
+    summary.update(chunks_written=written, unique_evals=n_items, layer_evals=layer_evals, wall_s=wall,
+                   evals_per_s=layer_evals / wall if wall > 0 else 0.0, device=device_name(devices))
+    return summary
