@@ -1,16 +1,36 @@
-"""Integer primitives with MAESTRO's C++ semantics (exact mode).
+"""The numerics the cost model is written against: exact (MAESTRO's integers) and relaxed (smooth).
 
-MAESTRO computes with `int`/`long` and truncating division; a negative numerator therefore rounds toward
-zero, which several of its formulas rely on (e.g. `(dim - map) / ofs` when the map is larger than the
-dimension). All functions work on int64 `jax.Array`s of any (broadcastable) shape and never divide by
-zero (a zero divisor yields 0 where MAESTRO would crash; callers reject such inputs before evaluation).
-They use `lax.div` (truncating) rather than `//`, which adds a remainder and a floor fix-up.
+The analysis in `diffhw.cost` is written once against this small interface: division, ceiling division,
+comparisons, boolean logic, selection, max/min and their reductions. Two implementations:
+
+- `Exact`: MAESTRO's C++ semantics on int64 (truncating division; a negative numerator rounds toward
+  zero, which several of its formulas rely on, e.g. `(dim - map) / ofs` when the map exceeds the
+  dimension). A zero divisor yields 0 where MAESTRO would crash; callers reject such inputs first.
+- `Relaxed(temperature)`: the same operations on float64 with smooth surrogates. Booleans become
+  probabilities in [0, 1] (and = product, or = a + b - ab, not = 1 - a, select = convex mix);
+  comparisons of integer quantities become sigmoids centred half a unit from the integer threshold;
+  floor division becomes a smooth staircase; max/min become log-sum-exp. `temperature` is the width of
+  every smooth step in units of the integer quantities (elements, cycles, PEs). At integer inputs every
+  surrogate converges to the exact value as temperature -> 0, with an error of order exp(-1/(2T)).
+
+`Relaxed` is a pytree whose only leaf is the temperature, so annealing does not recompile.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import jax
 import jax.numpy as jnp
 from jax import lax
+
+I64 = jnp.int64
+F64 = jnp.float64
+
+
+def _promote(a, b):
+    dtype = jnp.result_type(a, b)
+    return jnp.broadcast_arrays(jnp.asarray(a, dtype), jnp.asarray(b, dtype))
 
 
 def tdiv(a, b):
@@ -28,6 +48,196 @@ def ceil_div(a, b):
     return q + (a != q * b)
 
 
-def _promote(a, b):
-    dtype = jnp.result_type(a, b)
-    return jnp.broadcast_arrays(jnp.asarray(a, dtype), jnp.asarray(b, dtype))
+@dataclass(frozen=True)
+class Exact:
+    """MAESTRO's integer semantics (int64, truncating division, hard booleans)."""
+
+    relaxed = False
+    dtype = I64
+
+    def num(self, x):
+        """A number of the model's dtype."""
+        return jnp.asarray(x, I64)
+
+    def count(self, c):
+        """A boolean as a number (0/1)."""
+        return jnp.asarray(c).astype(I64)
+
+    def div(self, a, b):
+        return tdiv(a, b)
+
+    def ceil_div(self, a, b):
+        return ceil_div(a, b)
+
+    def lt(self, a, b):
+        return a < b
+
+    def le(self, a, b):
+        return a <= b
+
+    def eq(self, a, b):
+        return a == b
+
+    def and_(self, a, b):
+        return a & b
+
+    def or_(self, a, b):
+        return a | b
+
+    def not_(self, a):
+        return ~a
+
+    def where(self, c, a, b):
+        return jnp.where(c, a, b)
+
+    def maximum(self, a, b):
+        return jnp.maximum(a, b)
+
+    def minimum(self, a, b):
+        return jnp.minimum(a, b)
+
+    def max(self, x, where, axis=-1):
+        """max of x over `axis` where `where` holds (0 if nowhere)."""
+        return jnp.where(where, x, 0).max(axis=axis, initial=0)
+
+    def min(self, x, where, axis=-1):
+        """min of x over `axis` where `where` holds (INT64_MAX if nowhere, as MAESTRO's initial value)."""
+        return jnp.where(where, x, jnp.iinfo(I64).max).min(axis=axis)
+
+    def shift_right(self, v, k):
+        """v >> k for 0 <= k (0 for k >= 62, as C's shift of a long by a large count is avoided)."""
+        return jnp.where(k >= 62, 0, jnp.right_shift(v, jnp.minimum(k, 62)))
+
+    def bool(self, x):
+        return jnp.asarray(x, bool)
+
+    def any(self, flags):
+        return jnp.asarray(flags).any(axis=-1)
+
+    def floor_real(self, x):
+        """floor of a float64 ratio, as an integer output."""
+        return jnp.floor(x).astype(I64)
+
+    def round(self, x):
+        """An integer-valued quantity used as an index (orders of cases): exact already."""
+        return x
+
+    def none_before(self, flags, order):
+        """Per case: no flagged case comes earlier in `order` (distinct ints in [0, K) for existing
+        cases). A histogram over orders and its exclusive prefix sums: O(K), not pairwise."""
+        k = order.shape[-1]
+        slot = jnp.clip(order, 0, k - 1)
+        hist = jnp.zeros(k, I64).at[slot].add(self.count(flags))
+        return (jnp.cumsum(hist) - hist)[slot] == 0
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class Relaxed:
+    """Smooth surrogates with step width `temperature` (a traced float64 scalar)."""
+
+    temperature: jax.Array
+    relaxed = True
+    dtype = F64
+
+    def num(self, x):
+        return jnp.asarray(x, F64)
+
+    def count(self, c):
+        return jnp.asarray(c, F64)
+
+    def _step(self, x):
+        """Soft Heaviside of x (in integer units): 0 below, 1 above, width `temperature`."""
+        return jax.nn.sigmoid(x / self.temperature)
+
+    def _floor_pos(self, a, b):
+        """Soft floor(a / b) for a >= 0, b > 0, exact at integers as T -> 0.
+
+        floor(a/b) = floor((a + 1/2)/b) for integers, and (a + 1/2)/b is at least 1/(2b) away from the
+        jumps, so the staircase is evaluated there. The two nearest jumps are smoothed with width T/b in
+        quotient units (capped at 1/4 so farther jumps stay negligible)."""
+        x = (a + 0.5) / b
+        w = jnp.minimum(self.temperature / b, 0.25)
+        n = lax.stop_gradient(jnp.floor(x))
+        r = x - n
+        return n - 1.0 + jax.nn.sigmoid(r / w) + jax.nn.sigmoid((r - 1.0) / w)
+
+    def div(self, a, b):
+        a, b = _promote(self.num(a), self.num(b))
+        b_safe = jnp.where(b == 0, 1.0, jnp.abs(b))
+        q = self._floor_pos(jnp.abs(a), b_safe)
+        sign = jnp.where((a < 0) != (b < 0), -1.0, 1.0)
+        return jnp.where(b == 0, 0.0, sign * q)
+
+    def ceil_div(self, a, b):
+        """ceil(a/b) = -floor(-a/b) for the non-negative numerators the model divides."""
+        a, b = _promote(self.num(a), self.num(b))
+        b_safe = jnp.where(b == 0, 1.0, b)
+        # ceil(a/b) = floor((a + b - 1)/b) for integers a >= 0, b >= 1.
+        return jnp.where(b == 0, self.lt(0, a), self._floor_pos(jnp.maximum(a + b_safe - 1.0, 0.0), b_safe))
+
+    def lt(self, a, b):
+        return self._step(b - a - 0.5)
+
+    def le(self, a, b):
+        return self._step(b - a + 0.5)
+
+    def eq(self, a, b):
+        return self._step(0.5 - jnp.abs(a - b))
+
+    def and_(self, a, b):
+        return jnp.asarray(a, F64) * b
+
+    def or_(self, a, b):
+        a = jnp.asarray(a, F64)
+        return a + b - a * b
+
+    def not_(self, a):
+        return 1.0 - jnp.asarray(a, F64)
+
+    def where(self, c, a, b):
+        c = jnp.asarray(c, F64)
+        return c * a + (1.0 - c) * b
+
+    def maximum(self, a, b):
+        t = self.temperature
+        return jnp.logaddexp(a / t, b / t) * t
+
+    def minimum(self, a, b):
+        return -self.maximum(-a, -b)
+
+    def max(self, x, where, axis=-1):
+        """Soft max over `axis` weighted by the soft mask `where` (0 if nowhere)."""
+        t = self.temperature
+        w = jnp.asarray(where, F64)
+        x0 = lax.stop_gradient(jnp.where(w > 0, x, -jnp.inf).max(axis=axis, keepdims=True))
+        x0 = jnp.where(jnp.isfinite(x0), x0, 0.0)
+        s = (w * jnp.exp((x - x0) / t)).sum(axis=axis, keepdims=True)
+        out = jnp.where(s > 0, x0 + t * jnp.log(jnp.maximum(s, 1e-300)), 0.0)
+        return jnp.squeeze(out, axis)
+
+    def min(self, x, where, axis=-1):
+        return -self.max(-x, where, axis)
+
+    def shift_right(self, v, k):
+        return v * jnp.exp2(-k)
+
+    def bool(self, x):
+        return jnp.asarray(x, F64)
+
+    def any(self, flags):
+        return 1.0 - jnp.prod(1.0 - jnp.asarray(flags, F64), axis=-1)
+
+    def floor_real(self, x):
+        return x
+
+    def round(self, x):
+        return lax.stop_gradient(jnp.round(x)).astype(I64)
+
+    def none_before(self, flags, order):
+        """Probability that no flagged case comes earlier: product of (1 - p) over earlier cases."""
+        k = order.shape[-1]
+        slot = jnp.clip(order, 0, k - 1)
+        logq = jnp.log1p(-jnp.clip(jnp.asarray(flags, F64), 0.0, 1.0 - 1e-12))
+        hist = jnp.zeros(k, F64).at[slot].add(logq)
+        return jnp.exp((jnp.cumsum(hist) - hist)[slot])

@@ -7,7 +7,8 @@ trace time (`combos`, a static [K, D] array of state slots) and every per-case q
 that case axis, masked where a case does not exist for the current numbers. Upper levels analyse their
 sub-clusters recursively (vmapped over the upper level's cases), exactly as MAESTRO recurses.
 
-Everything is int64 with C truncating division (`diffhw.numerics`), for one layer and one hardware.
+Written once against the numerics interface (`diffhw.numerics`): `Exact` gives MAESTRO's int64 results,
+`Relaxed` the smooth surrogate of the same analysis. One layer and one hardware; batch with vmap.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ import jax.numpy as jnp
 import numpy as np
 
 from diffhw.cost.lowering import Level, Tensor
-from diffhw.numerics import ceil_div, tdiv
+from diffhw.numerics import Exact
 
 INIT, STEADY, EDGE = 0, 1, 2
 I64 = jnp.int64
+EXACT = Exact()
 
 
 @dataclass
@@ -36,62 +38,64 @@ class States:
     has_ee: jnp.ndarray
 
 
-def directive_states(kind: str, dim, m, o, nsub) -> States:
+def directive_states(kind: str, dim, m, o, nsub, nm=EXACT) -> States:
     """IterationAnalysis::AnalyzeIterationStates for one directive on a dimension of size `dim`."""
-    f = jnp.asarray(False)
+    t, f = nm.bool(True), nm.bool(False)
+    one = nm.num(1)
     if kind == "T":
-        init_edge = dim < m
-        n = tdiv(dim - m, o)
-        steady = (m < dim) & (n > 0)
-        edge = ~init_edge & (n * o + m < dim)
+        init_edge = nm.lt(dim, m)
+        n = nm.div(dim - m, o)
+        steady = nm.and_(nm.lt(m, dim), nm.lt(0, n))
+        edge = nm.and_(nm.not_(init_edge), nm.lt(n * o + m, dim))
         return States(
-            exists=jnp.stack([jnp.asarray(True), steady, edge]),
-            occ=jnp.stack([jnp.asarray(1, I64), n, jnp.asarray(1, I64)]),
-            is_edge=jnp.stack([init_edge, f, jnp.asarray(True)]),
-            unrolled=jnp.stack([dim <= m, f, f]),
+            exists=jnp.stack([t, steady, edge]),
+            occ=jnp.stack([one, n, one]),
+            is_edge=jnp.stack([init_edge, f, t]),
+            unrolled=jnp.stack([nm.le(dim, m), f, f]),
             has_ee=jnp.stack([f, f, f]),
         )
     cov = m + o * (nsub - 1)
-    init_unroll = dim <= cov
-    init_edge = dim < cov
-    n = tdiv(tdiv(dim - m, o) + 1, nsub) - 1
-    steady = (cov < dim) & (n > 0)
-    has_edge = ~init_unroll & ((n + 1) * (o * nsub) + cov > dim) & (n * (o * nsub) + cov != dim)
+    init_unroll = nm.le(dim, cov)
+    init_edge = nm.lt(dim, cov)
+    n = nm.div(nm.div(dim - m, o) + 1, nsub) - 1
+    steady = nm.and_(nm.lt(cov, dim), nm.lt(0, n))
+    has_edge = nm.and_(nm.and_(nm.not_(init_unroll), nm.lt(dim, (n + 1) * (o * nsub) + cov)),
+                       nm.not_(nm.eq(n * (o * nsub) + cov, dim)))
     remaining = dim - (n + 1) * o * nsub
-    nact = jnp.where(remaining < m, 1, tdiv(remaining - m, o) + 1)
-    ee = (nact - 1) * o + m < remaining
+    nact = nm.where(nm.lt(remaining, m), 1, nm.div(remaining - m, o) + 1)
+    ee = nm.lt((nact - 1) * o + m, remaining)
     return States(
-        exists=jnp.stack([jnp.asarray(True), steady, ~init_edge & has_edge]),
-        occ=jnp.stack([jnp.asarray(1, I64), n, jnp.asarray(1, I64)]),
-        is_edge=jnp.stack([init_edge, f, jnp.asarray(True)]),
+        exists=jnp.stack([t, steady, nm.and_(nm.not_(init_edge), has_edge)]),
+        occ=jnp.stack([one, n, one]),
+        is_edge=jnp.stack([init_edge, f, t]),
         unrolled=jnp.stack([init_unroll, f, f]),
         has_ee=jnp.stack([init_edge, f, ee]),
     )
 
 
-def reuse_tables(level: Level) -> dict[str, dict[str, jnp.ndarray]]:
+def reuse_tables(level: Level, nm=EXACT) -> dict[str, dict[str, jnp.ndarray]]:
     """ReuseAnalysis::Analyze{Input,Output}MappingSizes: per-dimension tile sizes of a level (static dims).
     Keys: mapped, mapped_edge, unique, unique_edge; each maps a dim name (incl. Y'/X') to a scalar."""
     mapped, mapped_e, uniq, uniq_e = {}, {}, {}, {}
     for d in level.directives:
         dim, m, o = level.dims[d.var], d.size, d.ofs
-        steady = jnp.maximum(tdiv(dim - m, o), 0)
-        has_edge = (steady * o + m < dim) | (m > dim)
+        steady = nm.maximum(nm.div(dim - m, o), 0)
+        has_edge = nm.or_(nm.lt(steady * o + m, dim), nm.lt(dim, m))
         mapped[d.var] = m
-        u = jnp.minimum(m, o)
-        uniq[d.var] = jnp.where(dim <= m, 0, u) if d.kind == "T" else u
+        u = nm.minimum(m, o)
+        uniq[d.var] = nm.where(nm.le(dim, m), 0, u) if d.kind == "T" else u
         edge_map = dim - (steady + 1) * o
-        edge_map = jnp.where(edge_map < 0, dim, edge_map)
-        mapped_e[d.var] = jnp.where(has_edge, edge_map, m)
-        uniq_e[d.var] = jnp.maximum(o - (m - edge_map), 0)
+        edge_map = nm.where(nm.lt(edge_map, 0), dim, edge_map)
+        mapped_e[d.var] = nm.where(has_edge, edge_map, m)
+        uniq_e[d.var] = nm.maximum(o - (m - edge_map), 0)
     for d in level.directives:
         if d.var in ("Y", "X"):
             out, slide = ("Y'", "R") if d.var == "Y" else ("X'", "S")
-            zero = jnp.asarray(0, I64)
+            zero = nm.num(0)
             mapped[out] = mapped[d.var] - mapped.get(slide, zero) + 1
-            uniq[out] = jnp.minimum(d.ofs, d.size)
+            uniq[out] = nm.minimum(d.ofs, d.size)
             mapped_e[out] = mapped_e[d.var] - mapped_e.get(slide, zero) + 1
-            uniq_e[out] = jnp.minimum(d.ofs, mapped_e[out])
+            uniq_e[out] = nm.minimum(d.ofs, mapped_e[out])
     return {"mapped": mapped, "mapped_edge": mapped_e, "unique": uniq, "unique_edge": uniq_e}
 
 
@@ -129,18 +133,19 @@ class CaseSpace:
 class _Case:
     """Per-case view of a level: static state slots plus traced state attributes, arrays over cases [K]."""
 
-    def __init__(self, level: Level, dims_dyn: dict, combos: np.ndarray):
+    def __init__(self, level: Level, dims_dyn: dict, combos: np.ndarray, nm=EXACT):
+        self.nm = nm
         dirs = level.directives
         self.dirs = dirs
         self.combos = combos
         k = combos.shape[0]
-        st = [directive_states(d.kind, dims_dyn[d.var], d.size, d.ofs, level.nsub) for d in dirs]
+        st = [directive_states(d.kind, dims_dyn[d.var], d.size, d.ofs, level.nsub, nm) for d in dirs]
         self.st = st
-        exists = jnp.ones(k, bool)
-        occ = jnp.ones(k, I64)
+        exists = jnp.broadcast_to(nm.bool(True), (k,))
+        occ = jnp.broadcast_to(nm.num(1), (k,))
         for j, s in enumerate(st):
             slot = combos[:, j]
-            exists = exists & s.exists[slot]
+            exists = nm.and_(exists, s.exists[slot])
             occ = occ * s.occ[slot]
         self.exists, self.occ = exists, occ
         # MAESTRO keys iteration states by dimension: the last directive on a dimension wins.
@@ -150,12 +155,13 @@ class _Case:
         self.unrolled = {v: st[j].unrolled[combos[:, j]] for v, j in self.var_dir.items()}
         self.has_ee = {v: st[j].has_ee[combos[:, j]] for v, j in self.var_dir.items()}
         self.all_init = np.all(np.stack([p == INIT for p in self.pos.values()]), axis=0)
-        # Position of each case in MAESTRO's (odd) enumeration order.
-        nstates = [s.exists.astype(I64).sum() for s in st]
+        # Position of each case in MAESTRO's (odd) enumeration order (a discrete index in both numerics).
+        present = [nm.round(nm.count(s.exists)) for s in st]
+        nstates = [p.sum() for p in present]
         idx = []
-        for j, s in enumerate(st):
+        for j, p in enumerate(present):
             slot = combos[:, j]
-            idx.append(jnp.where(slot == EDGE, 1 + s.exists[STEADY].astype(I64), jnp.asarray(slot, I64)))
+            idx.append(jnp.where(slot == EDGE, 1 + p[STEADY], jnp.asarray(slot, I64)))
         c = idx[-1]
         f = nstates[-1]
         for j in range(len(st) - 2, -1, -1):
@@ -165,13 +171,13 @@ class _Case:
         self.order = c
 
 
-def _lookup(table: dict, v: str):
-    return table.get(v, jnp.asarray(0, I64))
+def _lookup(table: dict, v: str, nm):
+    return table.get(v, nm.num(0))
 
 
-def _mapped_volume(t: dict, tensor: Tensor):
+def _mapped_volume(t: dict, tensor: Tensor, nm):
     """ReuseAnalysis::GetMappedVolume: product of a level's tile sizes over the tensor's dims."""
-    out = jnp.asarray(1, I64)
+    out = nm.num(1)
     for v in tensor.dims:
         if v in t["mapped"]:
             out = out * t["mapped"][v]
@@ -183,28 +189,31 @@ class _Traffic:
 
     def __init__(self, case: _Case, tables: dict, level: Level):
         self.c, self.t = case, tables
+        self.nm = nm = case.nm
         self.ne = level.nedge
         self.n = level.nsub
+        self.one = nm.eq(self.ne, 1)  # a single sub-cluster active at the spatial edge
+        self.big = nm.lt(1, self.ne)
 
     def _m(self, v):
-        return _lookup(self.t["mapped"], v)
+        return _lookup(self.t["mapped"], v, self.nm)
 
     def _me(self, v):
-        return _lookup(self.t["mapped_edge"], v)
+        return _lookup(self.t["mapped_edge"], v, self.nm)
 
     def _u(self, v):
-        return _lookup(self.t["unique"], v)
+        return _lookup(self.t["unique"], v, self.nm)
 
     def _ue(self, v):
-        return _lookup(self.t["unique_edge"], v)
+        return _lookup(self.t["unique_edge"], v, self.nm)
 
     def _u_nz(self, v):
         u = self._u(v)
-        return jnp.where(u != 0, u, 1)
+        return self.nm.where(self.nm.eq(u, 0), 1, u)
 
     def pe_mapped(self, tensor: Tensor, first: bool, ee: bool):
         """GetPEMappedVolume."""
-        c = self.c
+        c, nm = self.c, self.nm
         ret = jnp.ones_like(c.occ)
         for d in c.dirs:
             if d.var not in tensor.dims:
@@ -212,32 +221,32 @@ class _Traffic:
             v = d.var
             e = c.is_edge[v]
             if d.kind == "T":
-                ret = ret * jnp.where(e, self._me(v), self._m(v))
+                ret = ret * nm.where(e, self._me(v), self._m(v))
             else:
-                one = self.ne == 1
-                in_edge = jnp.where(
-                    one,
+                in_edge = nm.where(
+                    self.one,
                     self._me(v) if (first or ee) else 1,
                     self._me(v) if ee else self._m(v),
                 )
-                ret = ret * jnp.where(e, in_edge, self._m(v))
+                ret = ret * nm.where(e, in_edge, self._m(v))
         return ret
 
     def pe_ingress(self, tensor: Tensor, first: bool, ee: bool):
         """GetPEIngressVolume: the new data one sub-cluster receives in a case (0 if the tensor is
         stationary, i.e. the innermost advancing directive is not coupled to it)."""
-        c = self.c
+        c, nm = self.c, self.nm
         k = c.occ.shape[0]
         dirs = c.dirs
         # Innermost directive (by position) whose dimension is not in Init: static per case.
         changing = np.full(k, -1)
         for j, d in enumerate(dirs):
             changing = np.where(c.pos[d.var] != INIT, j, changing)
-        inited = jnp.zeros(k, bool)
+        inited = jnp.broadcast_to(nm.bool(False), (k,))
         for j, d in enumerate(dirs):
             if d.var in tensor.dims:
-                inited = inited | ((c.pos[d.var] == INIT) & (j > changing) & ~c.unrolled[d.var])
-        ret = jnp.ones(k, I64)
+                fresh = (c.pos[d.var] == INIT) & (j > changing)  # static [K]
+                inited = nm.or_(inited, nm.and_(fresh, nm.not_(c.unrolled[d.var])))
+        ret = jnp.ones_like(c.occ)
         touched = np.zeros(k, bool)
         mx = lambda v: self._me(v) if ee else self._m(v)  # noqa: E731
         ux = lambda v: self._ue(v) if ee else self._u(v)  # noqa: E731
@@ -250,24 +259,23 @@ class _Traffic:
             reset = j > changing
             pos = c.pos[v]
             if d.kind == "T":
-                init_val = jnp.where(c.is_edge[v], self._me(v), self._m(v))
-                moving = jnp.where(is_chg & ~inited, jnp.maximum(self._u(v), 1), self._m(v))
+                init_val = nm.where(c.is_edge[v], self._me(v), self._m(v))
+                moving = nm.where(nm.and_(is_chg, nm.not_(inited)), nm.maximum(self._u(v), 1), self._m(v))
                 ret = ret * jnp.where(pos == INIT, init_val, moving)
             else:
                 if first:
                     ret = ret * mx(v)
                 else:
                     init_val = jnp.where(~reset, mx(v), ux(v))
-                    moving = jnp.where(~inited & is_chg, ux(v), mx(v))
+                    moving = nm.where(nm.and_(nm.not_(inited), is_chg), ux(v), mx(v))
                     ret = ret * jnp.where(pos == INIT, init_val, moving)
         ret = jnp.where(touched, ret, 0)
         return jnp.where(changing == -1, self.pe_mapped(tensor, first, ee), ret)
 
     def pe_egress(self, tensor: Tensor, psum: bool, first: bool, ee: bool, reuse_at_edge: bool = True):
         """GetPEEgressVolume: output (or, with psum, partial-sum) volume of one sub-cluster in a case."""
-        c = self.c
-        one = self.ne == 1
-        big = self.ne > 1
+        c, nm = self.c, self.nm
+        one, big = self.one, self.big
         ret = jnp.ones_like(c.occ)
         if psum:
             for d in c.dirs:
@@ -276,14 +284,14 @@ class _Traffic:
                     continue
                 e = c.is_edge[v]
                 if d.kind == "T":
-                    ret = ret * jnp.where(e, self._me(v), self._m(v))
+                    ret = ret * nm.where(e, self._me(v), self._m(v))
                     continue
                 plain = self._m(v) if first else self._u_nz(v)
-                init_val = jnp.where(e, self._me(v), plain) if ee else plain
-                edge_val = jnp.where(
+                init_val = nm.where(e, self._me(v), plain) if ee else plain
+                edge_val = nm.where(
                     one,
                     self._me(v) if (first or ee) else 1,
-                    jnp.where(big, self._ue(v) if ee else plain, 1),
+                    nm.where(big, self._ue(v) if ee else plain, 1),
                 )
                 pos = c.pos[v]
                 ret = ret * jnp.where(pos == INIT, init_val, jnp.where(pos == STEADY, plain, edge_val))
@@ -295,20 +303,20 @@ class _Traffic:
             if d.kind == "T":
                 val = jnp.where(
                     pos == INIT,
-                    jnp.where(e, self._me(a), self._m(a)),
+                    nm.where(e, self._me(a), self._m(a)),
                     jnp.where(pos == STEADY, self._m(a), self._me(a)),
                 )
             else:
                 plain = self._m(a) if first else self._u_nz(a)
                 if ee:
-                    ee_val = jnp.where(one, self._me(a), self._ue(a) if reuse_at_edge else self._me(a))
-                    init_val = jnp.where(e, ee_val, plain)
+                    ee_val = nm.where(one, self._me(a), self._ue(a) if reuse_at_edge else self._me(a))
+                    init_val = nm.where(e, ee_val, plain)
                 else:
                     init_val = plain
-                edge_val = jnp.where(
+                edge_val = nm.where(
                     one,
                     self._me(v) if (first or ee) else 1,
-                    jnp.where(big, self._ue(a) if ee else plain, 1),
+                    nm.where(big, self._ue(a) if ee else plain, 1),
                 )
                 val = jnp.where(pos == INIT, init_val, jnp.where(pos == STEADY, plain, edge_val))
             ret = ret * val
@@ -316,23 +324,23 @@ class _Traffic:
 
     def _spatial_info(self, tensor: Tensor, psum: bool = False):
         """(is spatially mapped (static), spatial-edge flag [K], has-edge-edge flag of the spatial dim [K])."""
-        c = self.c
+        c, nm = self.c, self.nm
         mapped = False
-        edge = jnp.zeros_like(c.exists)
-        ee = jnp.zeros_like(c.exists)
+        edge = jnp.broadcast_to(nm.bool(False), c.exists.shape)
+        ee = edge
         first_dir = {}
         for d in c.dirs:
             first_dir.setdefault(d.var, d)
         for v in tensor.dims:
             if first_dir[v].kind == "S":
                 mapped = True
-                edge = edge | c.is_edge[v]
+                edge = nm.or_(edge, c.is_edge[v])
                 ee = c.has_ee[v]
         if psum:
             for d in c.dirs:
                 if d.kind == "S":
                     mapped = True
-                    edge = edge | c.is_edge[d.var]
+                    edge = nm.or_(edge, c.is_edge[d.var])
                     ee = c.has_ee[d.var]
         return mapped, edge, ee
 
@@ -340,7 +348,7 @@ class _Traffic:
         """The sub-cluster sum pattern shared by MAESTRO's Get*Traffic / Get*MappingSize functions:
         first sub-cluster + the others (all of them, or the active ones of a spatial edge iteration)."""
         mapped, edge, ee = self._spatial_info(tensor, psum_info)
-        n, ne = self.n, self.ne
+        n, ne, nm = self.n, self.ne, self.nm
         if not mapped:
             base = fn(True, False)
             return n * base if scale_first else base
@@ -348,15 +356,15 @@ class _Traffic:
         normal = (n * full_first) if scale_first else full_first
         if include_rest and not scale_first:
             normal = normal + (n - 1) * fn(False, False)
-        first_edge = jnp.where((ne == 1) & ee, fn(True, True), full_first)
+        first_edge = nm.where(nm.and_(self.one, ee), fn(True, True), full_first)
         edge_val = first_edge
         if include_rest:
-            nee = ee.astype(I64)
-            nfull = jnp.maximum(ne - nee - 1, 0)
+            nee = nm.count(ee)
+            nfull = nm.maximum(ne - nee - 1, 0)
             rest_full = fn(True, False) if scale_first else fn(False, False)
             rest = nfull * rest_full + nee * fn(False, True)
-            edge_val = edge_val + jnp.where(ne > 1, rest, 0)
-        return jnp.where(edge, edge_val, normal)
+            edge_val = edge_val + nm.where(self.big, rest, 0)
+        return nm.where(edge, edge_val, normal)
 
     def ingress(self, tensor: Tensor):
         """GetSpatialIngressTraffic."""
@@ -380,7 +388,7 @@ class _Traffic:
     def sub_edge_picks(self, ee: bool) -> dict:
         """ReuseAnalysis::ConstructSubClusterDimension, as choices: per dimension a bool [K], True where
         the sub-clusters see the edge tile (`mapped_edge`) rather than the full one (`mapped`)."""
-        c = self.c
+        c, nm = self.c, self.nm
         out = {}
         for d in c.dirs:
             v = d.var
@@ -388,14 +396,15 @@ class _Traffic:
             if d.kind == "T":
                 out[v] = e
             else:
-                edge_pick = (self.ne == 1) | ee
+                edge_pick = nm.or_(self.one, nm.bool(ee))
                 pos = c.pos[v]
-                out[v] = jnp.where(pos == INIT, e & edge_pick, jnp.where(pos == STEADY, False, edge_pick))
+                out[v] = jnp.where(pos == INIT, nm.and_(e, edge_pick),
+                                   jnp.where(pos == STEADY, nm.bool(False), edge_pick))
         return out
 
     def sub_dims(self, picks: dict) -> dict:
         """Tile sizes the sub-clusters see, from per-dimension edge choices (bool arrays of any shape)."""
-        out = {v: jnp.where(p, self._me(v), self._m(v)) for v, p in picks.items()}
+        out = {v: self.nm.where(p, self._me(v), self._m(v)) for v, p in picks.items()}
         if "Y" in out and "R" in out:
             out["Y'"] = out["Y"] - out["R"] + 1
         if "X" in out and "S" in out:
@@ -407,15 +416,17 @@ def _sub_results(levels, li, space: CaseSpace, tensors, conv, hw, tr: _Traffic):
     """Sub-cluster analyses for every case of level `li`, with the sub-clusters seeing full tiles (normal)
     and edge tiles (edge-edge): two dicts of arrays [K].
 
-    A sub-cluster's tile of each dimension is either the full or the edge tile, so the analyses depend
-    only on which dimensions are at their edge. When those patterns (2^E over the E dimensions whose
-    tiles can differ) are fewer than the 2K case variants, each pattern is analysed once and the cases
-    gather their results; the values are the same either way."""
-    sub = jax.vmap(lambda dd: analyze_level(levels, li + 1, dd, space, tensors, conv, hw))
+    A sub-cluster's tile of each dimension is either the full or the edge tile, so the exact analyses
+    depend only on which dimensions are at their edge. When those patterns (2^E over the E dimensions
+    whose tiles can differ) are fewer than the 2K case variants, each pattern is analysed once and the
+    cases gather their results; the values are the same either way. (Relaxed choices are soft mixtures of
+    the two tiles, so the relaxed model always analyses per case.)"""
+    nm = tr.nm
+    sub = jax.vmap(lambda dd: analyze_level(levels, li + 1, dd, space, tensors, conv, hw, nm))
     picks_n, picks_e = tr.sub_edge_picks(False), tr.sub_edge_picks(True)
     k = tr.c.occ.shape[0]
     edge_dims = space.edge_dims[li]
-    if (1 << len(edge_dims)) >= 2 * k:
+    if nm.relaxed or (1 << len(edge_dims)) >= 2 * k:
         return sub(tr.sub_dims(picks_n)), sub(tr.sub_dims(picks_e))
     npat = 1 << len(edge_dims)
     bits = (np.arange(npat)[:, None] >> np.arange(len(edge_dims))[None, :]) & 1  # static [P, E]
@@ -431,14 +442,14 @@ def _sub_results(levels, li, space: CaseSpace, tensors, conv, hw, tr: _Traffic):
     return gather(picks_n), gather(picks_e)
 
 
-def noc_delay(n, bw, hops):
+def noc_delay(n, bw, hops, nm=EXACT):
     """NetworkOnChipModel::GetOutStandingDelay: zero-load latency + pipelined sends."""
-    return hops + ceil_div(n, bw) - 1
+    return hops + nm.ceil_div(n, bw) - 1
 
 
 def tensor_size(tensor: Tensor, dims: dict, overlap: bool) -> jnp.ndarray:
     """Elements of a tensor over `dims`; outputs use Y-R+1 / X-S+1 for convolution rows/cols."""
-    out = jnp.asarray(1, I64)
+    out = 1
     for v in tensor.dims:
         if overlap and v in ("Y", "X"):
             out = out * (dims[v] - dims["R" if v == "Y" else "S"] + 1)
@@ -447,122 +458,120 @@ def tensor_size(tensor: Tensor, dims: dict, overlap: bool) -> jnp.ndarray:
     return out
 
 
-def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace, tensors, conv: bool, hw: dict):
+def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace, tensors, conv: bool, hw: dict,
+                  nm=EXACT):
     """Analyse cluster level `li` with the dynamic tile sizes `dims_dyn` (one layer, one hardware).
     Returns a dict of scalars; the top level's are the layer's results."""
     level = levels[li]
     is_top = li == 0
     innermost = li == len(levels) - 1
-    case = _Case(level, dims_dyn, np.asarray(space.combos[li]))
-    tables = reuse_tables(level)
+    case = _Case(level, dims_dyn, np.asarray(space.combos[li]), nm)
+    tables = reuse_tables(level, nm)
     tr = _Traffic(case, tables, level)
     ins = [t for t in tensors if not t.is_output]
     out_t = next(t for t in tensors if t.is_output)
-    exists, occ = case.exists, case.occ
+    exists, occ, order = case.exists, case.occ, case.order
+    f64 = lambda x: jnp.asarray(x).astype(jnp.float64)  # noqa: E731
 
     egress = tr.egress(out_t)
     psum_size = tr.psum_mapping(out_t)
     psums = tr.critical_psums(out_t)
-    processed = exists & (psums > 0)
+    processed = nm.and_(exists, nm.lt(0, psums))
     ingress = {t.name: tr.ingress(t) for t in ins}
     ingress_total = sum(ingress.values())
 
-    big = jnp.iinfo(jnp.int64).max
-    order = case.order
-    any_proc = processed.any()
-    c_first = jnp.where(any_proc, jnp.where(processed, order, big).min(), big)
-    prefix = exists & (order <= c_first)
-    # The case whose output L2 size MAESTRO keeps: the first processed one (else the last existing).
-    first_out = jnp.where(any_proc, processed & (order == c_first),
-                          exists & (order == jnp.where(exists, order, -1).max()))
+    # MAESTRO walks the cases in `order`: buffer sizes come from the cases up to the first processed one,
+    # the output size from the first processed case (else the last existing one).
+    any_proc = nm.any(processed)
+    first_proc = nm.and_(processed, nm.none_before(processed, order))
+    prefix = nm.and_(exists, nm.none_before(processed, order))
+    last_exist = nm.and_(exists, nm.none_before(exists, order.shape[0] - 1 - order))
+    first_out = nm.where(any_proc, first_proc, last_exist)
 
     res = {}
     for t in ins:
-        res[f"{t.name}_l2_size_req"] = (jnp.where(prefix, 2 * ingress[t.name], 0)).sum()
-        res[f"{t.name}_l1_size_req"] = prefix.sum().astype(I64) * 2 * _mapped_volume(tables, t)
-    res["output_l2_size_req"] = jnp.where(first_out, 2 * egress, 0).sum()
-    res["output_l1_size_req"] = 2 * _mapped_volume(tables, out_t)
+        res[f"{t.name}_l2_size_req"] = nm.where(prefix, 2 * ingress[t.name], 0).sum()
+        res[f"{t.name}_l1_size_req"] = nm.count(prefix).sum() * 2 * _mapped_volume(tables, t, nm)
+    res["output_l2_size_req"] = nm.where(first_out, 2 * egress, 0).sum()
+    res["output_l1_size_req"] = 2 * _mapped_volume(tables, out_t, nm)
 
     # Compute delay: MACs at the innermost level, slowest sub-cluster above it.
     nsub, nedge = level.nsub, level.nedge
     sp_var = next(d.var for d in level.directives if d.kind == "S")
     sp_edge = case.is_edge[sp_var]
     sp_ee = case.has_ee[sp_var]
-    active_here = jnp.where(sp_edge, nedge, nsub).astype(jnp.float64)
+    active_here = f64(nm.where(sp_edge, nedge, nsub))
     if innermost:
-        compute = ceil_div(psums, hw["simd_lanes"])
+        compute = nm.ceil_div(psums, hw["simd_lanes"])
         active = active_here
         first_l1 = {k: res[k] for k in res if "_l1_" in k}
     else:
         r_n, r_e = _sub_results(levels, li, space, tensors, conv, hw, tr)
         rest = nedge - 1
-        compute = jnp.where(
-            sp_edge & sp_ee,
-            jnp.where(rest > 0, jnp.maximum(r_e["runtime_cycles"], r_n["runtime_cycles"]), r_e["runtime_cycles"]),
+        several = nm.lt(0, rest)
+        pick_e = nm.and_(sp_edge, sp_ee)
+        compute = nm.where(
+            pick_e,
+            nm.where(several, nm.maximum(r_e["runtime_cycles"], r_n["runtime_cycles"]), r_e["runtime_cycles"]),
             r_n["runtime_cycles"],
         )
         a_n, a_e = r_n["avg_utilized_pes"], r_e["avg_utilized_pes"]
-        act = jnp.where(
+        act = nm.where(
             sp_edge,
-            jnp.where(sp_ee, a_e + jnp.where(rest > 0, a_n * rest, 0.0), a_n * nedge),
+            nm.where(sp_ee, a_e + nm.where(several, a_n * rest, 0.0), a_n * nedge),
             a_n * nsub,
         )
-        active = jnp.where(act == 0, active_here, act)
-        pick_e = sp_edge & sp_ee
-        sel = jnp.where(any_proc, processed & (order == c_first), first_out)
+        active = nm.where(nm.eq(act, 0), active_here, act)
         first_l1 = {
-            k: jnp.where(sel, jnp.where(pick_e, r_e[k], r_n[k]), 0).sum()
+            k: nm.where(first_out, nm.where(pick_e, r_e[k], r_n[k]), 0).sum()
             for k in r_n if "_l1_" in k
         }
 
-    ing_d = noc_delay(ingress_total, hw["noc_bw"], hw["noc_hops"])
-    eg_d = noc_delay(egress, hw["noc_bw"], hw["noc_hops"])
-    delay = jnp.where(case.all_init, compute + ing_d, jnp.maximum(eg_d, jnp.maximum(compute, ing_d)))
+    ing_d = noc_delay(ingress_total, hw["noc_bw"], hw["noc_hops"], nm)
+    eg_d = noc_delay(egress, hw["noc_bw"], hw["noc_hops"], nm)
+    delay = jnp.where(case.all_init, compute + ing_d, nm.maximum(eg_d, nm.maximum(compute, ing_d)))
     if is_top:
         l2_in = sum(res[f"{t.name}_l2_size_req"] for t in ins)
         l2_out = res["output_l2_size_req"]
         off = hw["offchip_bw"]
-        delay = jnp.maximum(jnp.maximum(tdiv(l2_in, off) // 2, delay), tdiv(l2_out, off) // 2)
-        v = jnp.maximum(tdiv(l2_out, compute), tdiv(l2_in, compute))
-        # Processed cases at or after each case in MAESTRO's order (orders of existing cases are distinct
-        # and lie in [0, K)): a histogram over orders and its suffix sums, O(K) instead of pairwise.
+        delay = nm.maximum(nm.maximum(nm.div(nm.div(l2_in, off), 2), delay), nm.div(nm.div(l2_out, off), 2))
+        v = nm.maximum(nm.div(l2_out, compute), nm.div(l2_in, compute))
+        # Processed cases at or after each case in MAESTRO's order: histogram over orders, suffix sums.
         k = order.shape[0]
         slot = jnp.clip(order, 0, k - 1)
-        hist = jnp.zeros(k, I64).at[slot].add(processed.astype(I64))
+        hist = jnp.zeros(k, nm.dtype).at[slot].add(nm.count(processed))
         later = jnp.cumsum(hist[::-1])[::-1][slot]
-        shifted = jnp.where(later >= 62, 0, jnp.right_shift(v, jnp.minimum(later, 62)))
-        res["offchip_bw_req"] = jnp.where(processed, shifted, 0).max(initial=0)
+        res["offchip_bw_req"] = nm.max(nm.shift_right(v, later), processed)
 
-    w = jnp.where(processed, occ, 0)
+    w = nm.where(processed, occ, 0)
     total = w.sum()
-    totf = jnp.maximum(total, 1).astype(jnp.float64)
+    totf = f64(nm.maximum(total, 1))
     res["runtime_cycles"] = (w * delay).sum()
     res["num_macs"] = (w * psum_size).sum()
-    res["avg_utilized_pes"] = jnp.where(total > 0, (w * active).sum() / totf, 0.0)
+    res["avg_utilized_pes"] = nm.where(nm.lt(0, total), (w * active).sum() / totf, 0.0)
     res.update(first_l1)
     if not is_top:
         return res
 
-    cd = jnp.maximum(compute, 1)
-    peak_traffic = jnp.maximum(ingress_total, egress)
-    res["peak_noc_bw_req"] = jnp.where(processed, peak_traffic // cd, 0).max(initial=0)
-    res["avg_noc_bw_req"] = (jnp.where(processed, (occ * peak_traffic) // cd, 0).sum()) / totf
+    cd = nm.maximum(compute, 1)
+    peak_traffic = nm.maximum(ingress_total, egress)
+    res["peak_noc_bw_req"] = nm.max(nm.div(peak_traffic, cd), processed)
+    res["avg_noc_bw_req"] = f64(nm.where(processed, nm.div(occ * peak_traffic, cd), 0).sum()) / totf
     for name, d in (("ingress", ing_d), ("egress", eg_d), ("compute", cd)):
-        res[f"{name}_delay_min"] = jnp.where(processed, d, big).min()
-        res[f"{name}_delay_max"] = jnp.where(processed, d, 0).max(initial=0)
-        res[f"{name}_delay_avg"] = jnp.floor((w * d).sum() / totf).astype(I64)
-    last = processed & (order == jnp.where(processed, order, -1).max())
-    res["arithmetic_intensity"] = jnp.where(
-        last, psum_size.astype(jnp.float64) / ingress_total.astype(jnp.float64), 0.0).sum()
+        res[f"{name}_delay_min"] = nm.min(d, processed)
+        res[f"{name}_delay_max"] = nm.max(d, processed)
+        res[f"{name}_delay_avg"] = nm.floor_real(f64((w * d).sum()) / totf)
+    last = nm.and_(processed, nm.none_before(processed, k - 1 - order))
+    res["arithmetic_intensity"] = nm.where(last, f64(psum_size) / f64(ingress_total), 0.0).sum()
 
     # Access counts (top level): output counters include cases MAESTRO skips afterwards.
-    wa = jnp.where(exists, occ, 0)
+    wa = nm.where(exists, occ, 0)
     res["output_l2_write"] = (wa * egress).sum()
     res["output_l1_write"] = (wa * psum_size).sum()
     res["output_l1_read"] = res["output_l1_write"]
-    res["output_l2_read"] = tensor_size(out_t, dims_dyn, conv)
+    res["output_l2_read"] = nm.num(tensor_size(out_t, dims_dyn, conv))
     for t in ins:
-        res[f"{t.name}_l2_write"] = tensor_size(t, dims_dyn, False)
+        res[f"{t.name}_l2_write"] = nm.num(tensor_size(t, dims_dyn, False))
         res[f"{t.name}_l2_read"] = (w * ingress[t.name]).sum()
         res[f"{t.name}_l1_write"] = res[f"{t.name}_l2_read"]
         res[f"{t.name}_l1_read"] = (w * psum_size).sum()

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import jax.numpy as jnp
 
 from diffhw.errors import InputError
-from diffhw.numerics import tdiv
+from diffhw.numerics import Exact
+
+EXACT = Exact()
 
 #: (reference dim, sliding dim) pairs of convolutions: output rows/cols slide over the filter.
 CONV_OVERLAPS = (("X", "S"), ("Y", "R"))
@@ -137,7 +139,7 @@ def _table_to_input_centric(dirs: list[Directive]) -> None:
             d.var, d.size = "Y", d.size + size_r - 1
 
 
-def _apply_outer_stride(dirs, stride, full_dims, ovl, is_top) -> None:
+def _apply_outer_stride(dirs, stride, full_dims, ovl, is_top, nm) -> None:
     """ClusterAnalysis::ApplyOuterStride: strided Y/X maps covering the filter are rewritten."""
     refs = {r: s for r, s in ovl}
     for d in list(dirs):
@@ -146,33 +148,33 @@ def _apply_outer_stride(dirs, stride, full_dims, ovl, is_top) -> None:
         st = stride[d.var]
         r = full_dims[refs[d.var]]
         target = _first(dirs, d.var)
-        o = tdiv(d.size + st - r, st)
-        size = o * jnp.minimum(st, r) + jnp.maximum(r - st, 0)
+        o = nm.div(d.size + st - r, st)
+        size = o * nm.minimum(st, r) + nm.maximum(r - st, 0)
         ofs = o * st
         if not is_top:
-            ofs = jnp.where(r < st, o * r, ofs)
-        apply = (st != 1) & (d.size >= r)
-        target.size = jnp.where(apply, size, target.size)
-        target.ofs = jnp.where(apply, ofs, target.ofs)
+            ofs = nm.where(nm.lt(r, st), o * r, ofs)
+        apply = nm.and_(nm.not_(nm.eq(st, 1)), nm.le(r, d.size))
+        target.size = nm.where(apply, size, target.size)
+        target.ofs = nm.where(apply, ofs, target.ofs)
 
 
-def spatial_edge_clusters(dirs: list[Directive], dims, nsub):
+def spatial_edge_clusters(dirs: list[Directive], dims, nsub, nm=EXACT):
     """ClusterUnit::AnalyzeSpatialEdgeCase: sub-clusters active in the spatial edge iteration."""
     sp = next(d for d in dirs if d.kind == "S")
     dim, m, o = dims[sp.var], sp.size, sp.ofs
     full = o * (nsub - 1) + m
-    steady = tdiv(tdiv(dim - m, o) + 1, nsub) - 1
+    steady = nm.div(nm.div(dim - m, o) + 1, nsub) - 1
     remaining = dim - (steady + 1) * o * nsub
-    n_big = jnp.where(remaining < m, 1, tdiv(remaining - m, o) + 1)
-    n_small = tdiv(dim - m, o) + 1
-    n_small = n_small + ((o * (n_small - 1) + m) < dim)
-    n_small = jnp.where(dim > m, n_small, 1)
-    n = jnp.where(dim > full, n_big, n_small)
-    return jnp.where(dim <= m, 1, n)
+    n_big = nm.where(nm.lt(remaining, m), 1, nm.div(remaining - m, o) + 1)
+    n_small = nm.div(dim - m, o) + 1
+    n_small = n_small + nm.count(nm.lt(o * (n_small - 1) + m, dim))
+    n_small = nm.where(nm.lt(m, dim), n_small, 1)
+    n = nm.where(nm.lt(full, dim), n_big, n_small)
+    return nm.where(nm.le(dim, m), 1, n)
 
 
 def build_levels(structure: tuple, numbers, op: str, has_batch: bool, layer_dims: dict, stride: dict,
-                 num_pes, where: str = "dataflow") -> list[Level]:
+                 num_pes, where: str = "dataflow", nm=EXACT) -> list[Level]:
     """Construct the cluster levels of one layer (top first). `numbers` are the dataflow's resolved number
     slots (traced int64 scalars), `layer_dims` the layer's input-centric dims, `stride` per dim (Y, X)."""
     tensors = layer_tensors(op, has_batch)
@@ -186,11 +188,11 @@ def build_levels(structure: tuple, numbers, op: str, has_batch: bool, layer_dims
     if op != "GEMM":
         full_dims["Y'"] = layer_dims["Y"] - layer_dims["R"] + 1
         full_dims["X'"] = layer_dims["X"] - layer_dims["S"] + 1
-    pe_product = jnp.asarray(1, jnp.int64)
+    pe_product = nm.num(1)
     for c in cluster_sizes:
         pe_product = pe_product * c
     dims = full_dims
-    strides = {v: stride.get(v, jnp.asarray(1, jnp.int64)) for v in full_dims}
+    strides = {v: stride.get(v, nm.num(1)) for v in full_dims}
     levels: list[Level] = []
     prev: list[Directive] | None = None
     for li, maps in enumerate(written):
@@ -211,7 +213,7 @@ def build_levels(structure: tuple, numbers, op: str, has_batch: bool, layer_dims
                     f"(MAESTRO aborts: 'Dimension {d.var} not found')",
                     fix=f"map only dimensions of the layer type ({', '.join(ivars)})",
                 )
-        _apply_outer_stride(dirs, strides, full_dims, ovl, is_top)
+        _apply_outer_stride(dirs, strides, full_dims, ovl, is_top, nm)
         _table_to_input_centric(dirs)
         n_spatial = sum(d.kind == "S" for d in dirs)
         if n_spatial == 0 or n_spatial > 2:
@@ -219,14 +221,14 @@ def build_levels(structure: tuple, numbers, op: str, has_batch: bool, layer_dims
                 message=f"{where}: cluster level {li} has {n_spatial} SpatialMaps; MAESTRO needs 1 or 2",
                 fix="put one SpatialMap in every cluster level",
             )
-        nsub = num_pes // jnp.maximum(pe_product, 1) if is_top else cluster_sizes[li - 1]
+        nsub = nm.div(num_pes, nm.maximum(pe_product, 1)) if is_top else cluster_sizes[li - 1]
         level = Level(dirs, dims, nsub)
-        level.nedge = spatial_edge_clusters(dirs, dims, nsub)
+        level.nedge = spatial_edge_clusters(dirs, dims, nsub, nm)
         levels.append(level)
         lower = {}
         for v in ivars:
             d = _first(dirs, v)
-            lower[v] = jnp.minimum(d.size, dims[v])
+            lower[v] = nm.minimum(d.size, dims[v])
         dims = lower
         strides = {v: strides[v] for v in ivars}
         prev = dirs

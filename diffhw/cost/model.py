@@ -14,6 +14,9 @@ import numpy as np
 
 from diffhw.cost.analysis import CaseSpace, analyze_level, possible_states
 from diffhw.cost.lowering import build_levels, layer_tensors
+from diffhw.numerics import Exact
+
+EXACT = Exact()
 
 #: Energy per access in MAC-energy units (MAESTRO's l2/l1 energy multipliers).
 L2_ENERGY, L1_ENERGY = 18.61, 1.68
@@ -42,14 +45,14 @@ OUTPUTS = INT_OUTPUTS + FLOAT_OUTPUTS
 TENSOR_NAMES = ("input", "filter", "output")
 
 
-def layer_levels(structure, numbers, op, has_batch, layer: dict, hw: dict, where="dataflow"):
+def layer_levels(structure, numbers, op, has_batch, layer: dict, hw: dict, where="dataflow", nm=EXACT):
     """Cluster levels of one layer (see `diffhw.cost.lowering.build_levels`)."""
     dims = {k: layer[k] for k in ("K", "C", "R", "S", "Y", "X")} if op != "GEMM" else {
         "M": layer["M"], "N": layer["N"], "K": layer["K"]}
     if has_batch:
         dims["N"] = layer["N"]
     stride = {"Y": layer["stride_y"], "X": layer["stride_x"]}
-    return build_levels(structure, numbers, op, has_batch, dims, stride, hw["num_pes"], where)
+    return build_levels(structure, numbers, op, has_batch, dims, stride, hw["num_pes"], where, nm)
 
 
 def case_space(structure, op, has_batch, layers: dict, numbers, hw: dict) -> CaseSpace:
@@ -92,14 +95,20 @@ def hardware_cost(num_pes, noc_bw, simd_lanes, l1_req, l2_req) -> dict:
     }
 
 
-def layer_cost(structure, space: CaseSpace, op, has_batch, layer: dict, numbers, hw: dict) -> dict:
-    """Every MAESTRO output of one layer on one accelerator under one dataflow (exact, int64).
+def layer_cost(structure, space: CaseSpace, op, has_batch, layer: dict, numbers, hw: dict, nm=EXACT) -> dict:
+    """Every MAESTRO output of one layer on one accelerator under one dataflow.
 
     layer: scalars K C R S Y X N M stride_y stride_x; numbers: the dataflow's resolved number slots [n];
-    hw: scalars num_pes noc_bw offchip_bw simd_lanes noc_hops (l1/l2 sizes are not used by MAESTRO)."""
-    levels = layer_levels(structure, numbers, op, has_batch, layer, hw)
+    hw: scalars num_pes noc_bw offchip_bw simd_lanes noc_hops (l1/l2 sizes are not used by MAESTRO).
+    With `nm=Exact()` (default) the results are MAESTRO's (int64); with `nm=Relaxed(T)` every input may
+    be a float and every output is a smooth float64 function of them."""
+    if nm.relaxed:
+        layer = {k: jnp.asarray(v, jnp.float64) for k, v in layer.items()}
+        numbers = jnp.asarray(numbers, jnp.float64)
+        hw = {k: jnp.asarray(v, jnp.float64) for k, v in hw.items()}
+    levels = layer_levels(structure, numbers, op, has_batch, layer, hw, nm=nm)
     tensors = layer_tensors(op, has_batch)
-    r = analyze_level(levels, 0, levels[0].dims, space, tensors, op != "GEMM", hw)
+    r = analyze_level(levels, 0, levels[0].dims, space, tensors, op != "GEMM", hw, nm)
     out = dict(r)
     f = lambda x: x.astype(jnp.float64)  # noqa: E731
     out["total_l1_size_req"] = sum(r[f"{t}_l1_size_req"] for t in TENSOR_NAMES)
