@@ -1,0 +1,11 @@
+"""Accelerator co-design on the cost model: problems, exact baselines (grid, random, genetic), reports.
+
+`Problem` / `Design` / `Evaluator` (problem.py) are shared by every search method; each method module has
+`search(problem, budget_evals=None, budget_seconds=None, seed=0, progress=None) -> SearchResult`.
+"""
+
+from diffhw.optimize.problem import (DEFAULT_AREA_BUDGET, DEFAULT_BOUNDS, HW_PARAMS, OBJECTIVES, Design,
+                                     Evaluator, Problem, discretize, evaluate_designs, repair)
+
+__all__ = ["DEFAULT_AREA_BUDGET", "DEFAULT_BOUNDS", "HW_PARAMS", "OBJECTIVES", "Design", "Evaluator", "Problem",
+           "discretize", "evaluate_designs", "repair"]
