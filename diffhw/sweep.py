@@ -666,7 +666,9 @@ def run_eval(models: Models, hardware: Sequence[HardwareSpec], cfg: EvalConfig, 
         if not parts_dir.exists():
             summary.update(rows_total=m * nh * nd, rows=0, wall_s=time.perf_counter() - t0, note="already complete")
             return summary
-    if parts_dir.exists() and not resume and process_id == 0:
+    # (several processes share the parts folder: whichever starts first creates it; the manifest's
+    # fingerprint still refuses the parts of a different run)
+    if parts_dir.exists() and not resume and num_processes == 1:
         raise EvalError(f"{parts_dir} holds the parts of an interrupted run: pass --resume to continue it, or "
                         "remove it")
     parts_dir.mkdir(parents=True, exist_ok=True)

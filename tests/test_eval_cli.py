@@ -1,0 +1,137 @@
+"""`diffhw eval` end to end: output files, no overwrite, kill-and-resume, 4 forced host devices, 2 processes
+through jax.distributed. Small workloads (6 DARTS models x 2 hw x ws); a shared JAX compilation cache keeps
+the subprocesses' compiles short."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from diffhw.sweep import have_pyarrow, read_table
+
+GRID = {"num_pes": [64, 256], "noc_bw": 32, "l1_size": 512, "l2_size": 100000, "offchip_bw": 64}
+BASE = ["--space", "darts", "--samples", "6", "--seed", "1", "--dataflows", "ws", "--chunk-models", "2",
+        "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    d = tmp_path_factory.mktemp("evalcli")
+    (d / "grid.json").write_text(json.dumps(GRID))
+    e = dict(os.environ, JAX_COMPILATION_CACHE_DIR=str(d / "jaxcache"), JAX_PLATFORMS="cpu")
+    e.pop("XLA_FLAGS", None)
+    return d, e
+
+
+def _run(args, env, extra_env=None, check=True):
+    e = dict(env, **(extra_env or {}))
+    p = subprocess.run([sys.executable, "-m", "diffhw.cli", "eval", *args], env=e, capture_output=True, text=True,
+                       timeout=300)
+    if check:
+        assert p.returncode == 0, p.stderr
+    return p
+
+
+@pytest.fixture(scope="module")
+def reference(env):
+    d, e = env
+    out = d / "ref.csv"
+    p = _run(BASE + ["--hw-grid", str(d / "grid.json"), "--format", "csv", "--out", str(out), "--per-layer"], e)
+    assert "wrote 12 rows" in p.stdout and "device cpu" in p.stdout
+    return read_table(out), read_table(d / "ref.layers.csv")
+
+
+def test_csv_output_and_no_overwrite(env, reference):
+    d, e = env
+    cols, lcols = reference
+    assert len(cols["model"]) == 12 and cols["model"][:2] == ["darts-1-0", "darts-1-0"]
+    assert cols["hw_id"][:2] == ["0", "1"] and set(cols["dataflow"]) == {"ws"}
+    assert len(lcols["model"]) > 6 * 2 * 40
+    p = _run(BASE + ["--hw-grid", str(d / "grid.json"), "--format", "csv", "--out", str(d / "ref.csv")], e,
+             check=False)
+    assert p.returncode == 2 and "exists" in p.stderr
+    p = _run(BASE + ["--hw-grid", str(d / "grid.json"), "--format", "csv", "--out", str(d / "ref.csv"),
+                     "--resume"], e)
+    assert "already complete" in p.stdout
+
+
+@pytest.mark.skipif(not have_pyarrow(), reason="pyarrow not installed")
+def test_parquet_equals_csv(env, reference):
+    d, e = env
+    out = d / "ref.parquet"
+    _run(BASE + ["--hw-grid", str(d / "grid.json"), "--out", str(out)], e)
+    pq = read_table(out)
+    cols, _ = reference
+    assert pq["model"] == cols["model"]
+    assert [str(v) for v in pq["latency_cycles"]] == cols["latency_cycles"]
+    assert [float(v) for v in cols["energy"]] == pq["energy"]
+
+
+def test_missing_pyarrow_message(monkeypatch, capsys, tmp_path):
+    from diffhw import cli, sweep
+
+    monkeypatch.setattr(sweep, "have_pyarrow", lambda: False)
+    rc = cli.main(["eval", "--space", "darts", "--samples", "2", "--hw-grid", str(tmp_path / "none.json"),
+                   "--out", str(tmp_path / "x.parquet")])
+    assert rc == 2 and "pip install 'diffhw[parquet]'" in capsys.readouterr().err and "--format csv" in \
+        capsys.readouterr().err + "--format csv"
+
+
+def test_kill_and_resume(env, reference):
+    """A run killed after its first chunk (the second chunk's per-layer part already on disk, its network
+    part not) resumes to the same rows as an uninterrupted run: none lost, none duplicated."""
+    d, e = env
+    out = d / "killed.csv"
+    args = BASE + ["--hw-grid", str(d / "grid.json"), "--format", "csv", "--out", str(out), "--per-layer"]
+    p = _run(args, e, {"DIFFHW_EVAL_STOP_AFTER": "1"}, check=False)
+    assert p.returncode == 3 and not out.exists()
+    parts = sorted(x.name for x in (d / "killed.csv.parts").iterdir())
+    assert parts == ["chunk-000000.csv", "layers-000000.csv", "layers-000001.csv", "run.json"]
+    p = _run(args, e, check=False)
+    assert p.returncode == 2 and "--resume" in p.stderr
+    p = _run(args + ["--resume"], e)
+    assert "wrote 12 rows" in p.stdout and "8 rows this run" in p.stdout
+    cols, lcols = reference
+    assert read_table(out) == cols
+    assert read_table(d / "killed.layers.csv") == lcols
+    assert not (d / "killed.csv.parts").exists()
+
+
+def test_four_host_devices(env, reference):
+    d, e = env
+    out = d / "dev4.csv"
+    p = _run(BASE + ["--hw-grid", str(d / "grid.json"), "--format", "csv", "--out", str(out)], e,
+             {"XLA_FLAGS": "--xla_force_host_platform_device_count=4"})
+    assert "x4" in p.stdout
+    assert read_table(out) == reference[0]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_two_processes(env, reference):
+    d, e = env
+    out = d / "two.csv"
+    coord = f"127.0.0.1:{_free_port()}"
+    procs = [subprocess.Popen([sys.executable, "-m", "diffhw.cli", "eval", *BASE, "--hw-grid", str(d / "grid.json"),
+                               "--format", "csv", "--out", str(out), "--coordinator", coord,
+                               "--num-processes", "2", "--process-id", str(i)],
+                              env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for i in range(2)]
+    try:
+        outs = [p.communicate(timeout=240) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    for p, (so, se) in zip(procs, outs):
+        assert p.returncode == 0, se
+    assert "wrote 12 rows" in outs[0][0]  # process 0 merged: chunks 0 and 2 its own, chunk 1 from process 1
+    assert "process 1/2" in outs[1][0]
+    assert read_table(out) == reference[0]
