@@ -33,7 +33,7 @@ from diffhw.layers import CONV, DSCONV, GEMM, LayerSpec, Layers, OP_NAMES
 
 __all__ = ["HW_PARAMS", "OBJECTIVES", "SEARCH_DATAFLOWS", "DEFAULT_BOUNDS", "DEFAULT_AREA_BUDGET", "Param",
            "Problem", "Design", "Evaluator", "evaluate_designs", "discretize", "repair", "specs_of",
-           "snap_pes", "pe_multiple"]
+           "snap_pes", "pe_multiple", "smallest_design", "to_designs"]
 
 #: Hardware parameters a problem searches (simd_lanes and noc_hops stay at MAESTRO's defaults, 1 and 1).
 HW_PARAMS = ("num_pes", "l1_size", "l2_size", "noc_bw", "offchip_bw")
@@ -48,10 +48,11 @@ DEFAULT_BOUNDS = {
     "noc_bw": (1, 1024),
     "offchip_bw": (1, 1024),
 }
-#: Default area budget in MAESTRO area units (see `hardware_cost`; the arbiter term grows as PEs^2 and the
-#: bus term as PEs x noc_bw). 5e7 holds 256 PEs with noc_bw up to ~25 (256 PEs, bw 16: 4.0e7; bw 64: 5.9e7),
-#: 128 PEs with bw up to ~100, and no 512-PE design (1.47e8 at bw 16): PE count and NoC bandwidth both bind
-#: for VGG16 and MobileNetV2. offchip_bw costs no area or power in MAESTRO's model.
+#: Default area budget in MAESTRO area units (see `hardware_cost`: the arbiter term grows as PEs^2, the bus
+#: term as PEs x noc_bw). 5e7 holds 256 PEs with noc_bw up to 41 (256 PEs: 4.0e7 at bw 16, 5.9e7 at bw 64),
+#: 128 PEs with bw up to ~210, and no 512-PE design (1.47e8 at bw 16): PE count and NoC bandwidth both bind
+#: for VGG16 and MobileNetV2 (random search on VGG16 picks 256 PEs at bw 41, area 4.98e7). offchip_bw costs
+#: no area or power in MAESTRO's model, so it goes to its upper bound unless fixed.
 DEFAULT_AREA_BUDGET = 5.0e7
 DEFAULT_RULE = {"DSCONV": "dpt", "GEMM": "gemm"}
 
@@ -572,3 +573,17 @@ def to_designs(problem: Problem, hw: np.ndarray, genes: np.ndarray) -> list[Desi
     return [Design(HardwareSpec(num_pes=int(h[0]), l1_size=int(h[1]), l2_size=int(h[2]), noc_bw=int(h[3]),
                                 offchip_bw=int(h[4]), name="codesign"),
                    problem.templates_of(g), tuple(int(x) for x in g)) for h, g in zip(hw, genes)]
+
+
+def smallest_design(problem: Problem) -> dict:
+    """Area and power of the smallest accelerator the problem allows (fewest PEs that a template of the
+    problem can use, lowest noc_bw, buffers at their lower bounds or fixed values): if this is over a budget,
+    no design is feasible."""
+    P = {k: problem.param(k) for k in HW_PARAMS}
+    val = {k: (p.value if not p.free else p.lo) for k, p in P.items()}
+    if P["num_pes"].free:
+        m = min(pe_multiple({t} | {v for v in problem.rule_map.values() if v != "same"}) for t in problem.dataflows)
+        val["num_pes"] = int(snap_pes(P["num_pes"].lo, m, P["num_pes"].lo, P["num_pes"].hi))
+    area, power = _area_power(np.array([val["num_pes"]]), np.array([val["noc_bw"]]), np.array([val["l1_size"]]),
+                              np.array([val["l2_size"]]))
+    return {**val, "area": float(area[0]), "power": float(power[0])}

@@ -1,0 +1,127 @@
+"""Co-design results as files: design.json (write / read), the convergence plot, MAESTRO hw/mapping files.
+
+design.json holds `hardware` (num_pes l1_size l2_size noc_bw offchip_bw), `layers` (per network: layer
+name, type, template), `metrics` (exact: latency_cycles, energy, edp, area, power, feasible, ...),
+`search` (method, evaluations, wall_seconds, seed, note, history) and `problem` (what was asked).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import json
+import math
+from pathlib import Path
+from typing import Optional
+
+from diffhw.hardware import HardwareSpec
+from diffhw.layers import Network
+from diffhw.optimize.problem import HW_PARAMS, Design, Problem
+
+__all__ = ["design_dict", "write_design", "read_design", "write_convergence", "export_maestro",
+           "mapping_files", "have_matplotlib"]
+
+
+def design_dict(problem: Problem, result) -> dict:
+    d = result.best
+    layers = []
+    if d is not None:
+        for (name, specs, _), row in zip(problem.networks, d.dataflows):
+            layers.append({"network": name, "layers": [{"name": s.name, "type": s.op, "dataflow": t}
+                                                        for s, t in zip(specs, row)]})
+    return {
+        "hardware": d.hardware_dict() if d is not None else None,
+        "layers": layers,
+        "metrics": result.metrics,
+        "search": {"method": result.method, "evaluations": result.evaluations,
+                   "wall_seconds": round(result.wall_seconds, 3), "seed": result.seed, "note": result.note,
+                   "history": [[int(e), round(float(t), 4), (float(o) if math.isfinite(o) else None)]
+                               for e, t, o in result.history]},
+        "problem": problem.describe(),
+    }
+
+
+def write_design(path, problem: Problem, result) -> dict:
+    doc = design_dict(problem, result)
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(doc, indent=2) + "\n")
+    tmp.replace(path)
+    return doc
+
+
+def read_design(path) -> tuple[Optional[Design], dict]:
+    """(Design, the whole document) of a design.json."""
+    doc = json.loads(Path(path).read_text())
+    if doc.get("hardware") is None:
+        return None, doc
+    hw = HardwareSpec(**{k: int(doc["hardware"][k]) for k in HW_PARAMS}, name="codesign")
+    dfs = tuple(tuple(x["dataflow"] for x in net["layers"]) for net in doc["layers"])
+    return Design(hw, dfs), doc
+
+
+def have_matplotlib() -> bool:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def write_convergence(out_dir, history, method: str, objective: str) -> Path:
+    """convergence.png (best objective vs evaluations and vs wall time) with matplotlib, else
+    convergence.csv. Returns the path written."""
+    out_dir = Path(out_dir)
+    if not have_matplotlib():
+        path = out_dir / "convergence.csv"
+        with open(path, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["evaluations", "wall_seconds", f"best_{objective}"])
+            for e, t, o in history:
+                w.writerow([e, f"{t:.4f}", o if math.isfinite(o) else ""])
+        return path
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    pts = [(e, t, o) for e, t, o in history if math.isfinite(o)]
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
+    for ax, col, label in ((axes[0], 0, "evaluations"), (axes[1], 1, "wall seconds")):
+        if pts:
+            ax.step([p[col] for p in pts], [p[2] for p in pts], where="post")
+            ax.set_yscale("log")
+        ax.set_xlabel(label)
+        ax.set_ylabel(f"best feasible {objective}")
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"diffhw codesign: {method}")
+    fig.tight_layout()
+    path = out_dir / "convergence.png"
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def mapping_files(problem: Problem) -> list[str]:
+    """Mapping file names: mapping.m for one network, mapping_<name>.m for several."""
+    if len(problem.networks) == 1:
+        return ["mapping.m"]
+    return [f"mapping_{i}_{n}.m" for i, (n, _, _) in enumerate(problem.networks)]
+
+
+def export_maestro(out_dir, problem: Problem, design: Design) -> list[Path]:
+    """hw.m and the mapping file(s) of `design` (each layer with its template's Dataflow block)."""
+    from diffhw.dataflow import TEMPLATES
+    from diffhw.frontends.maestro import write_hw, write_model
+    from dataclasses import replace
+
+    out_dir = Path(out_dir)
+    paths = [out_dir / "hw.m"]
+    paths[0].write_text(write_hw(design.hw))
+    for fname, (name, specs, _), row in zip(mapping_files(problem), problem.networks, design.dataflows):
+        layers = tuple(replace(s, dataflow=TEMPLATES[t]) for s, t in zip(specs, row))
+        p = out_dir / fname
+        p.write_text(write_model(Network(re.sub(r"[^A-Za-z0-9_.]", "_", name) or "net", layers),
+                                 with_dataflow=True))
+        paths.append(p)
+    return paths
