@@ -47,6 +47,7 @@ class SearchResult:
     wall_seconds: float = 0.0
     seed: int = 0
     note: str = ""
+    first_objective: float = math.inf  # objective of the first candidate scored (improvement checks)
 
     @property
     def feasible(self) -> bool:
@@ -88,7 +89,7 @@ class Budget:
         self.evals = 0
         self.best_obj = math.inf
         self.best = None  # (hw row, genes row, metrics scalar dict)
-        self.first = None  # scalar metrics of the first candidate's batch best (for reports)
+        self.first_objective = math.inf
         self.history: list = []
         self.evaluator = Evaluator(problem)
 
@@ -115,8 +116,10 @@ class Budget:
     def record(self, hw: np.ndarray, genes: np.ndarray, met: dict) -> None:
         """Account for a scored batch (already repaired / exact)."""
         n = len(hw)
-        self.evals += n
         obj = met["objective"]
+        if self.evals == 0:
+            self.first_objective = float(obj[0])
+        self.evals += n
         i = int(np.argmin(obj))  # first minimum: deterministic
         if self.best is None or obj[i] < self.best_obj:
             self.best_obj = float(obj[i])
@@ -128,12 +131,13 @@ class Budget:
     def result(self, note: str = "") -> SearchResult:
         if self.best is None:
             return SearchResult(self.method, None, {"feasible": False}, self.history, self.evals, self.elapsed(),
-                                self.seed, note or "nothing evaluated")
+                                self.seed, note or "nothing evaluated", self.first_objective)
         hw, genes, met = self.best
         design = to_designs(self.problem, hw[None], genes[None])[0]
         if not met["feasible"]:
             note = (note + "; " if note else "") + f"no feasible design found ({met['error']})"
-        return SearchResult(self.method, design, met, self.history, self.evals, self.elapsed(), self.seed, note)
+        return SearchResult(self.method, design, met, self.history, self.evals, self.elapsed(), self.seed, note,
+                            self.first_objective)
 
 
 # --------------------------------------------------------------------------------------- encoding
