@@ -8,7 +8,10 @@
                    [--out FILE]
 
 MODEL is a zoo name, an .onnx file, a MAESTRO .m model file or a PyTorch factory `package.module:function`
-(`diffhw.frontends.models.load_model`). `maestro` also accepts MAESTRO's own spellings
+(`diffhw.frontends.models.load_model`).     diffhw eval    (--space darts|alphanet --samples N | --models M ...) (--hw FILE ... | --hw-grid GRID)
+                   [--dataflows os,ws,rs,dla] [--out results.parquet] [--format parquet|csv] [--resume]
+
+`maestro` also accepts MAESTRO's own spellings
 `--Mapping_file=FILE --HW_file=FILE`.
 """
 

@@ -76,8 +76,8 @@ def test_missing_pyarrow_message(monkeypatch, capsys, tmp_path):
     monkeypatch.setattr(sweep, "have_pyarrow", lambda: False)
     rc = cli.main(["eval", "--space", "darts", "--samples", "2", "--hw-grid", str(tmp_path / "none.json"),
                    "--out", str(tmp_path / "x.parquet")])
-    assert rc == 2 and "pip install 'diffhw[parquet]'" in capsys.readouterr().err and "--format csv" in \
-        capsys.readouterr().err + "--format csv"
+    err = capsys.readouterr().err
+    assert rc == 2 and "pip install 'diffhw[parquet]'" in err and "--format csv" in err
 
 
 def test_kill_and_resume(env, reference):
