@@ -6,12 +6,11 @@
     diffhw bench   --mapping FILE [FILE ...] --hw FILE [FILE ...] [--repeat N] [--json OUT]
     diffhw layers  MODEL [--input-shape 1,3,224,224] [--convention padded|maestro] [--format csv|maestro]
                    [--out FILE]
-
-MODEL is a zoo name, an .onnx file, a MAESTRO .m model file or a PyTorch factory `package.module:function`
-(`diffhw.frontends.models.load_model`).     diffhw eval    (--space darts|alphanet --samples N | --models M ...) (--hw FILE ... | --hw-grid GRID)
+    diffhw eval    (--space darts|alphanet --samples N | --models M ...) (--hw FILE ... | --hw-grid GRID)
                    [--dataflows os,ws,rs,dla] [--out results.parquet] [--format parquet|csv] [--resume]
 
-`maestro` also accepts MAESTRO's own spellings
+MODEL is a zoo name, an .onnx file, a MAESTRO .m model file or a PyTorch factory `package.module:function`
+(`diffhw.frontends.models.load_model`). `maestro` also accepts MAESTRO's own spellings
 `--Mapping_file=FILE --HW_file=FILE`.
 """
 
