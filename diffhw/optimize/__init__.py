@@ -4,8 +4,10 @@
 `search(problem, budget_evals=None, budget_seconds=None, seed=0, progress=None) -> SearchResult`.
 """
 
+from diffhw.optimize.baselines import METHODS, SearchError, SearchResult, genetic, grid, random_search
 from diffhw.optimize.problem import (DEFAULT_AREA_BUDGET, DEFAULT_BOUNDS, HW_PARAMS, OBJECTIVES, Design,
-                                     Evaluator, Problem, discretize, evaluate_designs, repair)
+                                     Evaluator, Problem, discretize, evaluate_designs, repair, to_designs)
 
 __all__ = ["DEFAULT_AREA_BUDGET", "DEFAULT_BOUNDS", "HW_PARAMS", "OBJECTIVES", "Design", "Evaluator", "Problem",
-           "discretize", "evaluate_designs", "repair"]
+           "discretize", "evaluate_designs", "repair", "to_designs", "METHODS", "SearchError", "SearchResult", "genetic",
+           "grid", "random_search"]

@@ -332,10 +332,12 @@ class Evaluator:
             try:
                 sp = case_space(structure, op, has_batch, layers, numbers, hw)
                 old = self.spaces.get(gk)
+                if old is None:  # first visit: cover the PE range up front, so later batches rarely recompile
+                    old = self._probe_space(structure, op, has_batch, gk)
                 if old is not None:
                     sp = _union_space(old, sp, CaseSpace)
-                if sp != old:
-                    self.compiles += 1
+                if sp != self.spaces.get(gk):
+                    self.compiles += 1  # a new (structure, case space) to trace and compile
                 self.spaces[gk] = sp
                 n = len(items)
                 size = self.chunk
@@ -349,6 +351,29 @@ class Evaluator:
             except InputError as e:
                 for it in items:
                     self.memo[it] = (e.message,)
+
+    def _probe_space(self, structure, op, has_batch, gk):
+        """Case space of every (layer, template) pair of a group at 12 PE counts spanning the bounds."""
+        from diffhw.cost.model import case_space
+        from diffhw.sweep import KEY_FIELDS, _LAYER_ARGS
+
+        plan = self.plan
+        pp = self.problem.param("num_pes")
+        pes = {pp.value} if not pp.free else {int(x) for x in np.rint(np.geomspace(pp.lo, pp.hi, 12))}
+        uts = [i for i, (u, t) in enumerate(plan.ut) if not plan.ut_error[i]
+               and (plan.dataflow(t).structure, OP_NAMES[int(plan.keys[u][0])], bool(plan.keys[u][-1])) == gk]
+        items = [(i, q) for i in uts for q in sorted(pes) if plan.ut_pes[i] <= q]
+        if not items:
+            return None
+        ii = np.array([i for i, _ in items])
+        keys = plan.keys[plan.ut[ii, 0]]
+        layers = {f: keys[:, KEY_FIELDS.index(f)] for f in _LAYER_ARGS}
+        numbers = np.stack([plan.ut_numbers[i] for i in ii])
+        n = len(items)
+        hw = {"num_pes": np.array([q for _, q in items], np.int64), "noc_bw": np.ones(n, np.int64),
+              "offchip_bw": np.ones(n, np.int64), "simd_lanes": np.ones(n, np.int64),
+              "noc_hops": np.ones(n, np.int64)}
+        return case_space(structure, op, has_batch, layers, numbers, hw)
 
     def evaluate(self, hw: np.ndarray, genes: np.ndarray) -> dict:
         """Metrics of B designs: hw int [B, 5] (HW_PARAMS order), genes int [B, G]. Returns arrays [B]:
