@@ -1,0 +1,263 @@
+"""Gradient co-design: optax on the relaxed cost model, many random starts at once, annealing, then the
+same discretization, repair and exact scoring as every other method.
+
+The surrogate (`Surrogate`) is the relaxed numerics of the one cost model (`diffhw.numerics.Relaxed`)
+evaluated on every distinct (layer, template) item of the problem's networks for a continuous accelerator:
+
+- free hardware parameters live in an unconstrained space u (one real per parameter), mapped into their
+  bounds in log space: x = exp(log lo + (log hi - log lo) * sigmoid(u));
+- the dataflow choice is a softmax over templates (one gene for the accelerator or one per layer, as the
+  problem says); a layer's runtime / energy / buffer requirement is the softmax-weighted mixture of its
+  templates' (layers whose type has a rule, DSCONV -> dpt and GEMM -> gemm, take their rule template);
+- network latency and energy are sums over layers, the objective (latency, energy or EDP) a weighted sum
+  over networks; the accelerator's L1/L2 capacity is the (soft) largest requirement of its layers (free
+  buffer sizes: repair does the same) or the fixed size (a requirement above it is penalized), and the
+  area / power at those capacities (MAESTRO's formulas) are penalized above the budgets;
+- the loss is log(objective) + a quadratic penalty on log(area / budget), log(power / budget) and
+  log(requirement / capacity) above zero, so every term is scale free.
+
+Each start is optimized with Adam on (u, logits) while the temperature anneals geometrically from
+`t_start` to `t_end` (the relaxed model's relative smoothing width; see `diffhw.numerics`). Every
+`eval_every` steps and at the end, each start's current point is discretized (`problem.discretize`:
+rounding, PE multiples, argmax template), repaired and scored exactly, so the result and the convergence
+history are exact numbers, comparable with the baselines.
+
+The cases of the relaxed analysis are enumerated once per (template, layer type) group over a sample of
+hardware points of the parameter box (a superset of the cases any point reaches is exact: cases that do
+not occur weigh 0), so the search compiles once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import partial
+from typing import Optional
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+import diffhw.evaluate as ev  # noqa: F401  (float64 / int64 before anything is traced)
+from diffhw.cost.analysis import CaseSpace
+from diffhw.cost.model import case_space, hardware_cost, layer_cost
+from diffhw.dataflow import TEMPLATES, resolve_numbers
+from diffhw.evaluate import LAYER_FIELDS, check_pair
+from diffhw.hardware import HardwareSpec
+from diffhw.numerics import Relaxed
+from diffhw.optimize.baselines import Budget, SearchResult
+from diffhw.optimize.problem import HW_PARAMS, Problem, discretize, pe_multiple, repair
+
+__all__ = ["Surrogate", "search", "DEFAULTS"]
+
+#: Optimization defaults: starts optimized in parallel, Adam steps, learning rate, temperatures.
+DEFAULTS = dict(starts=16, steps=120, lr=0.08, t_start=0.3, t_end=0.02, eval_every=20, penalty=50.0)
+
+
+@dataclass
+class _Group:
+    """Items of one (dataflow structure, layer type, batch dim) group, as arrays for `layer_cost`."""
+
+    structure: tuple
+    op: str
+    has_batch: bool
+    layers: dict  # field -> int64 [n]
+    numbers: np.ndarray  # [n, slots]
+    space: CaseSpace = None
+
+
+class Surrogate:
+    """The relaxed objective of a `Problem` as a pure function of (u [F], logits [G, D], temperature).
+
+    Items: every distinct (layer, template) the problem can use. `index[m]` maps network m's layers to
+    (template slot -> item) so mixtures are gathers."""
+
+    def __init__(self, problem: Problem, case_samples: int = 24, seed: int = 0):
+        self.problem = p = problem
+        self.free = [q for q in p.params if q.free]
+        self.templates = list(p.dataflows)
+        rule = p.rule_map
+        items: dict[tuple, int] = {}
+        specs: list = []
+        # per network: [L, D] item index per template choice (rule layers repeat their one template)
+        self.choice = []
+        self.gene = []  # per network: [L] gene index (0 when one gene for the accelerator)
+        g = 0
+        for _, layers, _ in p.networks:
+            rows, genes = [], []
+            for s in layers:
+                names = self.templates if p.searched(s) else [rule[s.op]] * len(self.templates)
+                row = []
+                for t in names:
+                    key = (t, s.op, tuple(sorted(s.input_dims().items())), tuple(sorted(s.stride.items())))
+                    if key not in items:
+                        items[key] = len(specs)
+                        specs.append((t, s))
+                    row.append(items[key])
+                rows.append(row)
+                genes.append(g if (p.per_layer and p.searched(s)) else 0)
+                g += int(p.per_layer and p.searched(s))
+            self.choice.append(np.array(rows, np.int64))
+            self.gene.append(np.array(genes, np.int64))
+        self.num_items = len(specs)
+        self.pe_min = np.array([pe_multiple({t}) for t, _ in specs], np.float64)
+        # group items by structure for vmapped evaluation
+        by: dict[tuple, list[int]] = {}
+        for i, (t, s) in enumerate(specs):
+            df = TEMPLATES[t]
+            by.setdefault((df.structure, s.op, s.has_batch), []).append(i)
+        self.groups: list[_Group] = []
+        self.group_items: list[np.ndarray] = []
+        for (structure, op, has_batch), idx in by.items():
+            rows = []
+            nums = []
+            for i in idx:
+                t, s = specs[i]
+                d = s.input_dims()
+                row = {k: d.get(k, 1) for k in ("K", "C", "R", "S", "Y", "X", "N", "M")}
+                row["stride_y"], row["stride_x"] = s.stride.get("Y", 1), s.stride.get("X", 1)
+                rows.append(row)
+                nums.append(resolve_numbers(TEMPLATES[t], [d])[0])
+            grp = _Group(structure, op, has_batch, {f: np.array([r[f] for r in rows], np.int64) for f in LAYER_FIELDS},
+                         np.stack(nums).astype(np.int64))
+            self.groups.append(grp)
+            self.group_items.append(np.array(idx, np.int64))
+        self._check(specs)
+        self._case_spaces(case_samples, seed)
+
+    def _check(self, specs) -> None:
+        """Reject layers MAESTRO cannot run on any accelerator (Y < R, unknown Sz, ...)."""
+        big = HardwareSpec(num_pes=1 << 20, noc_bw=1, offchip_bw=1)
+        for t, s in specs:
+            err = check_pair(s, big, TEMPLATES[t])
+            if err is not None:
+                raise ValueError(f"layer {s.name} under {t}: {err.message} ({err.fix})")
+
+    def hw_points(self, u: np.ndarray) -> dict:
+        """Unconstrained u [..., F] -> hardware dict of natural-unit arrays [...] (fixed ones broadcast)."""
+        xp = jnp if isinstance(u, jax.Array) else np
+        out = {}
+        k = 0
+        for q in self.problem.params:
+            if q.free:
+                lo, hi = math.log(q.lo), math.log(q.hi)
+                s = 1.0 / (1.0 + xp.exp(-u[..., k]))
+                out[q.name] = xp.exp(lo + (hi - lo) * s)
+                k += 1
+            else:
+                out[q.name] = xp.full(u.shape[:-1], float(q.value))
+        return out
+
+    def _case_spaces(self, samples: int, seed: int) -> None:
+        """Union of the exact case spaces over `samples` random hardware points of the box (+ its corners)."""
+        rng = np.random.default_rng(seed)
+        nf = len(self.free)
+        u = np.concatenate([rng.normal(0, 2.0, (samples, nf)), np.full((1, nf), -8.0), np.full((1, nf), 8.0)])
+        pts = self.hw_points(u)
+        for grp, idx in zip(self.groups, self.group_items):
+            n, s = len(idx), len(u)
+            rep = lambda a: np.repeat(a, s, axis=0)  # noqa: E731
+            pes = np.maximum(np.tile(np.rint(pts["num_pes"]), n), np.repeat(self.pe_min[idx], s))
+            hw = {"num_pes": pes.astype(np.int64),
+                  "noc_bw": np.tile(np.maximum(np.rint(pts["noc_bw"]), 1), n).astype(np.int64),
+                  "offchip_bw": np.tile(np.maximum(np.rint(pts["offchip_bw"]), 1), n).astype(np.int64),
+                  "simd_lanes": np.ones(n * s, np.int64), "noc_hops": np.ones(n * s, np.int64)}
+            grp.space = case_space(grp.structure, grp.op, grp.has_batch, {k: rep(v) for k, v in grp.layers.items()},
+                                   rep(grp.numbers), hw)
+
+    def item_costs(self, hw: dict, temperature) -> dict:
+        """Relaxed per-item runtime, energy, L1 and L2 requirement: arrays [num_items] for one accelerator."""
+        nm = Relaxed(temperature)
+        out = {k: jnp.zeros(self.num_items) for k in ("runtime", "energy", "l1", "l2")}
+        for grp, idx in zip(self.groups, self.group_items):
+            pes = nm.maximum(hw["num_pes"], jnp.asarray(self.pe_min[idx]))
+
+            def one(lay, num, pe):
+                h = {"num_pes": pe, "noc_bw": hw["noc_bw"], "offchip_bw": hw["offchip_bw"],
+                     "simd_lanes": 1.0, "noc_hops": 1.0}
+                r = layer_cost(grp.structure, grp.space, grp.op, grp.has_batch, lay, num, h, nm)
+                return r["runtime_cycles"], r["energy_total"], r["total_l1_size_req"], r["total_l2_size_req"]
+
+            r = jax.vmap(one)(grp.layers, grp.numbers, pes)
+            for k, v in zip(("runtime", "energy", "l1", "l2"), r):
+                out[k] = out[k].at[idx].set(v)
+        return out
+
+    def loss(self, u, logits, temperature, penalty: float):
+        """Scalar loss of one start: log objective + penalties (see the module docstring)."""
+        p = self.problem
+        hw = self.hw_points(u)
+        c = self.item_costs(hw, temperature)
+        nm = Relaxed(temperature)
+        w = jax.nn.softmax(logits, axis=-1)  # [G, D]
+        total, l1_req, l2_req = 0.0, [], []
+        for (_, _, weight), choice, gene in zip(p.networks, self.choice, self.gene):
+            wl = w[gene]  # [L, D]
+            mix = {k: (wl * v[choice]).sum(-1) for k, v in c.items()}  # [L]
+            lat, en = mix["runtime"].sum(), mix["energy"].sum()
+            obj = {"latency": lat, "energy": en, "edp": lat * en}[p.objective]
+            total = total + weight * obj
+            l1_req.append(mix["l1"])
+            l2_req.append(mix["l2"])
+        l1_req, l2_req = jnp.concatenate(l1_req), jnp.concatenate(l2_req)
+        pen = 0.0
+        caps = {}
+        for name, req in (("l1_size", l1_req), ("l2_size", l2_req)):
+            q = p.param(name)
+            top = nm.max(req, jnp.ones_like(req))
+            if q.free:
+                caps[name] = jnp.clip(top, q.lo, q.hi)
+                pen = pen + jax.nn.relu(jnp.log(top / q.hi)) ** 2
+            else:
+                caps[name] = jnp.asarray(float(q.value))
+                pen = pen + jax.nn.relu(jnp.log(top / q.value)) ** 2
+        hc = hardware_cost(hw["num_pes"], hw["noc_bw"], jnp.asarray(1.0), caps["l1_size"], caps["l2_size"])
+        pen = pen + jax.nn.relu(jnp.log(hc["area"] / p.area_budget)) ** 2
+        if p.power_budget is not None:
+            pen = pen + jax.nn.relu(jnp.log(hc["power"] / p.power_budget)) ** 2
+        return jnp.log(total) + penalty * pen
+
+
+def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int = 0, progress=None,
+           **options) -> SearchResult:
+    """Gradient co-design (see the module docstring). `options` override `DEFAULTS`. The budgets bound
+    the exact evaluations of discretized points and the wall time; the Adam steps stop early when either
+    is spent."""
+    o = {**DEFAULTS, **options}
+    b = Budget(problem, "gradient", seed, budget_evals, budget_seconds, progress)
+    sur = Surrogate(problem, seed=seed)
+    rng = np.random.default_rng(seed)
+    starts, nf = o["starts"], len(sur.free)
+    nd, ng = len(problem.dataflows), problem.num_genes
+    u = jnp.asarray(rng.normal(0.0, 1.0, (starts, nf)))
+    logits = jnp.asarray(rng.normal(0.0, 0.5, (starts, ng, nd)))
+    opt = optax.adam(o["lr"])
+    state = opt.init((u, logits))
+
+    @jax.jit
+    def step(params, state, temperature):
+        def total(ps):
+            return jax.vmap(lambda a, l: sur.loss(a, l, temperature, o["penalty"]))(*ps).sum()
+
+        loss, grads = jax.value_and_grad(total)(params)
+        grads = jax.tree_util.tree_map(lambda g: jnp.where(jnp.isfinite(g), g, 0.0), grads)
+        updates, state = opt.update(grads, state, params)
+        return optax.apply_updates(params, updates), state, loss
+
+    def score(params) -> None:
+        uu, ll = (np.asarray(x) for x in params)
+        pts = sur.hw_points(uu)
+        hw, genes = discretize(problem, {k: pts[k] for k in problem.free}, ll)
+        hw, genes, met = repair(problem, hw, genes, b.evaluator)
+        b.record(hw, genes, met)
+
+    params = (u, logits)
+    temps = np.geomspace(o["t_start"], o["t_end"], o["steps"])
+    for i, t in enumerate(temps):
+        params, state, _ = step(params, state, jnp.asarray(t))
+        if (i + 1) % o["eval_every"] == 0 or i == len(temps) - 1:
+            score(params)
+            if b.done():
+                break
+    return b.result(note=f"{starts} starts x {i + 1} Adam steps, temperature {o['t_start']} -> {o['t_end']}")
