@@ -330,7 +330,8 @@ class Evaluator:
                   "simd_lanes": np.ones(len(items), np.int64), "noc_hops": np.ones(len(items), np.int64)}
             gk = (structure, op, has_batch)
             try:
-                sp = case_space(structure, op, has_batch, layers, numbers, hw)
+                sp = (case_space(structure, op, has_batch, layers, numbers, hw) if _STATES_JIT.get(gk, 1) is None
+                      else _case_space(structure, op, has_batch, layers, numbers, hw, self.chunk))
                 old = self.spaces.get(gk)
                 if old is None:  # first visit: cover the PE range up front, so later batches rarely recompile
                     old = self._probe_space(structure, op, has_batch, gk)
@@ -446,6 +447,42 @@ class Evaluator:
             "valid": valid, "feasible": feasible, "fits_l1": fits_l1, "fits_l2": fits_l2, "area_ok": area_ok,
             "power_ok": power_ok, "per_network": per_net, "error": errors,
         }
+
+
+_STATES_JIT = {}
+
+
+def _case_space(structure, op, has_batch, layers: dict, numbers, hw: dict, chunk: int):
+    """`diffhw.cost.model.case_space` with the per-item state analysis jitted (padded to multiples of
+    `chunk`, one compile per group); falls back to the eager original if the analysis cannot be traced."""
+    import itertools
+
+    import jax
+
+    from diffhw.cost.analysis import CaseSpace, possible_states
+    from diffhw.cost.model import case_space, layer_levels
+
+    key = (structure, op, has_batch)
+    fn = _STATES_JIT.get(key)
+    if fn is None:
+        def one(lay, num, h):
+            return possible_states(layer_levels(structure, num, op, has_batch, lay, h))
+
+        fn = _STATES_JIT[key] = jax.jit(jax.vmap(one))
+    n = len(numbers)
+    pad = np.arange(-(-n // chunk) * chunk) % n
+    try:
+        states, differs = fn({k: v[pad] for k, v in layers.items()}, numbers[pad], {k: v[pad] for k, v in hw.items()})
+    except Exception:  # noqa: BLE001 - not traceable: the original (eager) analysis
+        _STATES_JIT[key] = None
+        return case_space(structure, op, has_batch, layers, numbers, hw)
+    combos, edge_dims = [], []
+    for ex, diff in zip(states, differs):
+        ex = np.asarray(ex).any(axis=0)
+        slots = [tuple(int(x) for x in np.flatnonzero(row)) for row in ex]
+        combos.append(tuple(itertools.product(*slots)))
+        edge_dims.append(tuple(sorted(v for v, d in diff.items() if np.asarray(d).any())))
+    return CaseSpace(tuple(combos), tuple(edge_dims))
 
 
 def _union_space(a, b, CaseSpace):
