@@ -153,8 +153,8 @@ class Relaxed:
         return jnp.asarray(c, F64)
 
     def _width(self, a, b):
-        """Smoothing width for comparing a and b: T relative to their magnitude (no gradient)."""
-        return self.temperature * lax.stop_gradient(jnp.maximum(1.0, jnp.maximum(jnp.abs(a), jnp.abs(b))))
+        """Smoothing width for comparing a and b: T relative to their magnitude."""
+        return self.temperature * jnp.maximum(1.0, jnp.maximum(jnp.abs(a), jnp.abs(b)))
 
     def _step(self, x, a, b):
         """Soft Heaviside of x (a difference of a and b): 0 below, 1 above."""
@@ -225,8 +225,9 @@ class Relaxed:
         w = jnp.moveaxis(jnp.broadcast_to(jnp.asarray(where, F64), x.shape), axis, -1)
         x = jnp.concatenate([jnp.zeros(x.shape[:-1] + (1,)), x], axis=-1)
         w = jnp.concatenate([jnp.ones(w.shape[:-1] + (1,)), w], axis=-1)
-        x0 = lax.stop_gradient(jnp.where(w > 0, x, -jnp.inf).max(axis=-1, keepdims=True))
-        e = w * jnp.exp((x - x0) / self._width(x0, 0.0))
+        top = jnp.where(w > 0, x, -jnp.inf).max(axis=-1, keepdims=True)
+        x0 = lax.stop_gradient(top)  # a shift that cancels in the ratio
+        e = w * jnp.exp((x - x0) / self._width(top, 0.0))
         return (e * x).sum(axis=-1) / e.sum(axis=-1)
 
     def min(self, x, where, axis=-1):
@@ -234,8 +235,10 @@ class Relaxed:
         x = jnp.moveaxis(jnp.asarray(x, F64), axis, -1)
         w = jnp.moveaxis(jnp.broadcast_to(jnp.asarray(where, F64), x.shape), axis, -1)
         x0 = lax.stop_gradient(jnp.where(w > 0, x, jnp.inf).min(axis=-1, keepdims=True))
-        x0 = jnp.where(jnp.isfinite(x0), x0, 0.0)
-        e = w * jnp.exp((x0 - x) / self._width(x0, 0.0))
+        top = jnp.where(w > 0, x, jnp.inf).min(axis=-1, keepdims=True)
+        top = jnp.where(jnp.isfinite(top), top, 0.0)
+        x0 = lax.stop_gradient(top)
+        e = w * jnp.exp((x0 - x) / self._width(top, 0.0))
         s = e.sum(axis=-1)
         return jnp.where(s > 0, (e * x).sum(axis=-1) / jnp.where(s > 0, s, 1.0), 0.0)
 

@@ -1,0 +1,129 @@
+"""Relaxed numerics of the one cost model: convergence to exact, rank agreement, gradients, no re-trace.
+
+The full-dev figures (all 4,319 rows, 10,000 gradient points) come from experiments/relaxed/check.py;
+these tests run the same checks on two dataflow groups of the dev set (one single-level, one two-level).
+"""
+
+import glob
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from diffhw.cli import _load_inputs
+from diffhw.cost.model import case_space, layer_cost
+from diffhw.evaluate import evaluate_arrays, prepare
+from diffhw.numerics import DEFAULT_TEMPERATURE, MIN_TEMPERATURE, Exact, Relaxed
+
+DATA = "tests/data/dev"
+
+
+def _group(mapping: str):
+    nets, specs, errs = _load_inputs([f"{DATA}/mappings/{mapping}.m"], sorted(glob.glob(f"{DATA}/hw/*.m")))
+    layers = [l for _, n in nets for l in n.layers]
+    _, groups, _ = prepare(layers, specs)
+    g = groups[0]
+    lay, num, hw = g.take(np.arange(len(g.items)))
+    space = case_space(g.structure, g.op, g.has_batch, lay, num, hw)
+    return g, lay, num, hw, space
+
+
+@pytest.fixture(scope="module", params=["vgg16__ws", "random_dev__gemm_nmk"])
+def group(request):
+    g, lay, num, hw, space = _group(request.param)
+    exact = evaluate_arrays(g.structure, g.op, g.has_batch, lay, num, hw, space)
+    traces = []
+
+    def relaxed_fn(l, n, h, t):
+        traces.append(1)
+        return layer_cost(g.structure, space, g.op, g.has_batch, l, n, h, Relaxed(t))
+
+    relaxed = jax.jit(jax.vmap(relaxed_fn, in_axes=(0, 0, 0, None)))
+    return g, lay, num, hw, space, exact, relaxed, traces
+
+
+def _rel(a, b):
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    return np.abs(a - b) / np.maximum(np.abs(b), 1.0)
+
+
+def test_smallest_temperature_reproduces_exact(group):
+    g, lay, num, hw, space, exact, relaxed, _ = group
+    r = relaxed(lay, num, hw, jnp.asarray(MIN_TEMPERATURE))
+    for k in ("runtime_cycles", "energy_total", "total_l1_size_req", "total_l2_size_req", "num_macs"):
+        assert _rel(r[k], exact[k]).max() < 1e-6, k
+
+
+def test_default_temperature_keeps_the_ranking(group):
+    from scipy.stats import spearmanr
+
+    g, lay, num, hw, space, exact, relaxed, _ = group
+    r = relaxed(lay, num, hw, jnp.asarray(DEFAULT_TEMPERATURE))
+    for k in ("runtime_cycles", "energy_total"):
+        assert np.isfinite(np.asarray(r[k])).all()
+        assert spearmanr(np.asarray(exact[k]), np.asarray(r[k])).statistic >= 0.98, k
+
+
+def test_new_temperature_does_not_retrace(group):
+    g, lay, num, hw, space, exact, relaxed, traces = group
+    relaxed(lay, num, hw, jnp.asarray(0.2))
+    n = len(traces)
+    relaxed(lay, num, hw, jnp.asarray(0.07))
+    assert len(traces) == n
+
+
+def test_relaxed_is_smooth_between_integers(group):
+    """Non-integer hardware gives values between the neighbouring integers' (no garbage off the lattice)."""
+    g, lay, num, hw, space, exact, relaxed, _ = group
+    h = {k: np.asarray(v, float) for k, v in hw.items()}
+    h["noc_bw"] = h["noc_bw"] * 0.77 + 0.3
+    r = relaxed(lay, num, h, jnp.asarray(DEFAULT_TEMPERATURE))
+    assert np.isfinite(np.asarray(r["runtime_cycles"])).all()
+    assert (np.asarray(r["runtime_cycles"]) > 0).all()
+
+
+def test_gradients_finite_and_equal_finite_differences():
+    """d/d(num_pes, noc_bw, offchip_bw) of log(runtime) + log(energy) at random off-lattice points equals
+    central finite differences of the relaxed function (float64) to 1e-3 relative. (One single-level group:
+    compiling the gradient of a two-level dataflow takes minutes on 2 cores; experiments/relaxed/check.py
+    covers every dev group.)"""
+    g, lay, num, hw, space = _group("vgg16__ws")
+
+    def f(x, nums, layer, hw0):
+        h = dict(hw0, num_pes=x[0], noc_bw=x[1], offchip_bw=x[2])
+        out = layer_cost(g.structure, space, g.op, g.has_batch, layer, nums, h,
+                         Relaxed(jnp.asarray(DEFAULT_TEMPERATURE)))
+        return jnp.log(out["runtime_cycles"]) + jnp.log(out["energy_total"])
+
+    value = jax.jit(f)
+    grad = jax.jit(jax.grad(f, argnums=(0, 1)))
+    rng = np.random.default_rng(0)
+    checked = 0
+    for i in rng.choice(len(num), 4, replace=False):
+        layer = {k: v[i] for k, v in lay.items()}
+        hw0 = {k: jnp.asarray(float(v[i])) for k, v in hw.items()}
+        nums = jnp.asarray(num[i], float)
+        x = jnp.array([float(hw["num_pes"][i]) * rng.uniform(0.8, 1.2), float(hw["noc_bw"][i]) * rng.uniform(0.6, 0.9),
+                       float(hw["offchip_bw"][i]) * rng.uniform(0.6, 0.9)])
+        gx, gn = grad(x, nums, layer, hw0)
+        assert np.isfinite(np.asarray(gx)).all() and np.isfinite(np.asarray(gn)).all()
+        for j in range(3):
+            eps = 1e-6 * float(x[j])
+            e = jnp.zeros(3).at[j].set(eps)
+            fd = float(value(x + e, nums, layer, hw0) - value(x - e, nums, layer, hw0)) / (2 * eps)
+            scale = max(abs(fd), abs(float(gx[j])), 1e-9)
+            assert abs(float(gx[j]) - fd) <= 1e-3 * scale + 1e-10, (i, j, float(gx[j]), fd)
+            checked += 1
+    assert checked == 12
+
+
+def test_exact_numerics_is_the_default():
+    g, lay, num, hw, space = _group("vgg16__ws")
+    i = 0
+    layer = {k: v[i] for k, v in lay.items()}
+    h = {k: v[i] for k, v in hw.items()}
+    a = layer_cost(g.structure, space, g.op, g.has_batch, layer, num[i], h)
+    b = layer_cost(g.structure, space, g.op, g.has_batch, layer, num[i], h, Exact())
+    assert all(int(a[k]) == int(b[k]) for k in ("runtime_cycles", "num_macs"))
+    assert a["runtime_cycles"].dtype == jnp.int64
