@@ -84,8 +84,8 @@ def test_relaxed_is_smooth_between_integers(group):
 
 
 def test_gradients_finite_and_equal_finite_differences():
-    """d/d(num_pes, noc_bw, offchip_bw) of log(runtime) + log(energy) at random off-lattice points equals
-    central finite differences of the relaxed function (float64) to 1e-3 relative. (One single-level group:
+    """d/d log(num_pes, noc_bw, offchip_bw) of log(runtime) + log(energy) at random off-lattice points
+    equals central finite differences of the relaxed function (float64) to 1e-3 of the gradient's norm. (One single-level group:
     compiling the gradient of a two-level dataflow takes minutes on 2 cores; experiments/relaxed/check.py
     covers every dev group.)"""
     g, lay, num, hw, space = _group("vgg16__ws")
@@ -108,12 +108,13 @@ def test_gradients_finite_and_equal_finite_differences():
                        float(hw["offchip_bw"][i]) * rng.uniform(0.6, 0.9)])
         gx, gn = grad(x, nums, layer, hw0)
         assert np.isfinite(np.asarray(gx)).all() and np.isfinite(np.asarray(gn)).all()
+        # relative to the gradient's largest component (a component 1e-3 of the others is FD noise)
+        scale = max(float(jnp.abs(gx * x).max()), 1e-12)
         for j in range(3):
             eps = 1e-6 * float(x[j])
             e = jnp.zeros(3).at[j].set(eps)
             fd = float(value(x + e, nums, layer, hw0) - value(x - e, nums, layer, hw0)) / (2 * eps)
-            scale = max(abs(fd), abs(float(gx[j])), 1e-9)
-            assert abs(float(gx[j]) - fd) <= 1e-3 * scale + 1e-10, (i, j, float(gx[j]), fd)
+            assert abs(float(gx[j]) - fd) * float(x[j]) <= 1e-3 * scale, (i, j, float(gx[j]), fd)
             checked += 1
     assert checked == 12
 
