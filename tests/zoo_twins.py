@@ -447,12 +447,13 @@ def build(name, width=1.0, device="meta", batch=1, resolution=224, seq_len=128, 
 
 
 def materialize(model, args):
-    """A meta-device twin and its example args on the CPU, every parameter and buffer zero (memset, no random
-    init: the exports below only need shapes); position ids stay 0..T-1."""
+    """A meta-device twin and its example args on the CPU. Tensor i of the parameters and buffers is filled
+    with 1 / (i + 2) (a memset, no random init: the exports only need shapes; distinct values, because the
+    TorchScript exporter merges equal initializers into Identity nodes); position ids are 0..T-1."""
     model = model.to_empty(device="cpu")
     with torch.no_grad():
-        for t in list(model.parameters()) + list(model.buffers()):
-            t.zero_()
+        for i, t in enumerate(list(model.parameters()) + list(model.buffers())):
+            t.fill_(1.0 / (i + 2) if t.is_floating_point() else 0)
     cpu = tuple(torch.zeros(a.shape, dtype=a.dtype) for a in args)
     if len(cpu) == 3:  # BERT: input_ids, token_type_ids, position_ids
         cpu = cpu[:2] + (torch.arange(cpu[2].shape[1]).unsqueeze(0),)
