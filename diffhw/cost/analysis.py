@@ -419,14 +419,15 @@ def _sub_results(levels, li, space: CaseSpace, tensors, conv, hw, tr: _Traffic):
     A sub-cluster's tile of each dimension is either the full or the edge tile, so the exact analyses
     depend only on which dimensions are at their edge. When those patterns (2^E over the E dimensions
     whose tiles can differ) are fewer than the 2K case variants, each pattern is analysed once and the
-    cases gather their results; the values are the same either way. (Relaxed choices are soft mixtures of
-    the two tiles, so the relaxed model always analyses per case.)"""
+    cases gather their results; the values are the same either way. Relaxed choices are probabilities, so
+    a case takes the mixture of the patterns' results weighted by the product of its choices (the exact
+    gather when the choices are 0/1)."""
     nm = tr.nm
     sub = jax.vmap(lambda dd: analyze_level(levels, li + 1, dd, space, tensors, conv, hw, nm))
     picks_n, picks_e = tr.sub_edge_picks(False), tr.sub_edge_picks(True)
     k = tr.c.occ.shape[0]
     edge_dims = space.edge_dims[li]
-    if nm.relaxed or (1 << len(edge_dims)) >= 2 * k:
+    if (1 << len(edge_dims)) >= 2 * k:
         return sub(tr.sub_dims(picks_n)), sub(tr.sub_dims(picks_e))
     npat = 1 << len(edge_dims)
     bits = (np.arange(npat)[:, None] >> np.arange(len(edge_dims))[None, :]) & 1  # static [P, E]
@@ -435,6 +436,12 @@ def _sub_results(levels, li, space: CaseSpace, tensors, conv, hw, tr: _Traffic):
     r_pat = sub(tr.sub_dims(pattern))
 
     def gather(picks):
+        if nm.relaxed:
+            w = jnp.ones((k, npat))
+            for i, v in enumerate(edge_dims):
+                p = jnp.broadcast_to(jnp.asarray(picks[v], jnp.float64), (k,))[:, None]
+                w = w * jnp.where(bits[None, :, i] == 1, p, 1.0 - p)
+            return jax.tree_util.tree_map(lambda x: w @ x, r_pat)
         index = sum(picks[v].astype(jnp.int32) << i for i, v in enumerate(edge_dims))
         index = jnp.broadcast_to(jnp.asarray(index, jnp.int32), (k,))
         return jax.tree_util.tree_map(lambda x: x[index], r_pat)
