@@ -65,11 +65,25 @@ _NO_MAC = {"Slice", "Split", "Pad", "Resize", "Upsample", "Expand", "Tile", "Whe
            "SpaceToDepth", "Trilu", "Gather", "IsNaN", "Mod"}
 
 
-class _Const:
-    """A tensor that does not depend on the inputs; `value` is kept for small initializers/constants."""
+#: Constant subgraphs are evaluated (for shapes ONNX inference leaves unknown, and values) only up to this
+#: many elements per tensor.
+_EVAL_LIMIT = 1 << 24
 
-    def __init__(self, shape: tuple[int, ...], name: str, value: Optional[np.ndarray] = None):
-        self.shape, self.name, self.value = tuple(int(d) for d in shape), name, value
+
+class _Const:
+    """A tensor that does not depend on the inputs. `value` is kept for small initializers/constants and
+    filled in on demand (`_Importer.value`). An unknown shape (`shape` None) raises `error` when it is used."""
+
+    def __init__(self, shape: Optional[Sequence[int]], name: str, value: Optional[np.ndarray] = None,
+                 error: Optional[InputError] = None):
+        self._shape = None if shape is None else tuple(int(d) for d in shape)
+        self.name, self.value, self.error = name, value, error
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        if self._shape is None:
+            raise self.error
+        return self._shape
 
 
 def _import_onnx():
@@ -138,6 +152,10 @@ class _Importer:
             for i in node.input:
                 self.consumers.setdefault(i, []).append(node)
         self.outputs = {o.name for o in gr.output}
+        self.producer = {o: node for node in gr.node for o in node.output if o}
+        self.initializers = {t.name: t for t in gr.initializer}
+        self.no_value: dict[str, str] = {}  # constant tensor -> why its value is not available
+        self.evaluated: dict[str, np.ndarray] = {}  # constant tensor with no inferred shape -> its value
 
     # ------------------------------------------------------------------------------- plumbing
 
@@ -206,10 +224,7 @@ class _Importer:
     def run(self) -> Graph:
         onnx = self.onnx
         gr = self.model.graph
-        for t in gr.initializer:
-            n = math.prod(t.dims)
-            self.env[t.name] = _Const(tuple(t.dims), t.name,
-                                      onnx.numpy_helper.to_array(t) if n <= 64 else None)
+        self.add_initializers()
         for inp in gr.input:
             if inp.name in self.env:
                 continue
@@ -224,16 +239,43 @@ class _Importer:
                 self.visit(node)
         return self.g
 
+    def add_initializers(self) -> None:
+        for t in self.model.graph.initializer:
+            n = math.prod(t.dims)
+            self.env[t.name] = _Const(tuple(t.dims), t.name,
+                                      self.onnx.numpy_helper.to_array(t) if n <= 64 else None)
+
+    def constant_values(self) -> dict[str, np.ndarray]:
+        """Walks the constant nodes only (before `run`): the values of the constant tensors whose shapes ONNX
+        shape inference leaves unknown and that evaluate (`resolve_shape`)."""
+        self.add_initializers()
+        for node in self.model.graph.node:
+            self.add_constant(node)
+        return self.evaluated
+
+    def add_constant(self, node) -> bool:
+        """If `node` computes constants only (from initializers / ``Constant`` s, or metadata such as
+        ``Shape``), records its outputs as constants and returns True."""
+        if not (node.op_type in _CONST_OPS or all(self.is_const(i) for i in self.inputs(node))):
+            return False
+        value = self.constant_value(node) if node.op_type == "Constant" else None
+        for o in node.output:
+            if not o:
+                continue
+            shape = self.shapes.get(o)
+            if value is not None:
+                shape = value.shape
+            known = shape is not None and all(isinstance(d, int) for d in shape)
+            self.env[o] = _Const(shape if known else None, o, value)
+        for o in node.output:
+            if o and self.env[o]._shape is None:
+                self.resolve_shape(node, o)
+        return True
+
     def visit(self, node) -> None:
-        ins = self.inputs(node)
-        if node.op_type in _CONST_OPS or all(self.is_const(i) for i in ins):
-            value = self.constant_value(node) if node.op_type == "Constant" else None
-            for o in node.output:
-                shape = self.shapes.get(o)
-                if shape is None and value is not None:
-                    shape = value.shape
-                self.env[o] = _Const(shape if shape and all(isinstance(d, int) for d in shape) else (), o, value)
+        if self.add_constant(node):
             return
+        ins = self.inputs(node)
         for i in ins:
             if i not in self.env:
                 raise self.error(node, f"input {i!r} is used before it is produced", "check the model "
@@ -268,6 +310,137 @@ class _Importer:
             if self.g.shape(outs[0]) != self.out_shape(node):
                 raise self.error(node, f"{node.op_type}: the graph gives shape {self.g.shape(outs[0])}, ONNX "
                                        f"{self.out_shape(node)}", "report this model")
+
+    # ------------------------------------------------------------------- constant subgraphs
+
+    def resolve_shape(self, node, name: str) -> None:
+        """Shape of constant `name` (output of `node`) that shape inference left unknown, from its value
+        (the constant subgraph evaluated); if that cannot be had, an error for when the shape is used."""
+        c = self.env[name]
+        v = self.value(name)
+        if v is not None:
+            c._shape = tuple(int(d) for d in v.shape)
+            self.evaluated[name] = v
+            return
+        inferred = self.shapes.get(name)
+        inferred = "no shape inferred" if inferred is None else f"inferred {inferred}"
+        c.error = self.error(node, f"output {name!r} of {node.op_type} node {node.name!r} depends on constants "
+                                   f"only but has an unknown shape ({inferred}) and cannot be evaluated: "
+                                   f"{self.no_value.get(name, 'no value')}",
+                             "fold the constants (onnxsim, or torch.onnx.export(do_constant_folding=True)) or "
+                             "give the model fixed input shapes (input_shape=..., --input-shape)")
+
+    def value(self, name: str) -> Optional[np.ndarray]:
+        """Value of constant tensor `name`: an initializer or `Constant`, or computed from its constant
+        subgraph (each node once, `onnx.reference`), tensors of at most `_EVAL_LIMIT` elements. None if it
+        cannot be had (the reason in ``self.no_value``)."""
+        stack = [name]
+        while stack:
+            t = stack[-1]
+            c = self.env.get(t)
+            if not isinstance(c, _Const):
+                self.no_value.setdefault(t, f"{t!r} depends on the model inputs")
+            if t in self.no_value or c.value is not None:
+                stack.pop()
+                continue
+            init = self.initializers.get(t)
+            if init is not None:
+                stack.pop()
+                n = math.prod(init.dims)
+                if n > _EVAL_LIMIT:
+                    self.no_value[t] = f"initializer {t!r} has {n} elements (more than {_EVAL_LIMIT} are not read)"
+                else:
+                    c.value = self.onnx.numpy_helper.to_array(init)
+                continue
+            node = self.producer.get(t)
+            if node is None:
+                stack.pop()
+                self.no_value[t] = f"{t!r} is not produced by a node"
+                continue
+            if node.op_type not in ("Shape", "Size"):
+                todo = [i for i in self.inputs(node) if i not in self.no_value
+                        and isinstance(self.env.get(i), _Const) and self.env[i].value is None]
+                if todo:
+                    stack.extend(todo)
+                    continue
+            stack.pop()
+            self.evaluate(node)
+            if c.value is None:
+                self.no_value.setdefault(t, f"{node.op_type} node {node.name!r} was not evaluated")
+        return self.env[name].value if isinstance(self.env.get(name), _Const) else None
+
+    def known_shape(self, name: str) -> Optional[tuple[int, ...]]:
+        v = self.env.get(name)
+        if isinstance(v, _Const):
+            return v._shape
+        if isinstance(v, str):
+            return self.g.shape(v)
+        shape = self.shapes.get(name)  # an activation not visited yet (`constant_values`)
+        return shape if shape is not None and all(isinstance(d, int) for d in shape) else None
+
+    def evaluate(self, node) -> None:
+        """Sets the values of `node`'s outputs from its (constant) inputs' values, or their ``no_value``."""
+        outs = [o for o in node.output if o]
+
+        def fail(reason):
+            for o in outs:
+                self.no_value.setdefault(o, reason)
+
+        if node.op_type in ("Shape", "Size"):  # of the input's shape, whatever computes the input
+            shape = self.known_shape(node.input[0])
+            if shape is None:
+                return fail(f"the shape of {node.input[0]!r} is unknown")
+            if node.op_type == "Size":
+                self.env[outs[0]].value = np.array(math.prod(shape), dtype=np.int64)
+            else:
+                a = self.attrs(node)
+                self.env[outs[0]].value = np.array(shape[a.get("start", 0):a.get("end", len(shape))], np.int64)
+            return
+        ins = self.inputs(node)
+        for i in ins:
+            if not isinstance(self.env.get(i), _Const):
+                return fail(f"{i!r} depends on the model inputs")
+            if self.env[i].value is None:
+                return fail(self.no_value.get(i, f"{i!r} has no value"))
+        if node.domain not in ("", "ai.onnx"):
+            return fail(f"{node.domain}::{node.op_type} nodes are not evaluated")
+        vals = {i: self.env[i].value for i in ins}
+        size = self.output_size(node, [vals.get(i) if i else None for i in node.input])
+        if size is not None and size > _EVAL_LIMIT:
+            return fail(f"{node.op_type} node {node.name!r} would make {size} elements (more than {_EVAL_LIMIT} "
+                        "are not evaluated)")
+        try:
+            from onnx.reference import ReferenceEvaluator
+            opsets = {op.domain: op.version for op in self.model.opset_import}
+            results = ReferenceEvaluator(node, opsets=opsets).run(None, vals)
+        except Exception as e:  # noqa: BLE001 - any failure of the reference implementation: no value
+            return fail(f"{node.op_type} node {node.name!r} failed to evaluate ({type(e).__name__}: {e})")
+        for o, r in zip(node.output, results):
+            if not o:
+                continue
+            r = np.asarray(r)
+            if r.size > _EVAL_LIMIT:
+                self.no_value[o] = f"{o!r} has {r.size} elements (more than {_EVAL_LIMIT} are not kept)"
+            else:
+                self.env[o].value = r
+
+    @staticmethod
+    def output_size(node, vals: list) -> Optional[int]:
+        """Number of elements `node` would make from input values `vals`, for the ops that make tensors
+        larger than their inputs (None: not estimated)."""
+        try:
+            if node.op_type == "ConstantOfShape":
+                return math.prod(int(d) for d in np.ravel(vals[0]))
+            if node.op_type == "Expand":
+                return math.prod(np.broadcast_shapes(vals[0].shape, tuple(int(d) for d in np.ravel(vals[1]))))
+            if node.op_type == "Tile":
+                return math.prod(int(d) * int(r) for d, r in zip(vals[0].shape, np.ravel(vals[1])))
+            if node.op_type == "Range":
+                start, limit, delta = (np.ravel(v)[0] for v in vals[:3])
+                return max(int(math.ceil((limit - start) / delta)), 0)
+        except Exception:  # noqa: BLE001 - malformed inputs: the evaluation reports them
+            return None
+        return None
 
     def constant_value(self, node) -> Optional[np.ndarray]:
         for a in node.attribute:
@@ -414,8 +587,8 @@ class _Importer:
         ins = self.inputs(node)
         a = self.attrs(node)
         axes = a.get("axes")
-        if axes is None and len(ins) > 1 and self.const(ins[1]) is not None:
-            axes = self.const(ins[1]).value
+        if axes is None and len(ins) > 1 and self.is_const(ins[1]):
+            axes = self.value(ins[1])
         x = self.handle(node, ins[0])
         shape = self.g.shape(x)
         if axes is None or len(shape) != 4 or sorted(int(i) % 4 for i in np.ravel(axes)) != [2, 3]:
@@ -457,8 +630,9 @@ class _Importer:
         if table is not None and len(table.shape) == 2 and axis == 0:
             return self.g.embedding(self.handle(node, ind), table.shape[0], table.shape[1],
                                     name=self.name(node, "embedding", True))
-        if table is None and index is not None and index.value is not None and index.value.ndim == 0:
-            return self.g.select(self.handle(node, data), axis, int(index.value), name=self.name(node, "select"))
+        value = self.value(ind) if index is not None else None
+        if table is None and value is not None and value.ndim == 0:
+            return self.g.select(self.handle(node, data), axis, int(value), name=self.name(node, "select"))
         return self.other(node, "gather; no MACs")
 
 
@@ -497,4 +671,24 @@ def from_onnx(path_or_model, name: Optional[str] = None,
     if not model.graph.node:
         raise InputError(file=source, message="the ONNX graph has no nodes", fix="check the file")
     default = Path(source).stem if source != "<onnx model>" else (model.graph.name or "onnx")
+    evaluated = _Importer(onnx, model, Graph(name or default), source).constant_values()
+    if evaluated:  # constant subgraphs that inference could not see through: infer again from their shapes
+        model = _with_shapes(onnx, model, evaluated, source)
     return _Importer(onnx, model, Graph(name or default), source).run()
+
+
+def _with_shapes(onnx, model, values: Mapping[str, np.ndarray], source: str):
+    """`model` with the shapes (and element types) of `values` as value_info, shapes inferred again."""
+    model = onnx.ModelProto.FromString(model.SerializeToString())
+    infos = {vi.name: vi for vi in model.graph.value_info}
+    for name, v in values.items():
+        new = onnx.helper.make_tensor_value_info(name, onnx.helper.np_dtype_to_tensor_dtype(v.dtype), v.shape)
+        if name in infos:
+            infos[name].CopyFrom(new)
+        else:
+            model.graph.value_info.append(new)
+    try:
+        return onnx.shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
+    except Exception as e:  # InferenceError: an evaluated shape contradicts the graph
+        raise InputError(file=source, message=f"invalid ONNX model: {str(e).strip().splitlines()[0]}",
+                         fix="check the model with onnx.checker, or export it again") from e
