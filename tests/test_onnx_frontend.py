@@ -145,3 +145,38 @@ def test_bad_files_get_clear_errors(tmp_path):
     outs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 6, 6])]
     with pytest.raises(InputError, match="invalid ONNX model"):
         from_onnx(_model(nodes, ins, outs))
+
+
+def _expanded_token(repeats):
+    """x (N, 4, 8) with a constant token Expand-ed to `repeats` (a shape computed by Abs, which ONNX shape
+    inference does not propagate: the Expand output's first two dims are unknown) concatenated on axis 1, then
+    a linear layer."""
+    n = abs(repeats[0])
+    nodes = [helper.make_node("Abs", ["neg"], ["reps"], name="abs"),
+             helper.make_node("Expand", ["token", "reps"], ["tokens"], name="expand"),
+             helper.make_node("Concat", ["tokens", "x"], ["cat"], name="cat", axis=1),
+             helper.make_node("MatMul", ["cat", "w"], ["y"], name="fc")]
+    inits = [numpy_helper.from_array(np.arange(8, dtype=np.float32).reshape(1, 1, 8), "token"),
+             numpy_helper.from_array(np.array(repeats, np.int64), "neg"),
+             numpy_helper.from_array(np.zeros((8, 6), np.float32), "w")]
+    ins = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [n, 4, 8])]
+    outs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [n, 4 + abs(repeats[1]), 6])]
+    return _model(nodes, ins, outs, inits)
+
+
+def test_constant_subgraph_without_inferred_shape_is_evaluated():
+    from onnx import shape_inference
+    model = _expanded_token([-2, -1, -1])
+    inferred = shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
+    dims = {vi.name: vi.type.tensor_type.shape.dim for vi in inferred.graph.value_info}["tokens"]
+    assert [d.HasField("dim_value") for d in dims] == [False, False, True]
+    g = from_onnx(model)
+    assert g.table()[0]["M"] == 2 * 5 and g["fc"].shape == (2, 5, 6)
+    assert g.params() == 2 * 8 + 8 * 6  # the expanded token is a (2, 1, 8) constant
+
+
+def test_constant_subgraph_too_large_to_evaluate_is_an_error():
+    # (4096, 1024, 8): 32M elements, more than the evaluation bound (not allocated); never a guessed shape
+    with pytest.raises(InputError, match=r"layer 'expand'.*'tokens' of Expand node 'expand' depends on constants "
+                                         r"only but has an unknown shape.*would make 33554432 elements"):
+        from_onnx(_expanded_token([-4096, -1024, -1]))
