@@ -222,7 +222,6 @@ class _Importer:
     # ------------------------------------------------------------------------------------ walk
 
     def run(self) -> Graph:
-        onnx = self.onnx
         gr = self.model.graph
         self.add_initializers()
         for inp in gr.input:
