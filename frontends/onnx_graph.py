@@ -18,7 +18,10 @@ propagation, so ``Reshape`` targets computed from ``Shape`` resolve), then nodes
   / ``Unsqueeze`` / ``Transpose`` / ``Gather`` of one index -> ``reshape`` kind; ``Softmax``; ``Concat``;
   ``Gather`` from a constant table -> ``embedding``.
 * Anything else -> ``other`` with a note (a warning for unknown ops); ops on constants only (shape
-  arithmetic, weight transposes) produce no nodes.
+  arithmetic, weight transposes) produce no nodes. A constant-only subgraph whose output shape inference
+  leaves unknown (TorchScript's ``class_token.expand(n, -1, -1)``: Shape -> ConstantOfShape -> Mul -> Equal
+  -> Where -> Expand) is evaluated (``onnx.reference``, tensors of at most 16M elements) and shapes are
+  inferred again with its shape; if it cannot be evaluated, using it raises an `InputError` naming the node.
 
 Initializers give the parameters: a conv / linear layer's weights and bias are counted by its node;
 a constant of more than one element used as an activation (a position embedding, say) becomes a
