@@ -129,12 +129,9 @@ class Exact:
         return x
 
     def none_before(self, flags, order):
-        """Per case: no flagged case comes earlier in `order` (distinct ints in [0, K) for existing
-        cases). A histogram over orders and its exclusive prefix sums: O(K), not pairwise."""
-        k = order.shape[-1]
-        slot = jnp.clip(order, 0, k - 1)
-        hist = jnp.zeros(k, I64).at[slot].add(self.count(flags))
-        return (jnp.cumsum(hist) - hist)[slot] == 0
+        """Per case: no flagged case comes earlier in `order` (distinct ints for existing cases), i.e. the
+        case's order is at most the smallest flagged order."""
+        return order <= jnp.where(flags, order, jnp.iinfo(I64).max).min(axis=-1, keepdims=True)[..., 0]
 
 
 @jax.tree_util.register_dataclass
