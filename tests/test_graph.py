@@ -8,7 +8,7 @@ import pytest
 from diffhw.frontends.graph import TABLE_COLUMNS, Graph
 from diffhw.frontends.maestro import parse_model, write_model
 
-REF = Path(__file__).parent / "data" / "models_reference"
+REF = Path(__file__).parent / "data" / "dev" / "models"
 
 
 def conv_macs(n, k, c_per_group, kh, kw, ho, wo):

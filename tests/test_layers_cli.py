@@ -12,7 +12,7 @@ from diffhw.frontends import models, zoo
 from diffhw.frontends.graph import TABLE_COLUMNS, Graph
 from diffhw.frontends.maestro import parse_model
 
-REF = Path(__file__).parent / "data" / "models_reference"
+REF = Path(__file__).parent / "data" / "dev" / "models"
 
 
 def run(capsys, *argv):

@@ -30,7 +30,7 @@ from diffhw.frontends import zoo
 from diffhw.frontends.graph import Graph
 from diffhw.frontends.maestro import parse_model, write_model
 
-REF = Path(__file__).parent / "data" / "models_reference"
+REF = Path(__file__).parent / "data" / "dev" / "models"
 
 # name: (torchvision num_params, torchvision GFLOPS (= GMACs), our exact MAC count at 1x3x224x224, pinned
 # against regressions; it rounds to the published figure)
@@ -91,7 +91,7 @@ def layer_key(layer):
 @pytest.mark.parametrize("zoo_name, ref", [("vgg16", "vgg16"), ("mobilenet_v2", "mobilenetv2")])
 def test_maestro_convention_reproduces_maestro_model_files(zoo_name, ref):
     """MAESTRO's frontend output for torchvision's VGG16 / MobileNetV2 (maestro-reference/inputs/models,
-    copied to tests/data/models_reference): same layers, in order, with the same types, dimensions and
+    copied to tests/data/dev/models): same layers, in order, with the same types, dimensions and
     strides (MAESTRO's files name layers conv1_1 / features1_dw ..., ours use torchvision module paths).
     No quirk needed: MobileNetV2's first block has no expansion conv, every depthwise conv is DSCONV with
     K 1, all inputs unpadded, and the classifier Linear is a 1x1 CONV on a 1x1 input without a Stride line."""
