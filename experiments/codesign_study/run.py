@@ -252,6 +252,7 @@ def main() -> int:
                     keep(row_of(fn(problem, budget_evals=evals, seed=seed), name, "evals", net, budget, seed))
                     cold()
                     keep(row_of(fn(problem, budget_seconds=secs, seed=seed), name, "time", net, budget, seed))
+            write_table(out, rows, {"command": "(partial)", "seeds": args.seeds, "machine": "(partial)"})
     log.close()
     command = "python experiments/codesign_study/run.py " + " ".join(sys.argv[1:])
     meta = {"command": command, "seeds": args.seeds, "warm": args.warm,
