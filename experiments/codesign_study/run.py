@@ -67,6 +67,7 @@ def run_grid(problem, points: int):
     """Exhaustive grid; fewer points when it refuses. Returns (result, points used, note)."""
     from diffhw.optimize import baselines
 
+    last = f"--grid-points {points} < 2"
     for p in range(points, 1, -1):
         try:
             r = baselines.grid(problem, points=p)
