@@ -74,7 +74,7 @@ def run_grid(problem, points: int):
         except baselines.SearchError as e:
             last = str(e)
             continue
-        note = f"{p} points per parameter" + ("" if p == points else f" (refused at {points}: {last})")
+        note = f"{p} points per parameter" + ("" if p == points else f" (refused with more points: {last})")
         return r, p, note
     raise baselines.SearchError(f"grid refused at every size: {last}")
 
