@@ -1,7 +1,6 @@
 """`diffhw layers MODEL ...` run in-process through diffhw.cli.main."""
 
 import csv
-import importlib.util
 import io
 from pathlib import Path
 
@@ -99,8 +98,14 @@ def test_bad_input_shape_text_is_an_argparse_error(capsys):
     assert e.value.code == 2 and "comma-separated positive integers" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(importlib.util.find_spec("torch") is not None, reason="torch is installed")
-def test_torch_factory_without_torch(capsys):
+def test_torch_factory_without_torch(capsys, monkeypatch):
+    """A PyTorch factory without torch installed: a message saying what to install (torch hidden here)."""
+    import sys
+
+    for name in [m for m in sys.modules if m == "torch" or m.startswith("torch.")
+                 or m == "diffhw.frontends.pytorch"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "torch", None)  # makes `import torch` raise ImportError
     rc, _, err = run(capsys, "torchvision.models:resnet18")
     assert rc == 2 and "torch" in err and "Traceback" not in err
 
