@@ -55,6 +55,6 @@ def test_gradient_search_feasible_deterministic_and_improving(problem):
     assert a.method == "gradient" and a.feasible
     assert a.best == b.best and a.metrics["objective"] == b.metrics["objective"]
     assert a.metrics["area"] <= problem.area_budget
-    assert a.evaluations == 4 * 3  # 4 starts scored after steps 8, 16, 24
+    assert a.evaluations == 4 * 4  # 4 starts scored at the start and after steps 8, 16, 24
     assert a.metrics["objective"] <= a.first_objective
     assert all(x[2] >= y[2] for x, y in zip(a.history, a.history[1:]))
