@@ -611,7 +611,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 def _compilation_cache() -> None:
     """Keep compiled programs across runs (JAX's persistent cache) so that a repeated command skips its
-    compiles: `diffhw codesign --network mobilenetv2` takes 120 s the first time, 45 s the next on 2 CPU
+    compiles: `diffhw codesign --network mobilenetv2` takes 105 s the first time, 41 s the next on 2 CPU
     cores. Location: $JAX_COMPILATION_CACHE_DIR if set, else $DIFFHW_CACHE_DIR, else ~/.cache/diffhw/jax;
     DIFFHW_CACHE_DIR=off disables it."""
     import os
