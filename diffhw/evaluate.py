@@ -132,7 +132,8 @@ def check_pair(layer: LayerSpec, hw: HardwareSpec, dataflow: Optional[Dataflow])
     return None
 
 
-def _layer_row(layer: LayerSpec) -> dict:
+def layer_row(layer: LayerSpec) -> dict:
+    """The scalar layer fields `layer_cost` takes (LAYER_FIELDS), from a spec (missing dims are 1)."""
     d = layer.input_dims()
     row = {k: d.get(k, 1) for k in ("K", "C", "R", "S", "Y", "X", "N", "M")}
     row["stride_y"] = layer.stride.get("Y", 1)
@@ -176,7 +177,7 @@ def prepare(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec],
     groups = []
     for (structure, op, has_batch), idxs in by_key.items():
         specs = [layers[items[k][0]] for k in idxs]
-        lay_rows = [_layer_row(s) for s in specs]
+        lay_rows = [layer_row(s) for s in specs]
         numbers = np.stack([resolve_numbers(dataflow or s.dataflow, [s.input_dims()])[0] for s in specs])
         hws = [hardware[items[k][1]] for k in idxs]
         groups.append(Group(

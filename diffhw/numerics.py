@@ -177,10 +177,10 @@ class Relaxed:
         return jnp.where(b == 0, 0.0, sign * q)
 
     def ceil_div(self, a, b):
-        """ceil(a/b) = -floor(-a/b) for the non-negative numerators the model divides."""
+        """Soft ceil(a/b) for the non-negative numerators the model divides: ceil(a/b) = floor((a+b-1)/b)
+        for integers a >= 0, b >= 1 (and `a > 0` where b == 0, as the exact version)."""
         a, b = _promote(self.num(a), self.num(b))
         b_safe = jnp.where(b == 0, 1.0, b)
-        # ceil(a/b) = floor((a + b - 1)/b) for integers a >= 0, b >= 1.
         return jnp.where(b == 0, self.lt(0, a), self._floor_pos(jnp.maximum(a + b_safe - 1.0, 0.0), b_safe))
 
     def lt(self, a, b):

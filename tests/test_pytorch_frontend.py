@@ -196,7 +196,8 @@ def test_module_mode_is_restored_and_eval_used():
 
 
 def test_resnet18_twin_of_the_zoo():
-    zoo = pytest.importorskip("diffhw.frontends.zoo")
+    from diffhw.frontends import zoo
+
     model = torch_nets.ResNet(widths=(64, 128, 256, 512), classes=1000)
     g = from_torch(model, (1, 3, 224, 224), name="resnet18")
     assert g.table() == zoo.get("resnet18").table()

@@ -427,9 +427,9 @@ def _sub_results(levels, li, space: CaseSpace, tensors, conv, hw, tr: _Traffic):
     picks_n, picks_e = tr.sub_edge_picks(False), tr.sub_edge_picks(True)
     k = tr.c.occ.shape[0]
     edge_dims = space.edge_dims[li]
-    if (1 << len(edge_dims)) >= 2 * k:
-        return sub(tr.sub_dims(picks_n)), sub(tr.sub_dims(picks_e))
     npat = 1 << len(edge_dims)
+    if npat >= 2 * k:
+        return sub(tr.sub_dims(picks_n)), sub(tr.sub_dims(picks_e))
     bits = (np.arange(npat)[:, None] >> np.arange(len(edge_dims))[None, :]) & 1  # static [P, E]
     pattern = {v: jnp.zeros(npat, bool) for v in picks_n}
     pattern.update({v: jnp.asarray(bits[:, i] == 1) for i, v in enumerate(edge_dims)})

@@ -43,7 +43,7 @@ import diffhw.evaluate as ev  # noqa: F401  (float64 / int64 before anything is 
 from diffhw.cost.analysis import CaseSpace
 from diffhw.cost.model import case_space, hardware_cost, layer_cost
 from diffhw.dataflow import TEMPLATES, resolve_numbers
-from diffhw.evaluate import LAYER_FIELDS, check_pair
+from diffhw.evaluate import LAYER_FIELDS, check_pair, layer_row
 from diffhw.hardware import HardwareSpec
 from diffhw.numerics import Relaxed
 from diffhw.optimize.baselines import Budget, SearchResult
@@ -114,11 +114,8 @@ class Surrogate:
             nums = []
             for i in idx:
                 t, s = specs[i]
-                d = s.input_dims()
-                row = {k: d.get(k, 1) for k in ("K", "C", "R", "S", "Y", "X", "N", "M")}
-                row["stride_y"], row["stride_x"] = s.stride.get("Y", 1), s.stride.get("X", 1)
-                rows.append(row)
-                nums.append(resolve_numbers(TEMPLATES[t], [d])[0])
+                rows.append(layer_row(s))
+                nums.append(resolve_numbers(TEMPLATES[t], [s.input_dims()])[0])
             grp = _Group(structure, op, has_batch, {f: np.array([r[f] for r in rows], np.int64) for f in LAYER_FIELDS},
                          np.stack(nums).astype(np.int64))
             self.groups.append(grp)
