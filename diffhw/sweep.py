@@ -619,9 +619,10 @@ def _fingerprint(models: Models, hardware, cfg: EvalConfig) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:20]
 
 
-def _barrier(name: str, parts_dir: Path, expected: Sequence[Path], timeout_s: float) -> None:
-    """Wait for every process: the jax.distributed coordination service when available, then (shared
-    filesystem) until every expected part file exists."""
+def _barrier(name: str, parts_dir: Path, expected: Sequence[Path], timeout_s: float, process_id: int) -> None:
+    """Every process meets at the jax.distributed coordination service when available; process 0, which
+    merges, then also waits (shared filesystem) until every expected part file exists. The others must not
+    poll the files: process 0 deletes them once merged, so a late poll would wait forever."""
     try:
         from jax._src import distributed
 
@@ -630,6 +631,8 @@ def _barrier(name: str, parts_dir: Path, expected: Sequence[Path], timeout_s: fl
             client.wait_at_barrier(name, int(timeout_s * 1000))
     except Exception:  # noqa: BLE001 - fall back to polling the files
         pass
+    if process_id != 0:
+        return
     t0 = time.perf_counter()
     while not all(p.exists() for p in expected):
         if time.perf_counter() - t0 > timeout_s:
@@ -722,7 +725,8 @@ def run_eval(models: Models, hardware: Sequence[HardwareSpec], cfg: EvalConfig, 
             bar(cnt * nh * nd)
         summary["eval_s"] = t_eval - t0
     if num_processes > 1:
-        _barrier("diffhw-eval-done", parts_dir, [part(k) for k in range(nchunks)], barrier_timeout_s)
+        _barrier("diffhw-eval-done", parts_dir, [part(k) for k in range(nchunks)], barrier_timeout_s,
+                 process_id)
     if process_id == 0:
         parts = [part(k) for k in range(nchunks)]
         missing = [p for p in parts if not p.exists()]
