@@ -30,7 +30,13 @@ LAYER_FIELDS = ("K", "C", "R", "S", "Y", "X", "N", "M", "stride_y", "stride_x")
 MODEL_HW_FIELDS = ("num_pes", "noc_bw", "offchip_bw", "simd_lanes", "noc_hops")
 
 
-@partial(jax.jit, static_argnums=(0, 1, 2, 3))
+#: XLA options of the exact model's compiled calls. XLA CPU's newer fusion emitters compile the model's
+#: hundreds of [items, cases] select/compare chains to code 1.6-1.9x slower than the classic elemental
+#: emitter (dev set, 2-core Xeon); other backends ignore the option.
+COMPILER_OPTIONS = {"xla_cpu_use_fusion_emitters": False}
+
+
+@partial(jax.jit, static_argnums=(0, 1, 2, 3), compiler_options=COMPILER_OPTIONS)
 def _evaluate_jit(structure, space, op, has_batch, layers, numbers, hw):
     return jax.vmap(lambda lay, num, h: layer_cost(structure, space, op, has_batch, lay, num, h))(
         layers, numbers, hw)
