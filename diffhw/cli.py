@@ -493,7 +493,7 @@ def cmd_codesign(args) -> int:
         name = Path(source).stem if args.model else source
         specs = [s for s in g.to_network().layers if s.op in ("CONV", "DSCONV", "GEMM")]
         problem = Problem.make([(name, specs)], args.objective, args.area_budget, args.power_budget, dataflows,
-                               args.per_layer, fixed, bounds)
+                               args.per_layer, fixed, bounds, tiles=args.tiles)
         small = smallest_design(problem)
         if small["area"] > problem.area_budget or (problem.power_budget is not None
                                                     and small["power"] > problem.power_budget):
@@ -530,7 +530,8 @@ def cmd_codesign(args) -> int:
         hw = result.best.hardware_dict()
         print("design: " + " ".join(f"{k}={v}" for k, v in hw.items()))
         used = sorted({t for row in result.best.dataflows for t in row})
-        print(f"dataflows: {', '.join(used)}" + (" (per layer)" if problem.per_layer else ""))
+        print(f"dataflows: {', '.join(used)}" + (" (per layer)" if problem.per_layer else "")
+              + (" with searched tile sizes (design.json, mapping files)" if problem.tiles else ""))
     if m.get("latency_cycles") is not None:
         print(f"latency {m['latency_cycles']:,} cycles, energy {m['energy']:.4g}, edp {m['edp']:.4g}, "
               f"area {m['area']:.4g}, power {m['power']:.4g}, feasible {m['feasible']}")
@@ -558,6 +559,8 @@ def _add_codesign_parser(sub) -> None:
     c.add_argument("--dataflows", default=",".join(SEARCH_DATAFLOWS),
                    help="templates to choose from (DSCONV layers use dpt, GEMM layers gemm)")
     c.add_argument("--per-layer", action="store_true", help="one dataflow per layer instead of one for all")
+    c.add_argument("--tiles", action="store_true",
+                   help="also search every layer's tile sizes (the templates' K / C tiles and cluster sizes)")
     c.add_argument("--fix", nargs="+", action="extend", metavar="PARAM=VALUE",
                    help=f"fix hardware parameters ({', '.join(HW_PARAMS)})")
     c.add_argument("--bound", nargs="+", action="extend", metavar="PARAM=LO:HI", help="bounds of free parameters")

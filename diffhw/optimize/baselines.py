@@ -20,6 +20,7 @@ import numpy as np
 
 from diffhw.optimize.problem import (HW_PARAMS, Design, Evaluator, Problem, discretize, pe_multiple, repair,
                                      snap_pes, to_designs)
+from diffhw.optimize.tiles import KNOBS
 
 __all__ = ["SearchResult", "SearchError", "grid", "random_search", "genetic", "METHODS", "DEFAULT_EVALS",
            "grid_points", "Budget"]
@@ -88,7 +89,7 @@ class Budget:
         self.t0 = time.perf_counter()
         self.evals = 0
         self.best_obj = math.inf
-        self.best = None  # (hw row, genes row, metrics scalar dict)
+        self.best = None  # (hw row, genes row, tile coordinates or None, metrics scalar dict)
         self.first_objective = math.inf
         self.history: list = []
         self.evaluator = Evaluator(problem)
@@ -113,8 +114,8 @@ class Budget:
             f = max(f, self.elapsed() / self.seconds_limit)
         return min(f, 1.0)
 
-    def record(self, hw: np.ndarray, genes: np.ndarray, met: dict) -> None:
-        """Account for a scored batch (already repaired / exact)."""
+    def record(self, hw: np.ndarray, genes: np.ndarray, met: dict, tiles_u=None) -> None:
+        """Account for a scored batch (already repaired / exact); tiles_u [B, T, KNOBS] or None."""
         n = len(hw)
         obj = met["objective"]
         if self.evals == 0:
@@ -123,7 +124,8 @@ class Budget:
         i = int(np.argmin(obj))  # first minimum: deterministic
         if self.best is None or obj[i] < self.best_obj:
             self.best_obj = float(obj[i])
-            self.best = (hw[i].copy(), genes[i].copy(), scalar_metrics(met, i))
+            self.best = (hw[i].copy(), genes[i].copy(), None if tiles_u is None else np.array(tiles_u[i]),
+                         scalar_metrics(met, i))
         self.history.append((self.evals, self.elapsed(), self.best_obj))
         if self.progress:
             self.progress(self.fraction(), self.evals, self.best_obj)
@@ -132,8 +134,8 @@ class Budget:
         if self.best is None:
             return SearchResult(self.method, None, {"feasible": False}, self.history, self.evals, self.elapsed(),
                                 self.seed, note or "nothing evaluated", self.first_objective)
-        hw, genes, met = self.best
-        design = to_designs(self.problem, hw[None], genes[None])[0]
+        hw, genes, tiles_u, met = self.best
+        design = to_designs(self.problem, hw[None], genes[None], None if tiles_u is None else tiles_u[None])[0]
         if not met["feasible"]:
             note = (note + "; " if note else "") + f"no feasible design found ({met['error']})"
         return SearchResult(self.method, design, met, self.history, self.evals, self.elapsed(), self.seed, note,
@@ -163,11 +165,21 @@ def _params_to_unit(problem: Problem, hw: np.ndarray) -> np.ndarray:
     return np.stack(cols, 1) if cols else np.zeros((len(hw), 0))
 
 
-def _score(b: Budget, u: np.ndarray, genes: np.ndarray, shrink: bool = True):
+def _score(b: Budget, u: np.ndarray, genes: np.ndarray, tiles_u=None, shrink: bool = True):
     hw, genes = discretize(b.problem, _unit_to_params(b.problem, u), genes)
-    hw, genes, met = repair(b.problem, hw, genes, b.evaluator, shrink=shrink)
-    b.record(hw, genes, met)
+    hw, genes, met = repair(b.problem, hw, genes, b.evaluator, shrink=shrink, tiles_u=tiles_u)
+    b.record(hw, genes, met, tiles_u)
     return hw, genes, met
+
+
+def _random_tiles(problem: Problem, rng, n: int):
+    """Uniform tile coordinates [n, T, KNOBS] (None for a problem without tiles)."""
+    return rng.random((n, problem.num_tile_layers, KNOBS)) if problem.tiles else None
+
+
+def _tiles_of(problem: Problem, flat: np.ndarray):
+    """Flat genome tile coordinates [B, T * KNOBS] -> [B, T, KNOBS] (None for a problem without tiles)."""
+    return flat.reshape(len(flat), problem.num_tile_layers, KNOBS) if problem.tiles else None
 
 
 def _batch_size(b: Budget, want: int) -> int:
@@ -180,13 +192,14 @@ def _batch_size(b: Budget, want: int) -> int:
 
 def random_search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int = 0, progress=None,
                   batch: int = 32) -> SearchResult:
-    """Uniform samples in log space of the free parameters and uniform dataflow genes, in batches."""
+    """Uniform samples in log space of the free parameters and of the tiles, uniform dataflow genes, in
+    batches."""
     b = Budget(problem, "random", seed, budget_evals, budget_seconds, progress)
     rng = np.random.default_rng(seed)
     nf, ng, nd = len(problem.free), problem.num_genes, len(problem.dataflows)
     while not b.done():
         n = _batch_size(b, batch)
-        _score(b, rng.random((n, nf)), rng.integers(0, nd, (n, ng)))
+        _score(b, rng.random((n, nf)), rng.integers(0, nd, (n, ng)), _random_tiles(problem, rng, n))
     return b.result()
 
 
@@ -213,7 +226,11 @@ def grid_points(problem: Problem, points: int = 6) -> dict:
 def grid(problem: Problem, budget_evals=None, budget_seconds=None, seed: int = 0, progress=None,
          points: int = 6, batch: int = 64, max_size: int = MAX_GRID) -> SearchResult:
     """Exhaustive search over `grid_points` x every dataflow assignment (no shrink repair: a grid point over
-    budget stays infeasible, so the result is the grid's true optimum). Budgets only cut it short (noted)."""
+    budget stays infeasible, so the result is the grid's true optimum). Budgets only cut it short (noted).
+    Tile sizes are not gridded: problems that search them are refused."""
+    if problem.tiles:
+        raise SearchError("the grid does not search tile sizes: use random, genetic or gradient, or a problem "
+                          "without tile search")
     values = grid_points(problem, points)
     nd, ng = len(problem.dataflows), problem.num_genes
     size = math.prod(len(v) for v in values.values()) * nd ** ng
@@ -250,19 +267,21 @@ def genetic(problem: Problem, budget_evals=None, budget_seconds=None, seed: int 
             population: int = 32, elite: int = 2, tournament: int = 3, crossover: float = 0.9,
             mutation: float = 0.2, sigma: float = 0.1) -> SearchResult:
     """GAMMA/DiGamma-style GA. Genome: unit-cube log-scale coordinates of the free hardware parameters plus
-    one categorical gene per dataflow choice. Per generation: elitism (`elite` best kept), tournament
-    selection, uniform crossover (hardware coordinates blended, dataflow genes swapped), Gaussian mutation of
+    one categorical gene per dataflow choice, plus the tile coordinates when the problem searches tiles (they
+    cross and mutate like hardware coordinates). Per generation: elitism (`elite` best kept), tournament
+    selection, uniform crossover (coordinates blended, dataflow genes swapped), Gaussian mutation of
     coordinates (`sigma` in unit log space, probability `mutation` per gene) and resampling of dataflow
     genes (same probability). Scored genomes are written back after repair (Lamarckian), as DiGamma does
     for its hardware genes."""
     b = Budget(problem, "genetic", seed, budget_evals, budget_seconds, progress)
     rng = np.random.default_rng(seed)
     nf, ng, nd = len(problem.free), problem.num_genes, len(problem.dataflows)
+    nt = problem.num_tile_layers * KNOBS
     pop_n = population if b.left() is None else max(2, min(population, b.left()))
-    u = rng.random((pop_n, nf))
+    u = rng.random((pop_n, nf + nt))
     g = rng.integers(0, nd, (pop_n, ng))
-    hw, g, met = _score(b, u, g)
-    u, fit = _params_to_unit(problem, hw), met["objective"].copy()
+    hw, g, met = _score(b, u[:, :nf], g, _tiles_of(problem, u[:, nf:]))
+    u, fit = np.concatenate([_params_to_unit(problem, hw), u[:, nf:]], 1), met["objective"].copy()
     while not b.done():
         n = _batch_size(b, pop_n - min(elite, pop_n - 1))
         order = np.argsort(fit, kind="stable")
@@ -274,18 +293,18 @@ def genetic(problem: Problem, budget_evals=None, budget_seconds=None, seed: int 
         pa, pb = pick(n), pick(n)
         cu, cg = u[pa].copy(), g[pa].copy()
         do = rng.random(n) < crossover
-        w = rng.random((n, nf))
-        mix = np.where(rng.random((n, nf)) < 0.5, w, 1.0)
+        w = rng.random((n, nf + nt))
+        mix = np.where(rng.random((n, nf + nt)) < 0.5, w, 1.0)
         cu = np.where(do[:, None], mix * u[pa] + (1 - mix) * u[pb], cu)
         swap = do[:, None] & (rng.random((n, ng)) < 0.5)
         cg = np.where(swap, g[pb], cg)
-        mu = rng.random((n, nf)) < mutation
-        cu = np.clip(cu + mu * rng.normal(0, sigma, (n, nf)), 0, 1)
+        mu = rng.random((n, nf + nt)) < mutation
+        cu = np.clip(cu + mu * rng.normal(0, sigma, (n, nf + nt)), 0, 1)
         mg = rng.random((n, ng)) < mutation
         cg = np.where(mg, rng.integers(0, nd, (n, ng)), cg)
-        chw, cg, cmet = _score(b, cu, cg)
+        chw, cg, cmet = _score(b, cu[:, :nf], cg, _tiles_of(problem, cu[:, nf:]))
         keep = order[: pop_n - n]
-        u = np.concatenate([u[keep], _params_to_unit(problem, chw)])
+        u = np.concatenate([u[keep], np.concatenate([_params_to_unit(problem, chw), cu[:, nf:]], 1)])
         g = np.concatenate([g[keep], cg])
         fit = np.concatenate([fit[keep], cmet["objective"]])
     return b.result()

@@ -6,6 +6,10 @@ evaluated on every distinct (layer, template) item of the problem's networks for
 
 - free hardware parameters live in an unconstrained space u (one real per parameter), mapped into their
   bounds in log space: x = exp(log lo + (log hi - log lo) * sigmoid(u));
+- with tile search, every layer has tile coordinates v [T, D, KNOBS] (per layer, per template choice,
+  per knob; `diffhw.optimize.tiles`): tile = dmax ** sigmoid(v), continuous in the relaxed model (the
+  cluster-tied bound dmax = min(dimension, PEs) is a soft min), rounded by the same `tile_values` as every
+  other method when scored;
 - the dataflow choice is a softmax over templates (one gene for the accelerator or one per layer, as the
   problem says); a layer's runtime / energy / buffer requirement is the softmax-weighted mixture of its
   templates' (layers whose type has a rule, DSCONV -> dpt and GEMM -> gemm, take their rule template);
@@ -16,7 +20,7 @@ evaluated on every distinct (layer, template) item of the problem's networks for
 - the loss is log(objective) + a quadratic penalty on log(area / budget), log(power / budget) and
   log(requirement / capacity) above zero, so every term is scale free.
 
-Each start is optimized with Adam on (u, logits) while the temperature anneals geometrically from
+Each start is optimized with Adam on (u, logits, v) while the temperature anneals geometrically from
 `t_start` to `t_end` (the relaxed model's relative smoothing width; see `diffhw.numerics`). At the start,
 every `eval_every` steps and at the end, each start's current point is discretized (`problem.discretize`:
 rounding, PE multiples, argmax template), repaired and scored exactly, so the result and the convergence
@@ -48,6 +52,7 @@ from diffhw.hardware import HardwareSpec
 from diffhw.numerics import Relaxed
 from diffhw.optimize.baselines import Budget, SearchResult
 from diffhw.optimize.problem import HW_PARAMS, Problem, discretize, pe_multiple, repair
+from diffhw.optimize.tiles import KNOBS, TEMPLATE_KNOBS, apply_tiles
 
 __all__ = ["Surrogate", "search", "DEFAULTS"]
 
@@ -64,13 +69,18 @@ class _Group:
     has_batch: bool
     layers: dict  # field -> int64 [n]
     numbers: np.ndarray  # [n, slots]
+    template: str = ""
+    tile_at: np.ndarray = None  # [n, 2] (global layer, template slot) of the item's tile coordinates
+    tile_dim: np.ndarray = None  # [n, n_knobs] the knobs' dimension sizes
     space: CaseSpace = None
 
 
 class Surrogate:
-    """The relaxed objective of a `Problem` as a pure function of (u [F], logits [G, D], temperature).
+    """The relaxed objective of a `Problem` as a pure function of (u [F], logits [G, D], tile coordinates
+    v [T, D, KNOBS], temperature).
 
-    Items: every distinct (layer, template) the problem can use. `index[m]` maps network m's layers to
+    Items: every distinct (layer, template) the problem can use (with tile search, a layer's items under
+    templates with knobs are its own: tiles are per layer). `choice[m]` maps network m's layers to
     (template slot -> item) so mixtures are gathers."""
 
     def __init__(self, problem: Problem, case_samples: int = 24, seed: int = 0):
@@ -83,25 +93,32 @@ class Surrogate:
         # per network: [L, D] item index per template choice (rule layers repeat their one template)
         self.choice = []
         self.gene = []  # per network: [L] gene index (0 when one gene for the accelerator)
-        g = 0
+        tile_at: list[tuple[int, int]] = []
+        g = k = 0
         for _, layers, _ in p.networks:
             rows, genes = [], []
             for s in layers:
                 names = self.templates if p.searched(s) else [rule[s.op]] * len(self.templates)
                 row = []
-                for t in names:
-                    key = (t, s.op, tuple(sorted(s.input_dims().items())), tuple(sorted(s.stride.items())))
+                for d, t in enumerate(names):
+                    own = p.tiles and bool(TEMPLATE_KNOBS.get(t))
+                    key = (t, s.op, tuple(sorted(s.input_dims().items())), tuple(sorted(s.stride.items())),
+                           k if own else -1)
                     if key not in items:
                         items[key] = len(specs)
                         specs.append((t, s))
+                        tile_at.append((k, d if p.searched(s) else 0) if own else (-1, 0))
                     row.append(items[key])
                 rows.append(row)
                 genes.append(g if (p.per_layer and p.searched(s)) else 0)
                 g += int(p.per_layer and p.searched(s))
+                k += 1
             self.choice.append(np.array(rows, np.int64))
             self.gene.append(np.array(genes, np.int64))
+        self.layer_gene = np.concatenate(self.gene)  # [T_all] gene of every layer
+        self.layer_searched = np.array([p.searched(s) for _, layers, _ in p.networks for s in layers])
         self.num_items = len(specs)
-        self.pe_min = np.array([pe_multiple({t}) for t, _ in specs], np.float64)
+        self.pe_min = np.array([pe_multiple({t}, p.tiles) for t, _ in specs], np.float64)
         # group items by structure for vmapped evaluation
         by: dict[tuple, list[int]] = {}
         for i, (t, s) in enumerate(specs):
@@ -116,8 +133,12 @@ class Surrogate:
                 t, s = specs[i]
                 rows.append(layer_row(s))
                 nums.append(resolve_numbers(TEMPLATES[t], [s.input_dims()])[0])
+            t = specs[idx[0]][0]
+            knobs = TEMPLATE_KNOBS.get(t, ()) if p.tiles else ()
             grp = _Group(structure, op, has_batch, {f: np.array([r[f] for r in rows], np.int64) for f in LAYER_FIELDS},
-                         np.stack(nums).astype(np.int64))
+                         np.stack(nums).astype(np.int64), t, np.array([tile_at[i] for i in idx], np.int64),
+                         np.array([[specs[i][1].input_dims()[kn.dim] for kn in knobs] for i in idx],
+                                  np.int64).reshape(len(idx), len(knobs)))
             self.groups.append(grp)
             self.group_items.append(np.array(idx, np.int64))
         self._check(specs)
@@ -147,7 +168,8 @@ class Surrogate:
         return out
 
     def _case_spaces(self, samples: int, seed: int) -> None:
-        """Union of the exact case spaces over `samples` random hardware points of the box (+ its corners)."""
+        """Union of the exact case spaces over `samples` random hardware points of the box (+ its corners),
+        each with random tiles (and the smallest and largest tiles at the corners) when tiles are searched."""
         rng = np.random.default_rng(seed)
         nf = len(self.free)
         u = np.concatenate([rng.normal(0, 2.0, (samples, nf)), np.full((1, nf), -8.0), np.full((1, nf), 8.0)])
@@ -156,19 +178,42 @@ class Surrogate:
             n, s = len(idx), len(u)
             rep = lambda a: np.repeat(a, s, axis=0)  # noqa: E731
             pes = np.maximum(np.tile(np.rint(pts["num_pes"]), n), np.repeat(self.pe_min[idx], s))
+            numbers = rep(grp.numbers)
+            if grp.tile_dim.shape[1]:
+                tu = np.concatenate([rng.random((n, s - 2, KNOBS)), np.zeros((n, 1, KNOBS)), np.ones((n, 1, KNOBS))], 1)
+                numbers = apply_tiles(grp.template, numbers, np.rint(self._tiles(
+                    grp, rep(grp.tile_dim), tu.reshape(n * s, KNOBS), pes, np.minimum)).astype(np.int64))
             hw = {"num_pes": pes.astype(np.int64),
                   "noc_bw": np.tile(np.maximum(np.rint(pts["noc_bw"]), 1), n).astype(np.int64),
                   "offchip_bw": np.tile(np.maximum(np.rint(pts["offchip_bw"]), 1), n).astype(np.int64),
                   "simd_lanes": np.ones(n * s, np.int64), "noc_hops": np.ones(n * s, np.int64)}
             grp.space = case_space(grp.structure, grp.op, grp.has_batch, {k: rep(v) for k, v in grp.layers.items()},
-                                   rep(grp.numbers), hw)
+                                   numbers, hw)
 
-    def item_costs(self, hw: dict, temperature) -> dict:
-        """Relaxed per-item runtime, energy, L1 and L2 requirement: arrays [num_items] for one accelerator."""
+    @staticmethod
+    def _tiles(grp: _Group, dims, tu, pes, minimum):
+        """Real tiles [n, n_knobs] = dmax ** tu of items with knob dimensions dims [n, n_knobs], unit
+        coordinates tu [n, >= n_knobs] and PEs [n]; `minimum(a, b)` bounds cluster-tied knobs by the PEs."""
+        xp = jnp if isinstance(tu, jax.Array) else np
+        cols = []
+        for k, kn in enumerate(TEMPLATE_KNOBS[grp.template]):
+            dm = dims[:, k].astype(np.float64)
+            if kn.tied_to_cluster(TEMPLATES[grp.template]):
+                dm = minimum(dm, pes)
+            cols.append(xp.exp(tu[:, k] * xp.log(xp.maximum(dm, 1.0))))
+        return xp.stack(cols, 1)
+
+    def item_costs(self, hw: dict, temperature, tiles_u=None) -> dict:
+        """Relaxed per-item runtime, energy, L1 and L2 requirement: arrays [num_items] for one accelerator;
+        tiles_u [T, D, KNOBS] unit tile coordinates (problems with tile search)."""
         nm = Relaxed(temperature)
         out = {k: jnp.zeros(self.num_items) for k in ("runtime", "energy", "l1", "l2")}
         for grp, idx in zip(self.groups, self.group_items):
             pes = nm.maximum(hw["num_pes"], jnp.asarray(self.pe_min[idx]))
+            numbers = jnp.asarray(grp.numbers, jnp.float64)
+            if grp.tile_dim.shape[1]:
+                tu = tiles_u[grp.tile_at[:, 0], grp.tile_at[:, 1]]  # [n, KNOBS]
+                numbers = apply_tiles(grp.template, numbers, self._tiles(grp, grp.tile_dim, tu, pes, nm.minimum))
 
             def one(lay, num, pe):
                 h = {"num_pes": pe, "noc_bw": hw["noc_bw"], "offchip_bw": hw["offchip_bw"],
@@ -176,16 +221,26 @@ class Surrogate:
                 r = layer_cost(grp.structure, grp.space, grp.op, grp.has_batch, lay, num, h, nm)
                 return r["runtime_cycles"], r["energy_total"], r["total_l1_size_req"], r["total_l2_size_req"]
 
-            r = jax.vmap(one)(grp.layers, grp.numbers, pes)
+            r = jax.vmap(one)(grp.layers, numbers, pes)
             for k, v in zip(("runtime", "energy", "l1", "l2"), r):
                 out[k] = out[k].at[idx].set(v)
         return out
 
-    def loss(self, u, logits, temperature, penalty: float):
-        """Scalar loss of one start: log objective + penalties (see the module docstring)."""
+    def chosen_tiles(self, tiles_v: np.ndarray, genes: np.ndarray):
+        """Tile coordinates [B, T, KNOBS] of the chosen templates (genes [B, G]) from tiles_v [B, T, D, KNOBS];
+        None without tile search. Layers with a rule template use slot 0, as in the surrogate."""
+        if not self.problem.tiles:
+            return None
+        slot = np.where(self.layer_searched[None, :], genes[:, self.layer_gene], 0)  # [B, T]
+        v = np.take_along_axis(tiles_v, slot[:, :, None, None], axis=2)[:, :, 0]
+        return 1.0 / (1.0 + np.exp(-v))
+
+    def loss(self, u, logits, tiles_v, temperature, penalty: float):
+        """Scalar loss of one start: log objective + penalties (see the module docstring). tiles_v
+        [T, D, KNOBS] unconstrained tile coordinates (ignored without tile search)."""
         p = self.problem
         hw = self.hw_points(u)
-        c = self.item_costs(hw, temperature)
+        c = self.item_costs(hw, temperature, jax.nn.sigmoid(tiles_v))
         nm = Relaxed(temperature)
         w = jax.nn.softmax(logits, axis=-1)  # [G, D]
         total, l1_req, l2_req = 0.0, [], []
@@ -229,13 +284,14 @@ def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int =
     nd, ng = len(problem.dataflows), problem.num_genes
     u = jnp.asarray(rng.normal(0.0, 1.0, (starts, nf)))
     logits = jnp.asarray(rng.normal(0.0, 0.5, (starts, ng, nd)))
+    tiles_v = jnp.asarray(rng.normal(0.0, 1.0, (starts, problem.num_tile_layers, nd, KNOBS)))
     opt = optax.adam(o["lr"])
-    state = opt.init((u, logits))
+    state = opt.init((u, logits, tiles_v))
 
     @jax.jit
     def step(params, state, temperature):
         def total(ps):
-            return jax.vmap(lambda a, l: sur.loss(a, l, temperature, o["penalty"]))(*ps).sum()
+            return jax.vmap(lambda a, l, v: sur.loss(a, l, v, temperature, o["penalty"]))(*ps).sum()
 
         loss, grads = jax.value_and_grad(total)(params)
         grads = jax.tree_util.tree_map(lambda g: jnp.where(jnp.isfinite(g), g, 0.0), grads)
@@ -243,13 +299,14 @@ def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int =
         return optax.apply_updates(params, updates), state, loss
 
     def score(params) -> None:
-        uu, ll = (np.asarray(x) for x in params)
+        uu, ll, vv = (np.asarray(x) for x in params)
         pts = sur.hw_points(uu)
         hw, genes = discretize(problem, {k: pts[k] for k in problem.free}, ll)
-        hw, genes, met = repair(problem, hw, genes, b.evaluator)
-        b.record(hw, genes, met)
+        tu = sur.chosen_tiles(vv, genes)
+        hw, genes, met = repair(problem, hw, genes, b.evaluator, tiles_u=tu)
+        b.record(hw, genes, met, tu)
 
-    params = (u, logits)
+    params = (u, logits, tiles_v)
     temps = np.geomspace(o["t_start"], o["t_end"], o["steps"])
     # Score the random starts exactly in a second thread while the relaxed step compiles: the two compiles
     # (exact evaluator, relaxed gradient) dominate a search's time on CPUs and XLA compiles without the GIL.

@@ -14,12 +14,17 @@ MAESTRO's formulas (`diffhw.cost.model.hardware_cost`) at the PROVISIONED capaci
 budgets. Bandwidth requirements above `noc_bw` / `offchip_bw` are not infeasible: MAESTRO's runtime already
 pays for them (stalls). An infeasible design's objective is +inf in every method.
 
+With `tiles`, every layer also gets its own tile sizes: the constant tile numbers of its template
+(`diffhw.optimize.tiles`: os K and C tiles, the K tile also its cluster size, ...), held by every method as unit
+coordinates [B, T, KNOBS] (T = layers over all networks) and made integers by the same `tile_values`.
+
 Layer types follow MAESTRO's frontend rule (`rule`, default DSCONV -> dpt, GEMM -> gemm): only layers whose
 type has no rule entry (CONV) take the searched dataflow.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field, replace
 from typing import Mapping, Optional, Sequence
@@ -30,6 +35,7 @@ import diffhw.evaluate as ev  # noqa: F401  (enables float64 / int64 in JAX befo
 from diffhw.dataflow import TEMPLATES, Cluster, Sz
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import CONV, DSCONV, GEMM, LayerSpec, Layers, OP_NAMES
+from diffhw.optimize.tiles import KNOBS, TEMPLATE_KNOBS, apply_tiles, cluster_slots, tile_values, unit_of_tiles
 
 __all__ = ["HW_PARAMS", "OBJECTIVES", "SEARCH_DATAFLOWS", "DEFAULT_BOUNDS", "DEFAULT_AREA_BUDGET", "Param",
            "Problem", "Design", "Evaluator", "evaluate_designs", "discretize", "repair", "specs_of",
@@ -107,13 +113,14 @@ class Problem:
     per_layer: bool = False
     params: tuple[Param, ...] = ()
     rule: tuple = tuple(DEFAULT_RULE.items())
+    tiles: bool = False
 
     @staticmethod
     def make(networks, objective: str = "edp", area_budget: float = DEFAULT_AREA_BUDGET,
              power_budget: Optional[float] = None, dataflows: Sequence[str] = SEARCH_DATAFLOWS,
              per_layer: bool = False, fixed: Optional[Mapping[str, int]] = None,
              bounds: Optional[Mapping[str, tuple[int, int]]] = None,
-             rule: Optional[Mapping[str, str]] = None) -> "Problem":
+             rule: Optional[Mapping[str, str]] = None, tiles: bool = False) -> "Problem":
         """networks: list of (name, layers[, weight]) with layers as accepted by `specs_of`, or one such
         layers object. Raises ValueError on anything invalid (unknown objective/dataflow/parameter, empty
         network, bad bounds or budgets)."""
@@ -165,7 +172,7 @@ class Problem:
         rule = dict(DEFAULT_RULE if rule is None else rule)
         return Problem(tuple(nets), objective, float(area_budget),
                        None if power_budget is None else float(power_budget), dataflows, bool(per_layer),
-                       tuple(params), tuple(sorted(rule.items())))
+                       tuple(params), tuple(sorted(rule.items())), bool(tiles))
 
     # ----------------------------------------------------------------------------------------- encoding
 
@@ -214,11 +221,17 @@ class Problem:
             out.append(tuple(row))
         return tuple(out)
 
+    @property
+    def num_tile_layers(self) -> int:
+        """T: layers carrying tile coordinates (every layer of every network, in order; 0 without tiles)."""
+        return sum(len(specs) for _, specs, _ in self.networks) if self.tiles else 0
+
     def describe(self) -> dict:
         return {
             "networks": [{"name": n, "layers": len(s), "weight": w} for n, s, w in self.networks],
             "objective": self.objective, "area_budget": self.area_budget, "power_budget": self.power_budget,
             "dataflows": list(self.dataflows), "per_layer": self.per_layer, "rule": dict(self.rule),
+            "tiles": self.tiles,
             "params": {p.name: ({"fixed": p.value} if not p.free else {"lo": p.lo, "hi": p.hi})
                        for p in self.params},
         }
@@ -226,11 +239,14 @@ class Problem:
 
 @dataclass(frozen=True)
 class Design:
-    """A concrete accelerator and the template of every layer (`dataflows[m][i]`: network m, layer i)."""
+    """A concrete accelerator, the template of every layer (`dataflows[m][i]`: network m, layer i) and,
+    when tiles are searched, its tile sizes (`tiles[m][i]`: one int per knob of that template; empty
+    tuples mean the templates' own numbers)."""
 
     hw: HardwareSpec
     dataflows: tuple[tuple[str, ...], ...]
     genes: tuple[int, ...] = ()
+    tiles: tuple = ()
 
     def hardware_dict(self) -> dict:
         return {k: int(getattr(self.hw, k)) for k in HW_PARAMS}
@@ -239,13 +255,15 @@ class Design:
 # ---------------------------------------------------------------------------------------- evaluation
 
 
-def pe_multiple(templates) -> int:
+def pe_multiple(templates, tiles: bool = False) -> int:
     """PEs must be a multiple of the largest constant cluster size of the templates (16 for os, 64 for dla,
-    32 for gemm; clusters of Sz(R) only need PEs >= R): every cluster level is then fully used."""
+    32 for gemm; clusters of Sz(R) only need PEs >= R): every cluster level is then fully used. With
+    searched `tiles` the cluster sizes are tiles (at most the PE count, see `diffhw.optimize.tiles`): 1."""
     m = 1
     for t in templates:
-        for d in TEMPLATES[t].directives:
-            if isinstance(d, Cluster) and not isinstance(d.size, Sz):
+        tied = {j for kn in TEMPLATE_KNOBS.get(t, ()) for j in kn.directives} if tiles else set()
+        for j, d in enumerate(TEMPLATES[t].directives):
+            if isinstance(d, Cluster) and not isinstance(d.size, Sz) and j not in tied:
                 m = math.lcm(m, int(d.size))
     return m
 
@@ -282,7 +300,7 @@ class Evaluator:
         self.tindex = {t: i for i, t in enumerate(templates)}
         self.inv = self.plan.inv  # [M, L]
         self.chunk = chunk or min(ev.default_chunk(), 256)
-        self.memo: dict[tuple, tuple] = {}  # (ut, hw key) -> (code, outputs...)
+        self.memo: dict[tuple, tuple] = {}  # (ut, tile key, hw key) -> (code, outputs...)
         self.spaces: dict[tuple, object] = {}
         self.items_evaluated = 0
         self.compiles = 0
@@ -295,8 +313,13 @@ class Evaluator:
             out.append(np.array([self.plan.ut_of[self.tindex[t], u] for t, u in zip(row, inv)], np.int64))
         return out
 
-    def _run(self, need: list[tuple[int, tuple]]) -> None:
-        """Evaluate (ut, hw key) items not in the memo."""
+    def _numbers(self, ut: int, tk: tuple) -> np.ndarray:
+        """Number slots of (layer, template) pair `ut` with tile key `tk` (() = the template's numbers)."""
+        nums = self.plan.ut_numbers[ut]
+        return apply_tiles(self.plan.templates[self.plan.ut[ut, 1]], nums, np.array(tk)) if tk else nums
+
+    def _run(self, need: list[tuple[int, tuple, tuple]]) -> None:
+        """Evaluate (ut, tile key, hw key) items not in the memo."""
         from diffhw.cost.analysis import CaseSpace
         from diffhw.cost.model import case_space
         from diffhw.errors import InputError
@@ -304,28 +327,30 @@ class Evaluator:
 
         plan = self.plan
         groups: dict[tuple, list] = {}
-        for ut, hk in need:
-            if (ut, hk) in self.memo:
+        for item in need:
+            if item in self.memo:
                 continue
+            ut, tk, hk = item
             err = int(plan.ut_error[ut])
             if err:
-                self.memo[(ut, hk)] = (plan.messages[err],)
-                continue
-            if plan.ut_pes[ut] > hk[0]:
-                self.memo[(ut, hk)] = (f"{plan.templates[plan.ut[ut, 1]]}: the dataflow's clusters need "
-                                       f"{plan.ut_pes[ut]} PEs but the hardware has {hk[0]}",)
+                self.memo[item] = (plan.messages[err],)
                 continue
             u, t = plan.ut[ut]
+            structure = plan.dataflow(t).structure
+            pes = math.prod(int(x) for x in self._numbers(ut, tk)[cluster_slots(structure)])
+            if pes > hk[0]:
+                self.memo[item] = (f"{plan.templates[t]}: the dataflow's clusters need {pes} PEs but the "
+                                   f"hardware has {hk[0]}",)
+                continue
             key = plan.keys[u]
-            g = (plan.dataflow(t).structure, OP_NAMES[int(key[0])], bool(key[-1]))
-            groups.setdefault(g, []).append((ut, hk))
-            self.memo[(ut, hk)] = None  # placeholder (dedupes within this call)
+            groups.setdefault((structure, OP_NAMES[int(key[0])], bool(key[-1])), []).append(item)
+            self.memo[item] = None  # placeholder (dedupes within this call)
         for (structure, op, has_batch), items in groups.items():
             uts = np.array([i[0] for i in items])
-            hks = np.array([i[1] for i in items], np.int64)
+            hks = np.array([i[2] for i in items], np.int64)
             keys = plan.keys[plan.ut[uts, 0]]
             layers = {f: keys[:, KEY_FIELDS.index(f)] for f in _LAYER_ARGS}
-            numbers = np.stack([plan.ut_numbers[i] for i in uts])
+            numbers = np.stack([self._numbers(ut, tk) for ut, tk, _ in items])
             hw = {"num_pes": hks[:, 0], "noc_bw": hks[:, 1], "offchip_bw": hks[:, 2],
                   "simd_lanes": np.ones(len(items), np.int64), "noc_hops": np.ones(len(items), np.int64)}
             gk = (structure, op, has_batch)
@@ -354,30 +379,40 @@ class Evaluator:
                     self.memo[it] = (e.message,)
 
     def _probe_space(self, structure, op, has_batch, gk):
-        """Case space of every (layer, template) pair of a group at 12 PE counts spanning the bounds."""
-        from diffhw.cost.model import case_space
+        """Case space of every (layer, template) pair of a group at 12 PE counts spanning the bounds (with
+        tiles: at the smallest, middle and largest tile of every knob too)."""
         from diffhw.sweep import KEY_FIELDS, _LAYER_ARGS
 
         plan = self.plan
         pp = self.problem.param("num_pes")
-        pes = {pp.value} if not pp.free else {int(x) for x in np.rint(np.geomspace(pp.lo, pp.hi, 12))}
+        pes = sorted({pp.value} if not pp.free else {int(x) for x in np.rint(np.geomspace(pp.lo, pp.hi, 12))})
         uts = [i for i, (u, t) in enumerate(plan.ut) if not plan.ut_error[i]
                and (plan.dataflow(t).structure, OP_NAMES[int(plan.keys[u][0])], bool(plan.keys[u][-1])) == gk]
-        items = [(i, q) for i in uts for q in sorted(pes) if plan.ut_pes[i] <= q]
+        cl = cluster_slots(structure)
+        grid = np.array(list(itertools.product((0.0, 0.5, 1.0), repeat=KNOBS)))
+        items = []
+        for i in uts:
+            t = plan.templates[plan.ut[i, 1]]
+            spec_dims = dict(zip(KEY_FIELDS, (int(x) for x in plan.keys[plan.ut[i, 0]])))
+            for q in pes:
+                tks = ([()] if not (self.problem.tiles and TEMPLATE_KNOBS.get(t)) else
+                       sorted({tuple(r) for r in tile_values(t, spec_dims, grid, np.full(len(grid), q)).tolist()}))
+                items += [(i, tk, q) for tk in tks if math.prod(int(x) for x in self._numbers(i, tk)[cl]) <= q]
         if not items:
             return None
-        ii = np.array([i for i, _ in items])
+        ii = np.array([i for i, _, _ in items])
         keys = plan.keys[plan.ut[ii, 0]]
         layers = {f: keys[:, KEY_FIELDS.index(f)] for f in _LAYER_ARGS}
-        numbers = np.stack([plan.ut_numbers[i] for i in ii])
+        numbers = np.stack([self._numbers(i, tk) for i, tk, _ in items])
         n = len(items)
-        hw = {"num_pes": np.array([q for _, q in items], np.int64), "noc_bw": np.ones(n, np.int64),
+        hw = {"num_pes": np.array([q for _, _, q in items], np.int64), "noc_bw": np.ones(n, np.int64),
               "offchip_bw": np.ones(n, np.int64), "simd_lanes": np.ones(n, np.int64),
               "noc_hops": np.ones(n, np.int64)}
-        return case_space(structure, op, has_batch, layers, numbers, hw)
+        return _case_space(structure, op, has_batch, layers, numbers, hw, self.chunk)
 
-    def evaluate(self, hw: np.ndarray, genes: np.ndarray) -> dict:
-        """Metrics of B designs: hw int [B, 5] (HW_PARAMS order), genes int [B, G]. Returns arrays [B]:
+    def evaluate(self, hw: np.ndarray, genes: np.ndarray, tiles_u=None) -> dict:
+        """Metrics of B designs: hw int [B, 5] (HW_PARAMS order), genes int [B, G], tile coordinates
+        tiles_u [B, T, KNOBS] (problems with tiles; None: the templates' numbers). Returns arrays [B]:
         objective (+inf if infeasible), latency_cycles, energy, edp (weighted over networks), area, power,
         max_l1_req, max_l2_req, peak_noc_bw_req, offchip_bw_req, valid, feasible, fits_l1, fits_l2,
         area_ok, power_ok; per_network [B, M, 3] (latency, energy, edp); error (list of str)."""
@@ -389,18 +424,20 @@ class Evaluator:
         hw = np.asarray(hw, np.int64).reshape(-1, len(HW_PARAMS))
         genes = np.asarray(genes, np.int64).reshape(len(hw), -1)
         b, nm = len(hw), len(p.networks)
+        tiles = integer_tiles(p, hw, genes, tiles_u)
         uts_of = {}
-        need = []
+        need = set()
         per_design = []
         for i in range(b):
             g = tuple(int(x) for x in genes[i])
             if g not in uts_of:
-                uts_of[g] = self._layer_ut(p.templates_of(g))
+                uts_of[g] = [u.tolist() for u in self._layer_ut(p.templates_of(g))]
             hk = (int(hw[i, 0]), int(hw[i, 3]), int(hw[i, 4]))
-            per_design.append((g, hk))
-            for uts in uts_of[g]:
-                need.extend((int(u), hk) for u in np.unique(uts))
-        self._run(need)
+            rows = [list(zip(uts, [()] * len(uts) if tiles is None else map(tuple, tiles[m][i].tolist())))
+                    for m, uts in enumerate(uts_of[g])]
+            per_design.append((rows, hk))
+            need.update((u, tk, hk) for row in rows for u, tk in row)
+        self._run(sorted(need))
         per_net = np.zeros((b, nm, 3))
         l1 = np.zeros(b, np.int64)
         l2 = np.zeros(b, np.int64)
@@ -408,9 +445,9 @@ class Evaluator:
         off = np.zeros(b, np.int64)
         valid = np.ones(b, bool)
         errors = [""] * b
-        for i, (g, hk) in enumerate(per_design):
-            for m, uts in enumerate(uts_of[g]):
-                rows = [self.memo[(int(u), hk)] for u in uts]
+        for i, (design_rows, hk) in enumerate(per_design):
+            for m, row in enumerate(design_rows):
+                rows = [self.memo[(u, tk, hk)] for u, tk in row]
                 bad = [r for r in rows if r[0] != 0]
                 if bad:
                     valid[i] = False
@@ -449,14 +486,38 @@ class Evaluator:
         }
 
 
+def integer_tiles(p: Problem, hw: np.ndarray, genes: np.ndarray, tiles_u) -> Optional[list[np.ndarray]]:
+    """Integer tiles per network, int [B, L, KNOBS] (0 past a template's knobs), of designs with tile
+    coordinates tiles_u [B, T, KNOBS]; None when the problem does not search tiles."""
+    if not p.tiles or tiles_u is None:
+        return None
+    b = len(hw)
+    tiles_u = np.asarray(tiles_u, np.float64).reshape(b, p.num_tile_layers, KNOBS)
+    of: dict[tuple, tuple] = {}
+    for g in map(tuple, genes.tolist()):
+        if g not in of:
+            of[g] = p.templates_of(g)
+    rows = [of[g] for g in map(tuple, genes.tolist())]
+    out, off = [], 0
+    for m, (_, specs, _) in enumerate(p.networks):
+        arr = np.zeros((b, len(specs), KNOBS), np.int64)
+        for i, s in enumerate(specs):
+            ts = np.array([r[m][i] for r in rows])
+            for t in dict.fromkeys(ts.tolist()):
+                sel = ts == t
+                v = tile_values(t, s.input_dims(), tiles_u[sel, off + i], hw[sel, 0])
+                arr[np.flatnonzero(sel)[:, None], i, np.arange(v.shape[1])] = v
+        out.append(arr)
+        off += len(specs)
+    return out
+
+
 _STATES_JIT = {}
 
 
 def _case_space(structure, op, has_batch, layers: dict, numbers, hw: dict, chunk: int):
     """`diffhw.cost.model.case_space` with the per-item state analysis jitted (padded to multiples of
     `chunk`, one compile per group); falls back to the eager original if the analysis cannot be traced."""
-    import itertools
-
     import jax
 
     from diffhw.cost.analysis import CaseSpace, possible_states
@@ -487,8 +548,6 @@ def _case_space(structure, op, has_batch, layers: dict, numbers, hw: dict, chunk
 
 def _union_space(a, b, CaseSpace):
     """A case space covering both (per level: per directive the union of state slots; union of edge dims)."""
-    import itertools
-
     combos, edges = [], []
     for ca, cb, ea, eb in zip(a.combos, b.combos, a.edge_dims, b.edge_dims):
         rows = list(ca) + list(cb)
@@ -516,11 +575,27 @@ def genes_of(problem: Problem, design: Design) -> tuple[int, ...]:
     return tuple(problem.dataflows.index(design.dataflows[m][i]) for m, i in problem.gene_layers) or (0,)
 
 
+def tiles_u_of(problem: Problem, design: Design) -> Optional[np.ndarray]:
+    """Tile coordinates [T, KNOBS] that reproduce a design's tiles (None for a problem without tiles)."""
+    if not problem.tiles:
+        return None
+    out = np.zeros((problem.num_tile_layers, KNOBS))
+    k = 0
+    for m, (_, specs, _) in enumerate(problem.networks):
+        for i, s in enumerate(specs):
+            t = design.dataflows[m][i]
+            tiles = design.tiles[m][i] if design.tiles else ()
+            out[k] = unit_of_tiles(t, s.input_dims(), tiles, design.hw.num_pes) if tiles else 0.5
+            k += 1
+    return out
+
+
 def evaluate_designs(problem: Problem, designs: Sequence[Design], evaluator: Optional[Evaluator] = None) -> dict:
     """Exact metrics of `designs` (see `Evaluator.evaluate`)."""
     evaluator = evaluator or Evaluator(problem)
     genes = np.array([genes_of(problem, d) for d in designs], np.int64).reshape(len(designs), -1)
-    return evaluator.evaluate(hw_array(designs), genes)
+    tiles_u = np.stack([tiles_u_of(problem, d) for d in designs]) if problem.tiles and designs else None
+    return evaluator.evaluate(hw_array(designs), genes, tiles_u)
 
 
 # ------------------------------------------------------------------------------------ discretization
@@ -550,7 +625,7 @@ def discretize(problem: Problem, params: Mapping[str, np.ndarray], genes) -> tup
     pp = problem.param("num_pes")
     if pp.free:
         for i in range(b):
-            mult = pe_multiple({t for row in problem.templates_of(genes[i]) for t in row})
+            mult = pe_multiple({t for row in problem.templates_of(genes[i]) for t in row}, problem.tiles)
             hw[i, 0] = snap_pes(hw[i, 0], mult, pp.lo, pp.hi)
     return hw, genes
 
@@ -566,8 +641,10 @@ def _area_power(num_pes, noc_bw, l1, l2):
 
 
 def repair(problem: Problem, hw: np.ndarray, genes: np.ndarray, evaluator: Evaluator, shrink: bool = True,
-           max_rounds: int = 12):
+           max_rounds: int = 12, tiles_u=None):
     """Make integer designs feasible where possible; returns (hw [B, 5], genes, metrics of the result).
+    Tile coordinates `tiles_u` [B, T, KNOBS] stay as they are (tiles follow the PE count, see
+    `diffhw.optimize.tiles`).
 
     1. Free l1_size / l2_size are set to the largest requirement of any layer (clipped to the bounds):
        capacity beyond the requirement only costs area and power (MAESTRO's runtime and energy do not depend
@@ -582,10 +659,10 @@ def repair(problem: Problem, hw: np.ndarray, genes: np.ndarray, evaluator: Evalu
     genes = np.asarray(genes, np.int64)
     b = len(hw)
     P = {k: p.param(k) for k in HW_PARAMS}
-    mult = np.array([pe_multiple({t for row in p.templates_of(g) for t in row}) for g in genes], np.int64)
+    mult = np.array([pe_multiple({t for row in p.templates_of(g) for t in row}, p.tiles) for g in genes], np.int64)
     met = None
     for _ in range(max_rounds):
-        met = evaluator.evaluate(hw, genes)
+        met = evaluator.evaluate(hw, genes, tiles_u)
         old = hw.copy()
         for j, k in ((1, "l1_size"), (2, "l2_size")):
             if P[k].free:
@@ -596,9 +673,9 @@ def repair(problem: Problem, hw: np.ndarray, genes: np.ndarray, evaluator: Evalu
         if (hw == old).all():
             break
     else:
-        met = evaluator.evaluate(hw, genes)
+        met = evaluator.evaluate(hw, genes, tiles_u)
     if not (hw == old).all():
-        met = evaluator.evaluate(hw, genes)
+        met = evaluator.evaluate(hw, genes, tiles_u)
     return hw, genes, met
 
 
@@ -631,10 +708,20 @@ def _shrink(p: Problem, P: dict, hw: np.ndarray, mult: np.ndarray, valid: np.nda
             hw[i, 0] = cand[np.flatnonzero(fit)[-1]] if fit.any() else cand[0]
 
 
-def to_designs(problem: Problem, hw: np.ndarray, genes: np.ndarray) -> list[Design]:
-    return [Design(HardwareSpec(num_pes=int(h[0]), l1_size=int(h[1]), l2_size=int(h[2]), noc_bw=int(h[3]),
-                                offchip_bw=int(h[4]), name="codesign"),
-                   problem.templates_of(g), tuple(int(x) for x in g)) for h, g in zip(hw, genes)]
+def to_designs(problem: Problem, hw: np.ndarray, genes: np.ndarray, tiles_u=None) -> list[Design]:
+    """Designs of integer hardware [B, 5], genes [B, G] and tile coordinates [B, T, KNOBS] (or None)."""
+    hw, genes = np.asarray(hw, np.int64), np.asarray(genes, np.int64)
+    tiles = integer_tiles(problem, hw, genes, tiles_u)
+    out = []
+    for b, (h, g) in enumerate(zip(hw, genes)):
+        templates = problem.templates_of(g)
+        tl = () if tiles is None else tuple(
+            tuple(tuple(int(x) for x in tiles[m][b, i, :len(TEMPLATE_KNOBS.get(t, ()))]) for i, t in enumerate(row))
+            for m, row in enumerate(templates))
+        out.append(Design(HardwareSpec(num_pes=int(h[0]), l1_size=int(h[1]), l2_size=int(h[2]), noc_bw=int(h[3]),
+                                       offchip_bw=int(h[4]), name="codesign"),
+                          templates, tuple(int(x) for x in g), tl))
+    return out
 
 
 def smallest_design(problem: Problem) -> dict:

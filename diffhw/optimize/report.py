@@ -1,7 +1,7 @@
 """Co-design results as files: design.json (write / read), the convergence plot, MAESTRO hw/mapping files.
 
 design.json holds `hardware` (num_pes l1_size l2_size noc_bw offchip_bw), `layers` (per network: layer
-name, type, template), `metrics` (exact: latency_cycles, energy, edp, area, power, feasible, ...),
+name, type, template and, when tiles were searched, `tiles`: knob dimension -> tile size), `metrics` (exact: latency_cycles, energy, edp, area, power, feasible, ...),
 `search` (method, evaluations, wall_seconds, seed, note, history) and `problem` (what was asked).
 """
 
@@ -17,6 +17,7 @@ from typing import Optional
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import Network
 from diffhw.optimize.problem import HW_PARAMS, Design, Problem
+from diffhw.optimize.tiles import TEMPLATE_KNOBS, tiled_dataflow
 
 __all__ = ["design_dict", "write_design", "read_design", "write_convergence", "export_maestro",
            "mapping_files", "have_matplotlib"]
@@ -26,9 +27,14 @@ def design_dict(problem: Problem, result) -> dict:
     d = result.best
     layers = []
     if d is not None:
-        for (name, specs, _), row in zip(problem.networks, d.dataflows):
-            layers.append({"network": name, "layers": [{"name": s.name, "type": s.op, "dataflow": t}
-                                                        for s, t in zip(specs, row)]})
+        for m, ((name, specs, _), row) in enumerate(zip(problem.networks, d.dataflows)):
+            rows = []
+            for i, (s, t) in enumerate(zip(specs, row)):
+                r = {"name": s.name, "type": s.op, "dataflow": t}
+                if d.tiles:
+                    r["tiles"] = {kn.dim: int(v) for kn, v in zip(TEMPLATE_KNOBS.get(t, ()), d.tiles[m][i])}
+                rows.append(r)
+            layers.append({"network": name, "layers": rows})
     return {
         "hardware": d.hardware_dict() if d is not None else None,
         "layers": layers,
@@ -57,7 +63,11 @@ def read_design(path) -> tuple[Optional[Design], dict]:
         return None, doc
     hw = HardwareSpec(**{k: int(doc["hardware"][k]) for k in HW_PARAMS}, name="codesign")
     dfs = tuple(tuple(x["dataflow"] for x in net["layers"]) for net in doc["layers"])
-    return Design(hw, dfs), doc
+    tiles = ()
+    if any("tiles" in x for net in doc["layers"] for x in net["layers"]):
+        tiles = tuple(tuple(tuple(int(x["tiles"][kn.dim]) for kn in TEMPLATE_KNOBS.get(x["dataflow"], ()))
+                            for x in net["layers"]) for net in doc["layers"])
+    return Design(hw, dfs, tiles=tiles), doc
 
 
 def have_matplotlib() -> bool:
@@ -110,16 +120,18 @@ def mapping_files(problem: Problem) -> list[str]:
 
 
 def export_maestro(out_dir, problem: Problem, design: Design) -> list[Path]:
-    """hw.m and the mapping file(s) of `design` (each layer with its template's Dataflow block)."""
-    from diffhw.dataflow import TEMPLATES
+    """hw.m and the mapping file(s) of `design` (each layer with its template's Dataflow block, its tile
+    sizes written in when the design has them)."""
     from diffhw.frontends.maestro import write_hw, write_model
     from dataclasses import replace
 
     out_dir = Path(out_dir)
     paths = [out_dir / "hw.m"]
     paths[0].write_text(write_hw(design.hw))
-    for fname, (name, specs, _), row in zip(mapping_files(problem), problem.networks, design.dataflows):
-        layers = tuple(replace(s, dataflow=TEMPLATES[t]) for s, t in zip(specs, row))
+    for m, (fname, (name, specs, _), row) in enumerate(zip(mapping_files(problem), problem.networks,
+                                                           design.dataflows)):
+        layers = tuple(replace(s, dataflow=tiled_dataflow(t, design.tiles[m][i] if design.tiles else ()))
+                       for i, (s, t) in enumerate(zip(specs, row)))
         p = out_dir / fname
         p.write_text(write_model(Network(re.sub(r"[^A-Za-z0-9_.]", "_", name) or "net", layers),
                                  with_dataflow=True))
