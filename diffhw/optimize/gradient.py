@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass
+from functools import partial
 from typing import Optional
 
 import jax
@@ -47,7 +48,7 @@ import diffhw.evaluate as ev  # noqa: F401  (float64 / int64 before anything is 
 from diffhw.cost.analysis import CaseSpace
 from diffhw.cost.model import case_space, hardware_cost, layer_cost
 from diffhw.dataflow import TEMPLATES, resolve_numbers
-from diffhw.evaluate import LAYER_FIELDS, check_pair, layer_row
+from diffhw.evaluate import COMPILER_OPTIONS, LAYER_FIELDS, check_pair, layer_row
 from diffhw.hardware import HardwareSpec
 from diffhw.numerics import Relaxed
 from diffhw.optimize.baselines import Budget, SearchResult
@@ -288,7 +289,7 @@ def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int =
     opt = optax.adam(o["lr"])
     state = opt.init((u, logits, tiles_v))
 
-    @jax.jit
+    @partial(jax.jit, compiler_options=COMPILER_OPTIONS)
     def step(params, state, temperature):
         def total(ps):
             return jax.vmap(lambda a, l, v: sur.loss(a, l, v, temperature, o["penalty"]))(*ps).sum()

@@ -2,14 +2,17 @@
 
     python experiments/codesign_study/run.py --out DIR [--networks vgg16,mobilenet_v2,resnet18]
         [--budgets 2e7,5e7,1e8] [--evals N] [--seconds S] [--seeds K] [--grid-points P] [--warm]
+        [--per-layer] [--tiles]
 
 For each network x area budget (objective EDP, every hardware parameter free in `DEFAULT_BOUNDS`, one
-template of os/ws/rs/dla for the accelerator; DSCONV -> dpt, GEMM -> gemm) and seed:
+template of os/ws/rs/dla for the accelerator, or one per layer with `--per-layer`, plus every layer's tile
+sizes with `--tiles`; DSCONV -> dpt, GEMM -> gemm) and seed:
 
 * `gradient`: `diffhw.optimize.gradient.search` (its defaults; `--evals N` / `--seconds S` cap it). Its exact
   evaluation count E and wall time T set the budgets of the baselines below.
 * `random` and `genetic` at equal evaluations (`budget_evals=E`) and at equal wall time (`budget_seconds=T`).
-* `grid` once per network x budget (seed independent): the exhaustive `baselines.grid` over `--grid-points`
+* `grid` once per network x budget (seed independent; always the template space: one template for the
+  accelerator, the templates' tile sizes): the exhaustive `baselines.grid` over `--grid-points`
   log-spaced values of num_pes / noc_bw / offchip_bw x 4 dataflows (l1/l2 are sized to the requirement by
   repair, which is optimal). If it refuses (too large), fewer points are tried and the note says so.
 
@@ -189,6 +192,8 @@ def main() -> int:
     ap.add_argument("--seeds", type=int, default=1, help="seeds 0..K-1 per network x budget (averaged)")
     ap.add_argument("--grid-points", type=int, default=6)
     ap.add_argument("--warm", action="store_true", help="keep JAX compile caches between runs")
+    ap.add_argument("--per-layer", action="store_true", help="one dataflow per layer (gradient, random, genetic)")
+    ap.add_argument("--tiles", action="store_true", help="also search every layer's tile sizes (not the grid)")
     args = ap.parse_args()
 
     out = Path(args.out)
@@ -227,7 +232,8 @@ def main() -> int:
     for net in nets:
         specs = load_specs(net)
         for budget in budgets:
-            problem = Problem.make([(net, specs)], "edp", budget)
+            problem = Problem.make([(net, specs)], "edp", budget, per_layer=args.per_layer, tiles=args.tiles)
+            template_space = Problem.make([(net, specs)], "edp", budget)
             small = smallest_design(problem)
             if small["area"] > budget:
                 print(f"skip {net} @ {budget:.3g}: the smallest accelerator has area {small['area']:.4g}",
@@ -236,7 +242,7 @@ def main() -> int:
             print(f"{net} ({len(specs)} layers) @ area budget {budget:.3g}", flush=True)
             cold()
             try:
-                gr, pts, note = run_grid(problem, args.grid_points)
+                gr, pts, note = run_grid(template_space, args.grid_points)
                 row = row_of(gr, "grid", "exhaustive", net, budget, 0)
                 row["note"] = "; ".join(x for x in (row["note"], note) if x)
                 keep(row)
@@ -256,7 +262,8 @@ def main() -> int:
             write_table(out, rows, {"command": "(partial)", "seeds": args.seeds, "machine": "(partial)"})
     log.close()
     command = "python experiments/codesign_study/run.py " + " ".join(sys.argv[1:])
-    meta = {"command": command, "seeds": args.seeds, "warm": args.warm,
+    meta = {"command": command, "seeds": args.seeds, "warm": args.warm, "per_layer": args.per_layer,
+            "tiles": args.tiles,
             "machine": f"{platform.machine()} {platform.system()}, {jax.device_count()} {jax.default_backend()} "
                        "device(s)", "total_seconds": round(time.perf_counter() - t_all, 1),
             "gradient_defaults": gradient.DEFAULTS, "grid_points": args.grid_points}
