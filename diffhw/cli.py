@@ -460,7 +460,9 @@ def cmd_codesign(args) -> int:
     from diffhw.optimize import baselines, report
     from diffhw.optimize.problem import DEFAULT_BOUNDS, Problem, smallest_design
 
-    out = Path(args.out)
+    if not args.network and not args.model:
+        args.network = DEFAULT_CODESIGN_NETWORK
+    out = Path(args.out) if args.out else _new_run_dir(Path(args.model).stem if args.model else args.network)
     if (out / "design.json").exists():
         print(f"error: {out / 'design.json'} exists: choose another --out (a run never overwrites a result)",
               file=sys.stderr)
@@ -537,7 +539,7 @@ def cmd_codesign(args) -> int:
               f"area {m['area']:.4g}, power {m['power']:.4g}, feasible {m['feasible']}")
     print(f"{method}: {result.evaluations:,} designs in {result.wall_seconds:.1f} s (seed {result.seed})"
           + (f"; {result.note}" if result.note else ""))
-    print("files: " + ", ".join(str(f) for f in files))
+    print(f"files in {out}/: " + ", ".join(f.name for f in files))
     if not result.feasible:
         print(f"error: no feasible design found: {m.get('error') or result.note}; raise the budgets, free "
               "parameters or give a larger --budget-evals", file=sys.stderr)
@@ -545,12 +547,25 @@ def cmd_codesign(args) -> int:
     return 0
 
 
+#: The network `diffhw codesign` optimizes when given none (the Quickstart's default run).
+DEFAULT_CODESIGN_NETWORK = "vgg16"
+
+
+def _new_run_dir(name: str) -> Path:
+    """The first codesign-runs/NAME-N that does not exist yet."""
+    n = 1
+    while (path := Path("codesign-runs") / f"{name}-{n}").exists():
+        n += 1
+    return path
+
+
 def _add_codesign_parser(sub) -> None:
     from diffhw.optimize.problem import DEFAULT_AREA_BUDGET, HW_PARAMS, OBJECTIVES, SEARCH_DATAFLOWS
 
     c = sub.add_parser("codesign", help="search accelerator hardware and dataflows for a network under budgets")
-    src = c.add_mutually_exclusive_group(required=True)
-    src.add_argument("--network", metavar="NAME", help="zoo network (e.g. vgg16, mobilenetv2, resnet50)")
+    src = c.add_mutually_exclusive_group()
+    src.add_argument("--network", metavar="NAME",
+                     help=f"zoo network (e.g. vgg16, mobilenetv2, resnet50; default {DEFAULT_CODESIGN_NETWORK})")
     src.add_argument("--model", metavar="FILE", help="MAESTRO model or mapping file (its dataflows are ignored)")
     c.add_argument("--objective", choices=OBJECTIVES, default="edp", help="network total to minimize")
     c.add_argument("--area-budget", type=float, default=DEFAULT_AREA_BUDGET,
@@ -569,7 +584,8 @@ def _add_codesign_parser(sub) -> None:
     budget.add_argument("--budget-evals", type=int, metavar="N", help="candidate designs to evaluate")
     budget.add_argument("--budget-seconds", type=float, metavar="S", help="wall-clock budget")
     c.add_argument("--seed", type=int, default=0)
-    c.add_argument("--out", required=True, metavar="DIR", help="run directory (must not hold a design.json)")
+    c.add_argument("--out", metavar="DIR", help="run directory (must not hold a design.json; default: a new "
+                   "codesign-runs/NETWORK-N)")
     c.add_argument("--quiet", action="store_true", help="no progress bar")
     c.set_defaults(func=cmd_codesign)
 

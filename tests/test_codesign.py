@@ -179,3 +179,16 @@ def test_cli_codesign_errors(tmp_path, capsys, extra, message):
 def test_cli_codesign_unknown_network(tmp_path, capsys):
     assert main(["codesign", "--network", "nonet", "--out", str(tmp_path / "r")]) == 2
     assert "nonet" in capsys.readouterr().err
+
+
+def test_cli_codesign_defaults_to_a_new_run_dir(tmp_path, capsys, monkeypatch):
+    """Without --network / --model / --out (the Quickstart's command): the default zoo network, a new
+    codesign-runs/NAME-N directory per run, and the design and its files printed."""
+    monkeypatch.chdir(tmp_path)
+    args = ["codesign", "--dataflows", "ws", "--method", "random", "--budget-evals", "4", "--quiet"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "design: num_pes=" in out and "files in codesign-runs/vgg16-1/: design.json, hw.m, mapping.m" in out
+    assert main(args) == 0
+    assert "codesign-runs/vgg16-2/" in capsys.readouterr().out
+    assert (tmp_path / "codesign-runs" / "vgg16-2" / "design.json").exists()
