@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from diffhw.cost.analysis import CaseSpace
-from diffhw.cost.model import OUTPUTS, case_space, layer_cost
+from diffhw.cost.model import FLOAT_OUTPUTS, INT_OUTPUTS, OUTPUTS, case_spaces, layer_cost
 from diffhw.dataflow import Cluster, Dataflow, resolve_numbers
 from diffhw.errors import InputError
 from diffhw.hardware import HardwareSpec
@@ -38,8 +38,10 @@ COMPILER_OPTIONS = {"xla_cpu_use_fusion_emitters": False}
 
 @partial(jax.jit, static_argnums=(0, 1, 2, 3), compiler_options=COMPILER_OPTIONS)
 def _evaluate_jit(structure, space, op, has_batch, layers, numbers, hw):
-    return jax.vmap(lambda lay, num, h: layer_cost(structure, space, op, has_batch, lay, num, h))(
-        layers, numbers, hw)
+    """A chunk's outputs as two matrices, [B, len(INT_OUTPUTS)] and [B, len(FLOAT_OUTPUTS)]: two
+    device-to-host copies per chunk instead of one per output."""
+    out = jax.vmap(lambda lay, num, h: layer_cost(structure, space, op, has_batch, lay, num, h))(layers, numbers, hw)
+    return (jnp.stack([out[k] for k in INT_OUTPUTS], axis=1), jnp.stack([out[k] for k in FLOAT_OUTPUTS], axis=1))
 
 
 def default_chunk() -> int:
@@ -56,34 +58,41 @@ def evaluate_arrays(structure: tuple, op: str, has_batch: bool, layers: dict, nu
 
     layers: dict of int64 arrays [B] (K C R S Y X N M stride_y stride_x); numbers: [B, n] resolved number
     slots of the dataflow; hw: dict of int64 arrays [B] (num_pes noc_bw offchip_bw simd_lanes noc_hops).
-    Returns a dict of arrays [B], one per name in `diffhw.cost.model.OUTPUTS`. Work is cut into chunks of
-    at most `chunk` items (the last one padded), so memory stays bounded and one compile per
-    (structure, op, case space, chunk shape) serves any batch size. With more than one of `devices`
-    (e.g. `jax.local_devices()`), each chunk's batch axis is sharded over a `jax.sharding.Mesh` of them
-    (the chunk is rounded up to a multiple of the device count)."""
+    Returns a dict of numpy arrays [B], one per name in `diffhw.cost.model.OUTPUTS`. Without a `space`, large
+    batches are split into a few parts with smaller case spaces (`diffhw.cost.model.case_spaces`). Work is
+    cut into chunks of at most `chunk` items (the last one of each part padded), so memory stays bounded
+    and one compile per (structure, op, case space, chunk shape) serves any batch size. With more than one
+    of `devices` (e.g. `jax.local_devices()`), each chunk's batch axis is sharded over a
+    `jax.sharding.Mesh` of them (the chunk is rounded up to a multiple of the device count)."""
     layers = {k: np.asarray(layers[k], np.int64) for k in LAYER_FIELDS}
     numbers = np.asarray(numbers, np.int64)
     hw = {k: np.asarray(hw[k], np.int64) for k in MODEL_HW_FIELDS}
     n = numbers.shape[0]
-    if space is None:
-        space = case_space(structure, op, has_batch, layers, numbers, hw)
-    size = min(chunk or default_chunk(), _bucket(n))
+    chunk = chunk or default_chunk()
+    ndev = len(devices) if devices is not None else 1
     put = lambda x: x  # noqa: E731
-    if devices is not None and len(devices) > 1:
-        ndev = len(devices)
-        size = -(-size // ndev) * ndev
+    if ndev > 1:
         sharding = jax.sharding.NamedSharding(jax.sharding.Mesh(np.asarray(devices), ("batch",)),
                                               jax.sharding.PartitionSpec("batch"))
         put = lambda x: jax.device_put(x, sharding)  # noqa: E731
-    parts = []
-    for start in range(0, n, size):
-        idx = np.arange(start, start + size) % n  # the last chunk is padded with repeats
-        parts.append(_evaluate_jit(structure, space, op, has_batch,
-                                   {k: put(v[idx]) for k, v in layers.items()}, put(numbers[idx]),
-                                   {k: put(v[idx]) for k, v in hw.items()}))
-    if devices is not None and len(devices) > 1:
-        return {k: np.concatenate([np.asarray(p[k]) for p in parts])[:n] for k in parts[0]}
-    return {k: jnp.concatenate([p[k] for p in parts])[:n] for k in parts[0]}
+    parts = (case_spaces(structure, op, has_batch, layers, numbers, hw, chunk) if space is None
+             else [(np.arange(n), space)])
+    results, order = [], np.empty(n, np.int64)  # order: each item's row in the concatenated chunks
+    done = 0
+    for items, sp in parts:
+        m = len(items)
+        size = -(-min(chunk, _bucket(m)) // ndev) * ndev
+        for start in range(0, m, size):
+            idx = items[np.arange(start, start + size) % m]  # the last chunk is padded with repeats
+            results.append(_evaluate_jit(structure, sp, op, has_batch, {k: put(v[idx]) for k, v in layers.items()},
+                                         put(numbers[idx]), {k: put(v[idx]) for k, v in hw.items()}))
+            order[items[start:start + size]] = done + np.arange(min(size, m - start))
+            done += size
+    out = {}
+    for names, mats in zip((INT_OUTPUTS, FLOAT_OUTPUTS), zip(*results)):
+        mat = np.concatenate([np.asarray(x) for x in mats])[order]
+        out.update({k: mat[:, j] for j, k in enumerate(names)})
+    return {k: out[k] for k in OUTPUTS}
 
 
 @dataclass

@@ -4,7 +4,7 @@ reported while the valid ones are still evaluated."""
 import numpy as np
 import pytest
 
-from diffhw.cost.model import OUTPUTS
+from diffhw.cost.model import OUTPUTS, case_space, case_spaces
 from diffhw.dataflow import TEMPLATES, Cluster, Dataflow, Map
 from diffhw.evaluate import _evaluate_jit, evaluate, evaluate_arrays
 from diffhw.hardware import HardwareSpec
@@ -82,3 +82,17 @@ def test_arbitrary_programs_with_up_to_three_cluster_levels(levels):
     assert ev.errors == []
     row = ev.rows[0]
     assert row["runtime_cycles"] > 0 and row["num_macs"] == 24 * 20 * 9 * 10 * 10
+
+
+def test_split_case_spaces_give_the_union_space_results():
+    """Parts of a batch evaluated under their own (smaller) case spaces give the whole-batch results."""
+    rows = [r for r in load_rows("dev.csv") if r["dataflow"] == "dpt"]
+    structure, op, layers, numbers, hw, _ = next(group_arrays(rows))
+    parts = case_spaces(structure, op, False, layers, numbers, hw, chunk=32)
+    assert len(parts) > 1
+    assert sorted(np.concatenate([rows for rows, _ in parts])) == list(range(len(numbers)))
+    split = evaluate_arrays(structure, op, False, layers, numbers, hw, chunk=32)
+    union = evaluate_arrays(structure, op, False, layers, numbers, hw, case_space(structure, op, False, layers,
+                                                                                  numbers, hw), chunk=32)
+    for k in OUTPUTS:
+        np.testing.assert_array_equal(split[k], union[k], err_msg=k)

@@ -7,6 +7,7 @@ batched entry points in `diffhw.evaluate` vmap it. Output names follow `dev.csv`
 from __future__ import annotations
 
 import itertools
+from functools import partial
 
 import jax
 import jax.numpy as jnp
@@ -55,24 +56,104 @@ def layer_levels(structure, numbers, op, has_batch, layer: dict, hw: dict, where
     return build_levels(structure, numbers, op, has_batch, dims, stride, hw["num_pes"], where, nm)
 
 
+#: Items per call of the jitted state analysis (one compile per structure; the last call is padded).
+STATE_CHUNK = 1024
+
+
+@partial(jax.jit, static_argnums=(0, 1, 2))
+def _item_states(structure, op, has_batch, layers, numbers, hw):
+    return jax.vmap(lambda lay, num, h: possible_states(layer_levels(structure, num, op, has_batch, lay, h)))(
+        layers, numbers, hw)
+
+
+def item_states(structure, op, has_batch, layers: dict, numbers, hw: dict):
+    """Per item, per level (see `possible_states`): the states each directive can take (bool [B, D, 3])
+    and which dimensions' edge tiles differ from their full tiles ({dim: bool [B]}), as numpy arrays.
+
+    `layers`, `numbers`, `hw` carry a common batch axis (already broadcast)."""
+    n = len(numbers)
+    size = min(STATE_CHUNK, 1 << max(0, (n - 1).bit_length()))
+    parts = []
+    for start in range(0, n, size):
+        idx = np.arange(start, start + size) % n  # the last call is padded with repeats
+        parts.append(_item_states(structure, op, has_batch, {k: v[idx] for k, v in layers.items()}, numbers[idx],
+                                  {k: v[idx] for k, v in hw.items()}))
+    return jax.tree_util.tree_map(lambda *xs: np.concatenate([np.asarray(x) for x in xs])[:n], *parts)
+
+
+def _space(states, differs, rows=slice(None)) -> CaseSpace:
+    """The case space covering the items `rows` of `item_states`' arrays."""
+    combos, edge_dims = [], []
+    for ex, diff in zip(states, differs):
+        ex = ex[rows].any(axis=0)  # [D, 3]
+        slots = [tuple(int(s) for s in np.flatnonzero(row)) for row in ex]
+        combos.append(tuple(itertools.product(*slots)))
+        edge_dims.append(tuple(sorted(v for v, d in diff.items() if d[rows].any())))
+    return CaseSpace(tuple(combos), tuple(edge_dims))
+
+
 def case_space(structure, op, has_batch, layers: dict, numbers, hw: dict) -> CaseSpace:
     """Static case enumeration for a batch (see `CaseSpace`): per level, the state-slot combos any item
     can reach and the dimensions whose edge tiles differ from their full tiles for any item.
 
     `layers`, `numbers`, `hw` carry a common batch axis (already broadcast), so one trace serves the
     whole batch."""
+    return _space(*item_states(structure, op, has_batch, layers, numbers, hw))
 
-    def one(lay, num, h):
-        return possible_states(layer_levels(structure, num, op, has_batch, lay, h))
 
-    states, differs = jax.vmap(one)(layers, numbers, hw)
-    combos, edge_dims = [], []
-    for ex, diff in zip(states, differs):
-        ex = np.asarray(ex).any(axis=0)  # [D, 3]
-        slots = [tuple(int(s) for s in np.flatnonzero(row)) for row in ex]
-        combos.append(tuple(itertools.product(*slots)))
-        edge_dims.append(tuple(sorted(v for v, d in diff.items() if np.asarray(d).any())))
-    return CaseSpace(tuple(combos), tuple(edge_dims))
+#: Per-item work of the exact model outside the case axes, in cases (measured: an item costs about as
+#: much as 8 more top-level cases), and the least relative saving that pays for another compile.
+FIXED_CASES, MIN_SPLIT_GAIN = 8, 0.1
+
+
+def case_spaces(structure, op, has_batch, layers: dict, numbers, hw: dict, chunk: int,
+                max_spaces: int = 4) -> list[tuple[np.ndarray, CaseSpace]]:
+    """Split a batch into at most `max_spaces` parts (item indices, case space), each of at least `chunk`
+    items, so that items that reach few cases are not evaluated over the whole batch's union.
+
+    A batch's case space is the union of its items' (a product over directives of the states any item
+    reaches), while one item typically reaches a fifth of it. Parts are found greedily: a part is split
+    by whether its items reach one directive state, taking the split that saves the most work (items
+    padded to whole chunks x (cases + FIXED_CASES)), while it saves at least MIN_SPLIT_GAIN of that
+    part's work. Each part costs one more compile, hence the minimum size and the cap."""
+    states, differs = item_states(structure, op, has_batch, layers, numbers, hw)
+    n = len(numbers)
+    bits = np.concatenate([ex.reshape(n, -1) for ex in states], axis=1)  # [B, sum of 3D]
+    packed = np.packbits(bits, axis=1)
+    _, first, inverse, counts = np.unique(packed.view(np.dtype((np.void, packed.shape[1]))).ravel(),
+                                          return_index=True, return_inverse=True, return_counts=True)
+    sig = bits[first]  # the distinct signatures [S, sum of 3D]
+    widths = [ex.shape[1] * 3 for ex in states]
+    cuts = np.cumsum(widths)[:-1]
+
+    def work(group):  # group: bool mask over the signatures
+        items = int(counts[group].sum())
+        size = min(chunk, 1 << max(0, (items - 1).bit_length()))
+        union = sig[group].any(axis=0)
+        cases = sum(int(np.prod(u.reshape(-1, 3).sum(axis=1))) for u in np.split(union, cuts))
+        return -(-items // size) * size * (cases + FIXED_CASES)
+
+    parts = [np.ones(len(sig), bool)]
+    while len(parts) < max_spaces:
+        best = None
+        for i, group in enumerate(parts):
+            base = work(group)
+            for b in range(sig.shape[1]):
+                on, off = group & sig[:, b], group & ~sig[:, b]
+                if counts[on].sum() < chunk or counts[off].sum() < chunk:
+                    continue
+                gain = base - work(on) - work(off)
+                if gain >= MIN_SPLIT_GAIN * base and (best is None or gain > best[0]):
+                    best = (gain, i, on, off)
+        if best is None:
+            break
+        _, i, on, off = best
+        parts[i:i + 1] = [on, off]
+    out = []
+    for group in parts:
+        rows = np.flatnonzero(group[inverse])
+        out.append((rows, _space(states, differs, rows)))
+    return out
 
 
 def hardware_cost(num_pes, noc_bw, simd_lanes, l1_req, l2_req) -> dict:
