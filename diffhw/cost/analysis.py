@@ -130,6 +130,12 @@ class CaseSpace:
     edge_dims: tuple
 
 
+def _small_mod(x, n):
+    """x mod n (non-negative) for -1 <= x <= 2 and 1 <= n <= 3 (a digit of a case's enumeration order),
+    by selects instead of an integer remainder per case (~5% of the exact model's CPU time)."""
+    return jnp.where(n == 1, 0, x + n * ((x < 0).astype(x.dtype) - (x >= n).astype(x.dtype)))
+
+
 class _Case:
     """Per-case view of a level: static state slots plus traced state attributes, arrays over cases [K]."""
 
@@ -165,7 +171,7 @@ class _Case:
         c = idx[-1]
         f = nstates[-1]
         for j in range(len(st) - 2, -1, -1):
-            q = (idx[j] - (c > 0)) % jnp.maximum(nstates[j], 1)
+            q = _small_mod(idx[j] - (c > 0), jnp.maximum(nstates[j], 1))
             c = q * f + c
             f = f * nstates[j]
         self.order = c
