@@ -15,7 +15,7 @@ from diffhw.dataflow import TEMPLATES, resolve_numbers
 from diffhw.evaluate import evaluate
 from diffhw.frontends.maestro import parse_hw, parse_model, write_model
 from diffhw.hardware import HardwareSpec
-from diffhw.layers import LayerSpec, Network
+from diffhw.layers import Network
 from diffhw.numerics import MIN_TEMPERATURE
 from diffhw.optimize import gradient
 from diffhw.optimize.baselines import SearchError, genetic, grid, random_search
@@ -24,16 +24,12 @@ from diffhw.optimize.report import read_design
 from diffhw.optimize.tiles import (KNOBS, TEMPLATE_KNOBS, apply_tiles, knob_slots, tile_values, tiled_dataflow,
                                    unit_of_tiles)
 
-CONVS = [LayerSpec("c1", "CONV", {"K": 16, "C": 8, "R": 3, "S": 3, "Y": 18, "X": 18}),
-         LayerSpec("c2", "CONV", {"K": 32, "C": 24, "R": 3, "S": 3, "Y": 10, "X": 10}, {"Y": 2, "X": 2})]
-FC = LayerSpec("fc", "GEMM", {"M": 1, "N": 10, "K": 512})
-BOUNDS = {"num_pes": (16, 256), "noc_bw": (1, 64), "offchip_bw": (1, 64)}
+from tests.test_codesign import BOUNDS, CONVS, FC
+from tests.test_codesign import problem as template_problem
 
 
 def problem(**kw):
-    args = dict(dataflows=("os", "ws"), area_budget=2e7, bounds=BOUNDS, per_layer=True, tiles=True)
-    args.update(kw)
-    return Problem.make([("tiny", CONVS + [FC])], **args)
+    return template_problem(**{"per_layer": True, "tiles": True, **kw})
 
 
 @pytest.mark.parametrize("template", sorted(TEMPLATE_KNOBS))
