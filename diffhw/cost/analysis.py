@@ -136,6 +136,12 @@ def _small_mod(x, n):
     return jnp.where(n == 1, 0, x + n * ((x < 0).astype(x.dtype) - (x >= n).astype(x.dtype)))
 
 
+def _take(x, slot):
+    """x[slot] for a per-state array x [3] and static slots [K], as selects: fuses with its users, where a
+    gather with constant indices does not (the exact model runs ~9% faster on CPU)."""
+    return jnp.where(slot == INIT, x[INIT], jnp.where(slot == STEADY, x[STEADY], x[EDGE]))
+
+
 class _Case:
     """Per-case view of a level: static state slots plus traced state attributes, arrays over cases [K]."""
 
@@ -151,15 +157,15 @@ class _Case:
         occ = jnp.broadcast_to(nm.num(1), (k,))
         for j, s in enumerate(st):
             slot = combos[:, j]
-            exists = nm.and_(exists, s.exists[slot])
-            occ = occ * s.occ[slot]
+            exists = nm.and_(exists, _take(s.exists, slot))
+            occ = occ * _take(s.occ, slot)
         self.exists, self.occ = exists, occ
         # MAESTRO keys iteration states by dimension: the last directive on a dimension wins.
         self.var_dir = {d.var: j for j, d in enumerate(dirs)}
         self.pos = {v: combos[:, j] for v, j in self.var_dir.items()}  # static [K]
-        self.is_edge = {v: st[j].is_edge[combos[:, j]] for v, j in self.var_dir.items()}
-        self.unrolled = {v: st[j].unrolled[combos[:, j]] for v, j in self.var_dir.items()}
-        self.has_ee = {v: st[j].has_ee[combos[:, j]] for v, j in self.var_dir.items()}
+        self.is_edge = {v: _take(st[j].is_edge, combos[:, j]) for v, j in self.var_dir.items()}
+        self.unrolled = {v: _take(st[j].unrolled, combos[:, j]) for v, j in self.var_dir.items()}
+        self.has_ee = {v: _take(st[j].has_ee, combos[:, j]) for v, j in self.var_dir.items()}
         self.all_init = np.all(np.stack([p == INIT for p in self.pos.values()]), axis=0)
         # Position of each case in MAESTRO's (odd) enumeration order (a discrete index in both numerics).
         present = [nm.round(nm.count(s.exists)) for s in st]
