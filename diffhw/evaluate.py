@@ -2,9 +2,10 @@
 
 `evaluate_arrays` is the array-level entry point (one dataflow structure, one layer type, any batch);
 `evaluate` takes layer and hardware specs (as the parsers and frontends produce them), validates every
-(layer, hardware) pair the way MAESTRO should have, groups the valid ones by dataflow structure, evaluates
-each group in fixed-size chunks (bounded memory, few compiles) and returns one result row per pair plus
-a list of errors for the invalid ones. Nothing valid is lost because one item is bad.
+(layer, hardware) pair the way MAESTRO should have, groups the valid ones by dataflow structure, splits
+a large group into a few parts with smaller case spaces, evaluates each part in fixed-size chunks
+(bounded memory, few compiles) and returns one result row per pair plus a list of errors for the invalid
+ones. Nothing valid is lost because one item is bad.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The exact cost model of one layer on one accelerator: every per-layer quantity MAESTRO reports.
 
 `layer_cost` is the single-instance function (one layer, one hardware, one dataflow structure); the
-batched entry points in `diffhw.evaluate` vmap it. Output names follow `dev.csv`.
+batched entry points in `diffhw.evaluate` vmap it. Output names follow `dev.csv`. `case_space` and
+`case_spaces` enumerate, at trace time, the iteration cases a batch (or parts of it) can reach.
 """
 
 from __future__ import annotations
