@@ -158,19 +158,23 @@ def case_spaces(structure, op, has_batch, layers: dict, numbers, hw: dict, chunk
 
 
 def hardware_cost(num_pes, noc_bw, simd_lanes, l1_req, l2_req) -> dict:
-    """MAESTRO's area and power model (DSE::Accelerator) for the given L1/L2 sizes (elements)."""
-    p = num_pes.astype(jnp.float64)
-    vw = simd_lanes.astype(jnp.float64)
-    bw = noc_bw.astype(jnp.float64)
-    l1 = jnp.maximum(l1_req, 1).astype(jnp.float64)
-    l2 = jnp.maximum(l2_req, 1).astype(jnp.float64)
+    """MAESTRO's area and power model (DSE::Accelerator) for the given L1/L2 sizes (elements). numpy inputs
+    are computed in numpy (host-side search code calls it with batches of every size: jnp would compile its
+    eager ops once per shape), anything else with jax.numpy."""
+    args = (num_pes, noc_bw, simd_lanes, l1_req, l2_req)
+    xp = np if all(isinstance(a, (np.ndarray, np.generic, int, float)) for a in args) else jnp
+    p = xp.asarray(num_pes).astype(xp.float64)
+    vw = xp.asarray(simd_lanes).astype(xp.float64)
+    bw = xp.asarray(noc_bw).astype(xp.float64)
+    l1 = xp.maximum(l1_req, 1).astype(xp.float64)
+    l2 = xp.maximum(l2_req, 1).astype(xp.float64)
     arbiter = 1.2886 * p * p + 5.5814 * p - 23.711
     bus = 14.662 * p + 28.895
-    area = p * (283.0 * vw + 0.104 * l1) + 0.104 * l2 + 101.7938 * bus * bw + 395.473 * jnp.maximum(arbiter, 1.0)
+    area = p * (283.0 * vw + 0.104 * l1) + 0.104 * l2 + 101.7938 * bus * bw + 395.473 * xp.maximum(arbiter, 1.0)
     pe_power = 1.2223 * vw * p
     l1_power = 0.00345 * l1 * p
     l2_power = 0.00345 * l2
-    noc_power = 0.8 * bus / 1000.0 * bw + jnp.maximum(0.34 * arbiter / 1000.0, 0.34)
+    noc_power = 0.8 * bus / 1000.0 * bw + xp.maximum(0.34 * arbiter / 1000.0, 0.34)
     return {
         "area": area, "power": pe_power + l1_power + l2_power + noc_power,
         "pe_power": pe_power, "l1_power": l1_power, "l2_power": l2_power, "noc_power": noc_power,

@@ -416,10 +416,6 @@ class Evaluator:
         objective (+inf if infeasible), latency_cycles, energy, edp (weighted over networks), area, power,
         max_l1_req, max_l2_req, peak_noc_bw_req, offchip_bw_req, valid, feasible, fits_l1, fits_l2,
         area_ok, power_ok; per_network [B, M, 3] (latency, energy, edp); error (list of str)."""
-        import jax.numpy as jnp
-
-        from diffhw.cost.model import hardware_cost
-
         p = self.problem
         hw = np.asarray(hw, np.int64).reshape(-1, len(HW_PARAMS))
         genes = np.asarray(genes, np.int64).reshape(len(hw), -1)
@@ -462,9 +458,7 @@ class Evaluator:
                 off[i] = max(off[i], int(a[:, 5].max()))
         w = np.array([n[2] for n in p.networks])
         tot = (per_net * w[None, :, None]).sum(1)  # [B, 3]
-        cost = hardware_cost(jnp.asarray(hw[:, 0]), jnp.asarray(hw[:, 3]), jnp.ones(b, jnp.int64),
-                             jnp.asarray(hw[:, 1]), jnp.asarray(hw[:, 2]))
-        area, power = np.asarray(cost["area"], np.float64), np.asarray(cost["power"], np.float64)
+        area, power = _area_power(hw[:, 0], hw[:, 3], hw[:, 1], hw[:, 2])
         fits_l1 = valid & (l1 <= hw[:, 1])
         fits_l2 = valid & (l2 <= hw[:, 2])
         area_ok = area <= p.area_budget
@@ -631,12 +625,11 @@ def discretize(problem: Problem, params: Mapping[str, np.ndarray], genes) -> tup
 
 
 def _area_power(num_pes, noc_bw, l1, l2):
-    import jax.numpy as jnp
-
+    """Area and power [B] of integer designs (MAESTRO's formulas, computed in numpy on the host)."""
     from diffhw.cost.model import hardware_cost
 
-    c = hardware_cost(jnp.asarray(num_pes, jnp.int64), jnp.asarray(noc_bw, jnp.int64),
-                      jnp.ones(np.shape(num_pes), jnp.int64), jnp.asarray(l1, jnp.int64), jnp.asarray(l2, jnp.int64))
+    c = hardware_cost(np.asarray(num_pes, np.int64), np.asarray(noc_bw, np.int64),
+                      np.ones(np.shape(num_pes), np.int64), np.asarray(l1, np.int64), np.asarray(l2, np.int64))
     return np.asarray(c["area"], np.float64), np.asarray(c["power"], np.float64)
 
 
