@@ -53,7 +53,7 @@ from diffhw.hardware import HardwareSpec
 from diffhw.numerics import Relaxed
 from diffhw.optimize.baselines import Budget, SearchResult
 from diffhw.optimize.problem import HW_PARAMS, Problem, discretize, pe_multiple, repair
-from diffhw.optimize.tiles import KNOBS, TEMPLATE_KNOBS, apply_tiles
+from diffhw.optimize.tiles import KNOBS, TEMPLATE_KNOBS, apply_tiles, knob_dims, real_tiles
 
 __all__ = ["Surrogate", "search", "DEFAULTS"]
 
@@ -138,7 +138,7 @@ class Surrogate:
             knobs = TEMPLATE_KNOBS.get(t, ()) if p.tiles else ()
             grp = _Group(structure, op, has_batch, {f: np.array([r[f] for r in rows], np.int64) for f in LAYER_FIELDS},
                          np.stack(nums).astype(np.int64), t, np.array([tile_at[i] for i in idx], np.int64),
-                         np.array([[specs[i][1].input_dims()[kn.dim] for kn in knobs] for i in idx],
+                         np.array([knob_dims(t, specs[i][1].input_dims()) if knobs else () for i in idx],
                                   np.int64).reshape(len(idx), len(knobs)))
             self.groups.append(grp)
             self.group_items.append(np.array(idx, np.int64))
@@ -182,27 +182,14 @@ class Surrogate:
             numbers = rep(grp.numbers)
             if grp.tile_dim.shape[1]:
                 tu = np.concatenate([rng.random((n, s - 2, KNOBS)), np.zeros((n, 1, KNOBS)), np.ones((n, 1, KNOBS))], 1)
-                numbers = apply_tiles(grp.template, numbers, np.rint(self._tiles(
-                    grp, rep(grp.tile_dim), tu.reshape(n * s, KNOBS), pes, np.minimum)).astype(np.int64))
+                tiles, bounds = real_tiles(grp.template, rep(grp.tile_dim), tu.reshape(n * s, KNOBS), pes)
+                numbers = apply_tiles(grp.template, numbers, np.clip(np.rint(tiles), 1, bounds).astype(np.int64))
             hw = {"num_pes": pes.astype(np.int64),
                   "noc_bw": np.tile(np.maximum(np.rint(pts["noc_bw"]), 1), n).astype(np.int64),
                   "offchip_bw": np.tile(np.maximum(np.rint(pts["offchip_bw"]), 1), n).astype(np.int64),
                   "simd_lanes": np.ones(n * s, np.int64), "noc_hops": np.ones(n * s, np.int64)}
             grp.space = case_space(grp.structure, grp.op, grp.has_batch, {k: rep(v) for k, v in grp.layers.items()},
                                    numbers, hw)
-
-    @staticmethod
-    def _tiles(grp: _Group, dims, tu, pes, minimum):
-        """Real tiles [n, n_knobs] = dmax ** tu of items with knob dimensions dims [n, n_knobs], unit
-        coordinates tu [n, >= n_knobs] and PEs [n]; `minimum(a, b)` bounds cluster-tied knobs by the PEs."""
-        xp = jnp if isinstance(tu, jax.Array) else np
-        cols = []
-        for k, kn in enumerate(TEMPLATE_KNOBS[grp.template]):
-            dm = dims[:, k].astype(np.float64)
-            if kn.tied_to_cluster(TEMPLATES[grp.template]):
-                dm = minimum(dm, pes)
-            cols.append(xp.exp(tu[:, k] * xp.log(xp.maximum(dm, 1.0))))
-        return xp.stack(cols, 1)
 
     def item_costs(self, hw: dict, temperature, tiles_u=None) -> dict:
         """Relaxed per-item runtime, energy, L1 and L2 requirement: arrays [num_items] for one accelerator;
@@ -214,7 +201,8 @@ class Surrogate:
             numbers = jnp.asarray(grp.numbers, jnp.float64)
             if grp.tile_dim.shape[1]:
                 tu = tiles_u[grp.tile_at[:, 0], grp.tile_at[:, 1]]  # [n, KNOBS]
-                numbers = apply_tiles(grp.template, numbers, self._tiles(grp, grp.tile_dim, tu, pes, nm.minimum))
+                tiles, _ = real_tiles(grp.template, grp.tile_dim, tu, pes, jnp, nm.minimum)
+                numbers = apply_tiles(grp.template, numbers, tiles)
 
             def one(lay, num, pe):
                 h = {"num_pes": pe, "noc_bw": hw["noc_bw"], "offchip_bw": hw["offchip_bw"],

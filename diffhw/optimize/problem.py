@@ -337,20 +337,22 @@ class Evaluator:
                 continue
             u, t = plan.ut[ut]
             structure = plan.dataflow(t).structure
-            pes = math.prod(int(x) for x in self._numbers(ut, tk)[cluster_slots(structure)])
+            nums = self._numbers(ut, tk)
+            pes = math.prod(int(x) for x in nums[cluster_slots(structure)])
             if pes > hk[0]:
                 self.memo[item] = (f"{plan.templates[t]}: the dataflow's clusters need {pes} PEs but the "
                                    f"hardware has {hk[0]}",)
                 continue
             key = plan.keys[u]
-            groups.setdefault((structure, OP_NAMES[int(key[0])], bool(key[-1])), []).append(item)
+            groups.setdefault((structure, OP_NAMES[int(key[0])], bool(key[-1])), []).append((item, nums))
             self.memo[item] = None  # placeholder (dedupes within this call)
-        for (structure, op, has_batch), items in groups.items():
+        for (structure, op, has_batch), entries in groups.items():
+            items = [e[0] for e in entries]
             uts = np.array([i[0] for i in items])
             hks = np.array([i[2] for i in items], np.int64)
             keys = plan.keys[plan.ut[uts, 0]]
             layers = {f: keys[:, KEY_FIELDS.index(f)] for f in _LAYER_ARGS}
-            numbers = np.stack([self._numbers(ut, tk) for ut, tk, _ in items])
+            numbers = np.stack([e[1] for e in entries])
             hw = {"num_pes": hks[:, 0], "noc_bw": hks[:, 1], "offchip_bw": hks[:, 2],
                   "simd_lanes": np.ones(len(items), np.int64), "noc_hops": np.ones(len(items), np.int64)}
             gk = (structure, op, has_batch)

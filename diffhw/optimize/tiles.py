@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from diffhw.dataflow import TEMPLATES, Cluster, Dataflow, Map
 
-__all__ = ["KNOBS", "Knob", "TEMPLATE_KNOBS", "knob_slots", "tile_values", "unit_of_tiles", "apply_tiles",
-           "tiled_dataflow", "cluster_slots"]
+__all__ = ["KNOBS", "Knob", "TEMPLATE_KNOBS", "knob_slots", "knob_dims", "real_tiles", "tile_values",
+           "unit_of_tiles", "apply_tiles", "tiled_dataflow", "cluster_slots"]
 
 #: Knobs per layer (the most any template has).
 KNOBS = 2
@@ -60,7 +61,8 @@ def _slot_starts(dataflow: Dataflow) -> list[int]:
     return out
 
 
-def knob_slots(template: str) -> list[tuple[int, ...]]:
+@lru_cache(maxsize=None)
+def knob_slots(template: str) -> tuple[tuple[int, ...], ...]:
     """Number slots (`Dataflow.numbers()` order) each knob of `template` sets."""
     df = TEMPLATES[template]
     start = _slot_starts(df)
@@ -72,7 +74,7 @@ def knob_slots(template: str) -> list[tuple[int, ...]]:
             assert isinstance(d, Map) and d.dim == kn.dim or isinstance(d, Cluster), (template, j)
             slots.extend((start[j],) if isinstance(d, Cluster) else (start[j], start[j] + 1))
         out.append(tuple(slots))
-    return out
+    return tuple(out)
 
 
 def cluster_slots(structure: tuple) -> list[int]:
@@ -85,30 +87,43 @@ def cluster_slots(structure: tuple) -> list[int]:
     return out
 
 
-def _dmax(template: str, dims: dict, num_pes):
-    """Upper bound of each knob's tile for a layer: its dimension (and the PE count if cluster-tied)."""
+def knob_dims(template: str, dims: dict) -> np.ndarray:
+    """The layer's size of each knob's dimension: int [n_knobs]."""
+    return np.array([dims[kn.dim] for kn in TEMPLATE_KNOBS.get(template, ())], np.int64)
+
+
+def real_tiles(template: str, kdims, u, num_pes, xp=np, minimum=np.minimum):
+    """Continuous tiles dmax ** u [n, n_knobs] and their bounds dmax [n, n_knobs]: kdims [n, n_knobs] knob
+    dimension sizes, u [n, >= n_knobs] unit coordinates, num_pes [n]. Cluster-tied knobs are bounded by the
+    PEs with `minimum` (the relaxed model passes its soft min and xp=jax.numpy). `tile_values` rounds them."""
     df = TEMPLATES[template]
-    return [np.minimum(dims[kn.dim], num_pes) if kn.tied_to_cluster(df) else np.asarray(dims[kn.dim])
-            for kn in TEMPLATE_KNOBS.get(template, ())]
+    tiles, bounds = [], []
+    for k, kn in enumerate(TEMPLATE_KNOBS.get(template, ())):
+        dm = xp.maximum(kdims[:, k].astype(np.float64), 1.0)
+        if kn.tied_to_cluster(df):
+            dm = xp.maximum(minimum(dm, num_pes), 1.0)
+        tiles.append(xp.exp(u[:, k] * xp.log(dm)))
+        bounds.append(dm)
+    if not tiles:
+        return xp.zeros((len(u), 0)), xp.zeros((len(u), 0))
+    return xp.stack(tiles, 1), xp.stack(bounds, 1)
 
 
 def tile_values(template: str, dims: dict, u: np.ndarray, num_pes) -> np.ndarray:
     """Integer tiles of one layer under `template`: u [B, KNOBS] unit coordinates, num_pes [B] ->
     int [B, n_knobs] with 1 <= tile <= dmax (see the module docstring)."""
     u = np.clip(np.asarray(u, np.float64), 0.0, 1.0)
-    cols = []
-    for k, dm in enumerate(_dmax(template, dims, np.asarray(num_pes, np.int64))):
-        dm = np.maximum(np.broadcast_to(dm, u.shape[:1]), 1)
-        cols.append(np.clip(np.rint(np.exp(u[:, k] * np.log(dm))), 1, dm).astype(np.int64))
-    return np.stack(cols, 1) if cols else np.zeros((len(u), 0), np.int64)
+    kd = np.broadcast_to(knob_dims(template, dims), (len(u), len(TEMPLATE_KNOBS.get(template, ()))))
+    t, dm = real_tiles(template, kd, u, np.asarray(num_pes, np.float64))
+    return np.clip(np.rint(t), 1, dm).astype(np.int64)
 
 
 def unit_of_tiles(template: str, dims: dict, tiles, num_pes: int) -> np.ndarray:
     """Inverse of `tile_values` for one design: integer tiles [n_knobs] -> unit coordinates [KNOBS]."""
     u = np.zeros(KNOBS)
-    for k, (t, dm) in enumerate(zip(tiles, _dmax(template, dims, num_pes))):
-        dm = int(dm)
-        u[k] = math.log(t) / math.log(dm) if dm > 1 else 0.0
+    _, dm = real_tiles(template, knob_dims(template, dims)[None], np.zeros((1, KNOBS)), np.array([num_pes]))
+    for k, (t, d) in enumerate(zip(tiles, np.rint(dm[0]))):
+        u[k] = math.log(t) / math.log(d) if d > 1 else 0.0
     return u
 
 
