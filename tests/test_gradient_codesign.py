@@ -3,14 +3,17 @@ the search is deterministic, feasible and improves on its starting points (tiny 
 
 import math
 
+import jax
 import jax.numpy as jnp
 import numpy as np
+import optax
 import pytest
 
 from diffhw.layers import LayerSpec
 from diffhw.numerics import MIN_TEMPERATURE
 from diffhw.optimize import gradient
 from diffhw.optimize.problem import Problem, evaluate_designs, to_designs
+from diffhw.optimize.tiles import KNOBS
 
 CONVS = [LayerSpec("c1", "CONV", {"K": 16, "C": 8, "R": 3, "S": 3, "Y": 18, "X": 18}),
          LayerSpec("c2", "CONV", {"K": 32, "C": 16, "R": 3, "S": 3, "Y": 10, "X": 10}, {"Y": 2, "X": 2})]
@@ -58,3 +61,30 @@ def test_gradient_search_feasible_deterministic_and_improving(problem):
     assert a.evaluations == 4 * 4  # 4 starts scored at the start and after steps 8, 16, 24
     assert a.metrics["objective"] <= a.first_objective
     assert all(x[2] >= y[2] for x, y in zip(a.history, a.history[1:]))
+
+
+
+@pytest.mark.parametrize("kind", ["template", "tiles"])
+def test_split_step_gradient_equals_autodiff_of_the_loss(problem, kind):
+    """The search's step (per-group programs, costs linearized at their inputs) gives the loss and the
+    gradient of differentiating `Surrogate.loss` directly, tile coordinates and template logits included."""
+    if kind == "tiles":
+        problem = Problem.make([("tiny", CONVS)], dataflows=("ws",), area_budget=2e7, bounds=BOUNDS, tiles=True)
+    sur = gradient.Surrogate(problem)
+    rng = np.random.default_rng(3)
+    starts, nd = 3, len(problem.dataflows)
+    params = (jnp.asarray(rng.normal(0, 1, (starts, len(sur.free)))),
+              jnp.asarray(rng.normal(0, 0.5, (starts, problem.num_genes, nd))),
+              jnp.asarray(rng.normal(0, 1, (starts, problem.num_tile_layers, nd, KNOBS))))
+    opt = optax.adam(0.1)
+    state = opt.init(params)
+    _, _, loss, grads = gradient.Step(sur, opt, 50.0, params, state, 0.1)(params, state, 0.1)
+
+    def total(ps):
+        return jax.vmap(lambda u, lg, v: sur.loss(u, lg, v, 0.1, 50.0))(*ps).sum()
+
+    ref_loss, ref = jax.jit(jax.value_and_grad(total))(params)
+    assert float(loss) == pytest.approx(float(ref_loss), rel=1e-12)
+    assert any(np.abs(np.asarray(r)).max() > 0 for r in ref if r.size)
+    for g, r in zip(grads, ref):
+        np.testing.assert_allclose(np.asarray(g), np.asarray(r), rtol=1e-8, atol=1e-12)
