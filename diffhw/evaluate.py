@@ -37,12 +37,13 @@ MODEL_HW_FIELDS = ("num_pes", "noc_bw", "offchip_bw", "simd_lanes", "noc_hops")
 COMPILER_OPTIONS = {"xla_cpu_use_fusion_emitters": False}
 
 
-@partial(jax.jit, static_argnums=(0, 1, 2, 3), compiler_options=COMPILER_OPTIONS)
-def _evaluate_jit(structure, space, op, has_batch, layers, numbers, hw):
-    """A chunk's outputs as two matrices, [B, len(INT_OUTPUTS)] and [B, len(FLOAT_OUTPUTS)]: two
-    device-to-host copies per chunk instead of one per output."""
+@partial(jax.jit, static_argnums=(0, 1, 2, 3, 4), compiler_options=COMPILER_OPTIONS)
+def _evaluate_jit(structure, space, op, has_batch, names, layers, numbers, hw):
+    """A chunk's outputs `names` (integer ones, then floating ones) as two matrices [B, n_int] and [B, n_float]:
+    two device-to-host copies per chunk instead of one per output; XLA drops the work of outputs not asked for."""
     out = jax.vmap(lambda lay, num, h: layer_cost(structure, space, op, has_batch, lay, num, h))(layers, numbers, hw)
-    return (jnp.stack([out[k] for k in INT_OUTPUTS], axis=1), jnp.stack([out[k] for k in FLOAT_OUTPUTS], axis=1))
+    return tuple(jnp.stack([out[k] for k in part], axis=1) if part else jnp.zeros((numbers.shape[0], 0))
+                 for part in names)
 
 
 def default_chunk() -> int:
@@ -54,12 +55,13 @@ def default_chunk() -> int:
 
 def evaluate_arrays(structure: tuple, op: str, has_batch: bool, layers: dict, numbers, hw: dict,
                     space: Optional[CaseSpace] = None, chunk: Optional[int] = None,
-                    devices: Optional[Sequence] = None) -> dict:
+                    devices: Optional[Sequence] = None, outputs: Sequence[str] = OUTPUTS) -> dict:
     """Evaluate a batch of (layer, hardware) items under one dataflow structure.
 
     layers: dict of int64 arrays [B] (K C R S Y X N M stride_y stride_x); numbers: [B, n] resolved number
     slots of the dataflow; hw: dict of int64 arrays [B] (num_pes noc_bw offchip_bw simd_lanes noc_hops).
-    Returns a dict of numpy arrays [B], one per name in `diffhw.cost.model.OUTPUTS`. Without a `space`, large
+    Returns a dict of numpy arrays [B], one per name in `outputs` (default: all of
+    `diffhw.cost.model.OUTPUTS`; fewer compile and run faster). Without a `space`, large
     batches are split into a few parts with smaller case spaces (`diffhw.cost.model.case_spaces`). Work is
     cut into chunks of at most `chunk` items (the last one of each part padded), so memory stays bounded
     and one compile per (structure, op, case space, chunk shape) serves any batch size. With more than one
@@ -70,6 +72,10 @@ def evaluate_arrays(structure: tuple, op: str, has_batch: bool, layers: dict, nu
     hw = {k: np.asarray(hw[k], np.int64) for k in MODEL_HW_FIELDS}
     n = numbers.shape[0]
     chunk = chunk or default_chunk()
+    unknown = sorted(set(outputs) - set(OUTPUTS))
+    if unknown:
+        raise ValueError(f"unknown outputs {unknown}; choose from diffhw.cost.model.OUTPUTS")
+    names = (tuple(k for k in INT_OUTPUTS if k in outputs), tuple(k for k in FLOAT_OUTPUTS if k in outputs))
     ndev = len(devices) if devices is not None else 1
     put = lambda x: x  # noqa: E731
     if ndev > 1:
@@ -85,15 +91,16 @@ def evaluate_arrays(structure: tuple, op: str, has_batch: bool, layers: dict, nu
         size = -(-min(chunk, _bucket(m)) // ndev) * ndev
         for start in range(0, m, size):
             idx = items[np.arange(start, start + size) % m]  # the last chunk is padded with repeats
-            results.append(_evaluate_jit(structure, sp, op, has_batch, {k: put(v[idx]) for k, v in layers.items()},
+            results.append(_evaluate_jit(structure, sp, op, has_batch, names,
+                                         {k: put(v[idx]) for k, v in layers.items()},
                                          put(numbers[idx]), {k: put(v[idx]) for k, v in hw.items()}))
             order[items[start:start + size]] = done + np.arange(min(size, m - start))
             done += size
     out = {}
-    for names, mats in zip((INT_OUTPUTS, FLOAT_OUTPUTS), zip(*results)):
+    for part, mats in zip(names, zip(*results)):
         mat = np.concatenate([np.asarray(x) for x in mats])[order]
-        out.update({k: mat[:, j] for j, k in enumerate(names)})
-    return {k: out[k] for k in OUTPUTS}
+        out.update({k: mat[:, j] for j, k in enumerate(part)})
+    return {k: out[k] for k in OUTPUTS if k in outputs}
 
 
 @dataclass

@@ -339,7 +339,8 @@ def evaluate_plan(plan: Plan, outputs: Sequence[str] = AGG_OUTPUTS, devices=None
                 idx = np.arange(start, start + size) % n  # every call has the same shape: one compile
                 o = evaluate_arrays(structure, op, has_batch, {k: v[idx] for k, v in layers.items()},
                                     numbers[idx], {k: v[idx] for k, v in hw.items()}, space=space,
-                                    chunk=size, **({"devices": devices} if devices and len(devices) > 1 else {}))
+                                    chunk=size, outputs=outputs,
+                                    **({"devices": devices} if devices and len(devices) > 1 else {}))
                 outs.append({k: np.asarray(o[k])[: min(size, n - start)] for k in outputs})
                 if progress:
                     progress(min(size, n - start))

@@ -57,7 +57,7 @@ def layer_levels(structure, numbers, op, has_batch, layer: dict, hw: dict, where
     return build_levels(structure, numbers, op, has_batch, dims, stride, hw["num_pes"], where, nm)
 
 
-#: Items per call of the jitted state analysis (one compile per structure; the last call is padded).
+#: Items per call of the jitted state analysis (one compile per structure: every call is padded to it).
 STATE_CHUNK = 1024
 
 
@@ -73,10 +73,9 @@ def item_states(structure, op, has_batch, layers: dict, numbers, hw: dict):
 
     `layers`, `numbers`, `hw` carry a common batch axis (already broadcast)."""
     n = len(numbers)
-    size = min(STATE_CHUNK, 1 << max(0, (n - 1).bit_length()))
     parts = []
-    for start in range(0, n, size):
-        idx = np.arange(start, start + size) % n  # the last call is padded with repeats
+    for start in range(0, n, STATE_CHUNK):
+        idx = np.arange(start, start + STATE_CHUNK) % n  # the last call is padded with repeats
         parts.append(_item_states(structure, op, has_batch, {k: v[idx] for k, v in layers.items()}, numbers[idx],
                                   {k: v[idx] for k, v in hw.items()}))
     return jax.tree_util.tree_map(lambda *xs: np.concatenate([np.asarray(x) for x in xs])[:n], *parts)

@@ -357,8 +357,7 @@ class Evaluator:
                   "simd_lanes": np.ones(len(items), np.int64), "noc_hops": np.ones(len(items), np.int64)}
             gk = (structure, op, has_batch)
             try:
-                sp = (case_space(structure, op, has_batch, layers, numbers, hw) if _STATES_JIT.get(gk, 1) is None
-                      else _case_space(structure, op, has_batch, layers, numbers, hw, self.chunk))
+                sp = case_space(structure, op, has_batch, layers, numbers, hw)
                 old = self.spaces.get(gk)
                 if old is None:  # first visit: cover the PE range up front, so later batches rarely recompile
                     old = self._probe_space(structure, op, has_batch, gk)
@@ -371,7 +370,8 @@ class Evaluator:
                 size = self.chunk
                 pad = np.arange(-(-n // size) * size) % n
                 o = ev.evaluate_arrays(structure, op, has_batch, {k: v[pad] for k, v in layers.items()},
-                                       numbers[pad], {k: v[pad] for k, v in hw.items()}, space=sp, chunk=size)
+                                       numbers[pad], {k: v[pad] for k, v in hw.items()}, space=sp, chunk=size,
+                                       outputs=self._OUT)
                 o = {k: np.asarray(o[k])[:n] for k in self._OUT}
                 for j, it in enumerate(items):
                     self.memo[it] = (0,) + tuple(o[k][j].item() for k in self._OUT)
@@ -383,6 +383,7 @@ class Evaluator:
     def _probe_space(self, structure, op, has_batch, gk):
         """Case space of every (layer, template) pair of a group at 12 PE counts spanning the bounds (with
         tiles: at the smallest, middle and largest tile of every knob too)."""
+        from diffhw.cost.model import case_space
         from diffhw.sweep import KEY_FIELDS, _LAYER_ARGS
 
         plan = self.plan
@@ -410,7 +411,7 @@ class Evaluator:
         hw = {"num_pes": np.array([q for _, _, q in items], np.int64), "noc_bw": np.ones(n, np.int64),
               "offchip_bw": np.ones(n, np.int64), "simd_lanes": np.ones(n, np.int64),
               "noc_hops": np.ones(n, np.int64)}
-        return _case_space(structure, op, has_batch, layers, numbers, hw, self.chunk)
+        return case_space(structure, op, has_batch, layers, numbers, hw)
 
     def evaluate(self, hw: np.ndarray, genes: np.ndarray, tiles_u=None) -> dict:
         """Metrics of B designs: hw int [B, 5] (HW_PARAMS order), genes int [B, G], tile coordinates
@@ -506,40 +507,6 @@ def integer_tiles(p: Problem, hw: np.ndarray, genes: np.ndarray, tiles_u) -> Opt
         out.append(arr)
         off += len(specs)
     return out
-
-
-_STATES_JIT = {}
-
-
-def _case_space(structure, op, has_batch, layers: dict, numbers, hw: dict, chunk: int):
-    """`diffhw.cost.model.case_space` with the per-item state analysis jitted (padded to multiples of
-    `chunk`, one compile per group); falls back to the eager original if the analysis cannot be traced."""
-    import jax
-
-    from diffhw.cost.analysis import CaseSpace, possible_states
-    from diffhw.cost.model import case_space, layer_levels
-
-    key = (structure, op, has_batch)
-    fn = _STATES_JIT.get(key)
-    if fn is None:
-        def one(lay, num, h):
-            return possible_states(layer_levels(structure, num, op, has_batch, lay, h))
-
-        fn = _STATES_JIT[key] = jax.jit(jax.vmap(one))
-    n = len(numbers)
-    pad = np.arange(-(-n // chunk) * chunk) % n
-    try:
-        states, differs = fn({k: v[pad] for k, v in layers.items()}, numbers[pad], {k: v[pad] for k, v in hw.items()})
-    except Exception:  # noqa: BLE001 - not traceable: the original (eager) analysis
-        _STATES_JIT[key] = None
-        return case_space(structure, op, has_batch, layers, numbers, hw)
-    combos, edge_dims = [], []
-    for ex, diff in zip(states, differs):
-        ex = np.asarray(ex).any(axis=0)
-        slots = [tuple(int(x) for x in np.flatnonzero(row)) for row in ex]
-        combos.append(tuple(itertools.product(*slots)))
-        edge_dims.append(tuple(sorted(v for v, d in diff.items() if np.asarray(d).any())))
-    return CaseSpace(tuple(combos), tuple(edge_dims))
 
 
 def _union_space(a, b, CaseSpace):
