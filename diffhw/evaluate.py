@@ -84,21 +84,23 @@ def evaluate_arrays(structure: tuple, op: str, has_batch: bool, layers: dict, nu
         put = lambda x: jax.device_put(x, sharding)  # noqa: E731
     parts = (case_spaces(structure, op, has_batch, layers, numbers, hw, chunk) if space is None
              else [(np.arange(n), space)])
-    results, order = [], np.empty(n, np.int64)  # order: each item's row in the concatenated chunks
-    done = 0
+    results = []  # (the chunk's item rows, its output matrices)
     for items, sp in parts:
         m = len(items)
         size = -(-min(chunk, _bucket(m)) // ndev) * ndev
         for start in range(0, m, size):
             idx = items[np.arange(start, start + size) % m]  # the last chunk is padded with repeats
-            results.append(_evaluate_jit(structure, sp, op, has_batch, names,
-                                         {k: put(v[idx]) for k, v in layers.items()},
-                                         put(numbers[idx]), {k: put(v[idx]) for k, v in hw.items()}))
-            order[items[start:start + size]] = done + np.arange(min(size, m - start))
-            done += size
+            results.append((items[start:start + size],
+                            _evaluate_jit(structure, sp, op, has_batch, names,
+                                          {k: put(v[idx]) for k, v in layers.items()},
+                                          put(numbers[idx]), {k: put(v[idx]) for k, v in hw.items()})))
+    # every chunk's rows go straight to their items' rows as it completes (no concatenation, no re-ordering)
+    mats = [np.empty((n, len(part)), np.int64 if j == 0 else np.float64) for j, part in enumerate(names)]
+    for rows, res in results:
+        for mat, r in zip(mats, res):
+            mat[rows] = np.asarray(r)[:len(rows)]
     out = {}
-    for part, mats in zip(names, zip(*results)):
-        mat = np.concatenate([np.asarray(x) for x in mats])[order]
+    for part, mat in zip(names, mats):
         out.update({k: mat[:, j] for j, k in enumerate(part)})
     return {k: out[k] for k in OUTPUTS if k in outputs}
 
