@@ -94,7 +94,7 @@ def evaluate_arrays(structure: tuple, op: str, has_batch: bool, layers: dict, nu
                             _evaluate_jit(structure, sp, op, has_batch, names,
                                           {k: put(v[idx]) for k, v in layers.items()},
                                           put(numbers[idx]), {k: put(v[idx]) for k, v in hw.items()})))
-    # every chunk's rows go straight to their items' rows as it completes (no concatenation, no re-ordering)
+    # each chunk's rows go straight to its items' rows, in dispatch order (no concatenation, no re-ordering)
     mats = [np.empty((n, len(part)), np.int64 if j == 0 else np.float64) for j, part in enumerate(names)]
     for rows, res in results:
         for mat, r in zip(mats, res):

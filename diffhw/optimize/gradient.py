@@ -38,7 +38,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from typing import Optional
 
 import jax
 import jax.numpy as jnp
@@ -53,7 +52,7 @@ from diffhw.evaluate import COMPILER_OPTIONS, LAYER_FIELDS, check_pair, layer_ro
 from diffhw.hardware import HardwareSpec
 from diffhw.numerics import Relaxed
 from diffhw.optimize.baselines import Budget, SearchResult
-from diffhw.optimize.problem import HW_PARAMS, Problem, discretize, pe_multiple, repair
+from diffhw.optimize.problem import Problem, discretize, pe_multiple, repair
 from diffhw.optimize.tiles import KNOBS, TEMPLATE_KNOBS, apply_tiles, knob_dims, real_tiles
 
 __all__ = ["Surrogate", "Step", "search", "DEFAULTS"]
@@ -246,11 +245,15 @@ class Surrogate:
             out = out.at[..., idx, :].set(c)
         return out
 
-    def item_costs(self, hw: dict, temperature, tiles_u=None) -> dict:
-        """Relaxed per-item costs for one accelerator: name in `COSTS` -> [num_items]; tiles_u [T, D, KNOBS]
+    def costs(self, hw: dict, temperature, tiles_u=None):
+        """Relaxed per-item costs [num_items, 4] (columns `COSTS`) for one accelerator; tiles_u [T, D, KNOBS]
         unit tile coordinates (problems with tile search)."""
         xs = self._inputs(hw, temperature, tiles_u)
-        c = self.scatter([self.group_costs(gi, x, temperature) for gi, x in enumerate(xs)])
+        return self.scatter([self.group_costs(gi, x, temperature) for gi, x in enumerate(xs)])
+
+    def item_costs(self, hw: dict, temperature, tiles_u=None) -> dict:
+        """`costs` by name: name in `COSTS` -> [num_items]."""
+        c = self.costs(hw, temperature, tiles_u)
         return {k: c[:, j] for j, k in enumerate(COSTS)}
 
     def chosen_tiles(self, tiles_v: np.ndarray, genes: np.ndarray):
@@ -265,8 +268,8 @@ class Surrogate:
     def loss(self, u, logits, tiles_v, temperature, penalty: float):
         """Scalar loss of one start: log objective + penalties (see the module docstring). tiles_v
         [T, D, KNOBS] unconstrained tile coordinates (ignored without tile search)."""
-        c = self.item_costs(self.hw_points(u), temperature, jax.nn.sigmoid(tiles_v))
-        return self.objective(u, logits, jnp.stack([c[k] for k in COSTS], axis=1), temperature, penalty)
+        costs = self.costs(self.hw_points(u), temperature, jax.nn.sigmoid(tiles_v))
+        return self.objective(u, logits, costs, temperature, penalty)
 
     def objective(self, u, logits, costs, temperature, penalty: float):
         """`loss` of one start from its per-item costs [num_items, 4] (columns `COSTS`)."""
@@ -316,7 +319,6 @@ class Step:
 
     def __init__(self, sur: Surrogate, opt, penalty: float, params, state, temperature, workers: int = 2,
                  on_traced=None):
-        self.sur = sur
         t = jnp.asarray(temperature)
 
         def inputs(ps, temp):

@@ -26,15 +26,17 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
 import diffhw.evaluate as ev  # noqa: F401  (enables float64 / int64 in JAX before anything is traced)
+from diffhw.cost.analysis import CaseSpace
+from diffhw.cost.model import case_space, hardware_cost
 from diffhw.dataflow import TEMPLATES, Cluster, Sz
 from diffhw.hardware import HardwareSpec
-from diffhw.layers import CONV, DSCONV, GEMM, LayerSpec, Layers, OP_NAMES
+from diffhw.layers import LayerSpec, Layers, OP_NAMES
 from diffhw.optimize.tiles import KNOBS, TEMPLATE_KNOBS, apply_tiles, cluster_slots, tile_values, unit_of_tiles
 
 __all__ = ["HW_PARAMS", "OBJECTIVES", "SEARCH_DATAFLOWS", "DEFAULT_BOUNDS", "DEFAULT_AREA_BUDGET", "Param",
@@ -320,8 +322,6 @@ class Evaluator:
 
     def _run(self, need: list[tuple[int, tuple, tuple]]) -> None:
         """Evaluate (ut, tile key, hw key) items not in the memo."""
-        from diffhw.cost.analysis import CaseSpace
-        from diffhw.cost.model import case_space
         from diffhw.errors import InputError
         from diffhw.sweep import KEY_FIELDS, _LAYER_ARGS
 
@@ -362,7 +362,7 @@ class Evaluator:
                 if old is None:  # first visit: cover the PE range up front, so later batches rarely recompile
                     old = self._probe_space(structure, op, has_batch, gk)
                 if old is not None:
-                    sp = _union_space(old, sp, CaseSpace)
+                    sp = _union_space(old, sp)
                 if sp != self.spaces.get(gk):
                     self.compiles += 1  # a new (structure, case space) to trace and compile
                 self.spaces[gk] = sp
@@ -383,7 +383,6 @@ class Evaluator:
     def _probe_space(self, structure, op, has_batch, gk):
         """Case space of every (layer, template) pair of a group at 12 PE counts spanning the bounds (with
         tiles: at the smallest, middle and largest tile of every knob too)."""
-        from diffhw.cost.model import case_space
         from diffhw.sweep import KEY_FIELDS, _LAYER_ARGS
 
         plan = self.plan
@@ -509,7 +508,7 @@ def integer_tiles(p: Problem, hw: np.ndarray, genes: np.ndarray, tiles_u) -> Opt
     return out
 
 
-def _union_space(a, b, CaseSpace):
+def _union_space(a: CaseSpace, b: CaseSpace) -> CaseSpace:
     """A case space covering both (per level: per directive the union of state slots; union of edge dims)."""
     combos, edges = [], []
     for ca, cb, ea, eb in zip(a.combos, b.combos, a.edge_dims, b.edge_dims):
@@ -595,8 +594,6 @@ def discretize(problem: Problem, params: Mapping[str, np.ndarray], genes) -> tup
 
 def _area_power(num_pes, noc_bw, l1, l2):
     """Area and power [B] of integer designs (MAESTRO's formulas, computed in numpy on the host)."""
-    from diffhw.cost.model import hardware_cost
-
     c = hardware_cost(np.asarray(num_pes, np.int64), np.asarray(noc_bw, np.int64),
                       np.ones(np.shape(num_pes), np.int64), np.asarray(l1, np.int64), np.asarray(l2, np.int64))
     return np.asarray(c["area"], np.float64), np.asarray(c["power"], np.float64)
@@ -619,7 +616,6 @@ def repair(problem: Problem, hw: np.ndarray, genes: np.ndarray, evaluator: Evalu
     p = problem
     hw = np.array(hw, np.int64)
     genes = np.asarray(genes, np.int64)
-    b = len(hw)
     P = {k: p.param(k) for k in HW_PARAMS}
     mult = np.array([pe_multiple({t for row in p.templates_of(g) for t in row}, p.tiles) for g in genes], np.int64)
     met = None
