@@ -53,12 +53,16 @@ from diffhw.hardware import HardwareSpec
 from diffhw.numerics import Relaxed
 from diffhw.optimize.baselines import Budget, SearchResult
 from diffhw.optimize.problem import Problem, discretize, pe_multiple, repair
+from diffhw.optimize.refine import refine
 from diffhw.optimize.tiles import KNOBS, TEMPLATE_KNOBS, apply_tiles, knob_dims, real_tiles
 
 __all__ = ["Surrogate", "Step", "search", "DEFAULTS"]
 
 #: Optimization defaults: starts optimized in parallel, Adam steps, learning rate, temperatures.
-DEFAULTS = dict(starts=16, steps=120, lr=0.08, t_start=0.3, t_end=0.02, eval_every=20, penalty=50.0)
+#: `refine_evals`: exact evaluations of the final local refinement (`diffhw.optimize.refine`; 0: none) when
+#: no budget is given (with a budget, the refinement gets what the Adam steps left).
+DEFAULTS = dict(starts=16, steps=120, lr=0.08, t_start=0.3, t_end=0.02, eval_every=20, penalty=50.0,
+                refine_evals=20000)
 
 #: XLA options of the step's programs: the exact model's, with LLVM at optimization level 1 (MobileNetV2's
 #: six group programs: 15 % less compile CPU time, 5 % slower steps; a search runs 120 steps).
@@ -382,6 +386,9 @@ def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int =
     the exact evaluations of discretized points and the wall time; the Adam steps stop early when either
     is spent."""
     o = {**DEFAULTS, **options}
+    if budget_evals is None and budget_seconds is None:
+        budget_evals = o["starts"] * (o["steps"] // o["eval_every"] + 1 + (o["steps"] % o["eval_every"] > 0))
+        budget_evals += o["refine_evals"]
     b = Budget(problem, "gradient", seed, budget_evals, budget_seconds, progress)
     sur = Surrogate(problem, seed=seed)
     rng = np.random.default_rng(seed)
@@ -415,4 +422,10 @@ def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int =
             score(params)
             if b.done():
                 break
-    return b.result(note=f"{starts} starts x {i + 1} Adam steps, temperature {o['t_start']} -> {o['t_end']}")
+    note = f"{starts} starts x {i + 1} Adam steps, temperature {o['t_start']} -> {o['t_end']}"
+    if o["refine_evals"] and b.best is not None and b.best[3]["feasible"] and not b.done():
+        adam = b.evals, b.best_obj
+        refine(problem, b, *b.best[:3])
+        note += (f"; exact refinement: {b.evals - adam[0]} evaluations, objective {adam[1]:.4g} -> "
+                 f"{b.best_obj:.4g}")
+    return b.result(note=note)

@@ -412,6 +412,21 @@ class Evaluator:
               "noc_hops": np.ones(n, np.int64)}
         return case_space(structure, op, has_batch, layers, numbers, hw)
 
+    def layer_outputs(self, entries, hk: tuple) -> np.ndarray:
+        """Exact outputs of single layers on one accelerator: entries [(network m, layer i, template, tile
+        key: integer tiles padded to KNOBS, or () for the template's numbers)], hk = (num_pes, noc_bw,
+        offchip_bw). Returns float [n, 6] in `_OUT` order (runtime, energy, L1, L2, NoC and off-chip bandwidth
+        requirements), NaN rows where the layer cannot run so."""
+        items = [(int(self.plan.ut_of[self.tindex[t], self.inv[m][i]]), tuple(tk), tuple(hk))
+                 for m, i, t, tk in entries]
+        self._run(sorted(set(items)))
+        out = np.full((len(items), len(self._OUT)), np.nan)
+        for j, it in enumerate(items):
+            r = self.memo[it]
+            if r[0] == 0:
+                out[j] = r[1:]
+        return out
+
     def evaluate(self, hw: np.ndarray, genes: np.ndarray, tiles_u=None) -> dict:
         """Metrics of B designs: hw int [B, 5] (HW_PARAMS order), genes int [B, G], tile coordinates
         tiles_u [B, T, KNOBS] (problems with tiles; None: the templates' numbers). Returns arrays [B]:
