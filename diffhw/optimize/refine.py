@@ -13,6 +13,10 @@ Moves from the current design (hw int [5], genes int [G], tile coordinates [T, K
   up and down (problems with tile search);
 - per free hardware parameter: PEs one cluster multiple and 10 % up and down, NoC bandwidth one step and
   15 % up and down, off-chip bandwidth doubled, halved and at its upper bound;
+- every layer re-chosen at once (`_reselect`, problems with per-layer templates or tiles): each layer's
+  menu of templates x tiles is scored exactly, and under each pair of L1 / L2 caps every layer takes its
+  best option that fits (first-order objective weights); on the current accelerator and on PE x NoC
+  bandwidth variants of it (`_hw_grid`), since a layer's best choice depends on the accelerator;
 - every move that leaves area / power slack is also tried with that slack spent: the most PEs, or the
   widest NoC, that fit the budgets at the move's buffer sizes (a smaller tile frees L1 / L2 area, which only
   pays off once PEs fill it).
