@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from diffhw.optimize.baselines import Budget, random_search
-from diffhw.optimize.problem import Evaluator, genes_of, hw_array, repair, tiles_u_of
-from diffhw.optimize.refine import _hw_moves, _layer_moves, _Layers, _multiple, refine
+from diffhw.optimize.problem import Evaluator, genes_of, hw_array, pe_multiple_of, repair, tiles_u_of
+from diffhw.optimize.refine import _hw_moves, _layer_moves, _Layers, refine
 
 from tests.test_codesign import CONVS, FC
 from tests.test_tiles import _reference
@@ -35,7 +35,7 @@ def test_refine_improves_to_an_exact_feasible_local_optimum(start):
     # no single move of the final design improves it
     ev = Evaluator(p)
     cands, _ = _layer_moves(p, _Layers(p), hw, genes, tu)
-    moves = _hw_moves(p, hw, _multiple(p, genes))
+    moves = _hw_moves(p, hw, pe_multiple_of(p, genes))
     cands += [(h, genes, tu) for h in moves]
     h, g, met = repair(p, np.stack([c[0] for c in cands]), np.stack([c[1] for c in cands]), ev,
                        tiles_u=np.stack([c[2] for c in cands]))

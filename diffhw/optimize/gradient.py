@@ -59,7 +59,7 @@ from diffhw.optimize.problem import Problem, discretize, pe_multiple, repair
 from diffhw.optimize.refine import refine
 from diffhw.optimize.tiles import KNOBS, TEMPLATE_KNOBS, apply_tiles, knob_dims, real_tiles
 
-__all__ = ["Surrogate", "Step", "search", "DEFAULTS"]
+__all__ = ["Surrogate", "Step", "search", "adam_evaluations", "DEFAULTS"]
 
 #: Optimization defaults: starts optimized in parallel, Adam steps, learning rate, temperatures.
 #: `refine_evals`: exact evaluations of the final local refinement (`diffhw.optimize.refine`; 0: none) when
@@ -383,6 +383,13 @@ class Step:
         return self._grads(params, state, t, [y for y, _ in out], [j for _, j in out])
 
 
+def adam_evaluations(options: dict) -> int:
+    """Exact evaluations of the Adam phase: every start scored at the start, every `eval_every` steps and
+    after the last step."""
+    o = {**DEFAULTS, **options}
+    return o["starts"] * (o["steps"] // o["eval_every"] + 1 + (o["steps"] % o["eval_every"] > 0))
+
+
 def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int = 0, progress=None,
            **options) -> SearchResult:
     """Gradient co-design (see the module docstring). `options` override `DEFAULTS`. The budgets bound
@@ -390,8 +397,7 @@ def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int =
     is spent."""
     o = {**DEFAULTS, **options}
     if budget_evals is None and budget_seconds is None:
-        budget_evals = o["starts"] * (o["steps"] // o["eval_every"] + 1 + (o["steps"] % o["eval_every"] > 0))
-        budget_evals += o["refine_evals"]
+        budget_evals = adam_evaluations(o) + o["refine_evals"]
     b = Budget(problem, "gradient", seed, budget_evals, budget_seconds, progress)
     sur = Surrogate(problem, seed=seed)
     rng = np.random.default_rng(seed)

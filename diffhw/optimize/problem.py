@@ -41,7 +41,7 @@ from diffhw.optimize.tiles import KNOBS, TEMPLATE_KNOBS, apply_tiles, cluster_sl
 
 __all__ = ["HW_PARAMS", "OBJECTIVES", "SEARCH_DATAFLOWS", "DEFAULT_BOUNDS", "DEFAULT_AREA_BUDGET", "Param",
            "Problem", "Design", "Evaluator", "evaluate_designs", "discretize", "repair", "specs_of",
-           "snap_pes", "pe_multiple", "smallest_design", "to_designs"]
+           "snap_pes", "pe_multiple", "pe_multiple_of", "within_budgets", "smallest_design", "to_designs"]
 
 #: Hardware parameters a problem searches (simd_lanes and noc_hops stay at MAESTRO's defaults, 1 and 1).
 HW_PARAMS = ("num_pes", "l1_size", "l2_size", "noc_bw", "offchip_bw")
@@ -278,6 +278,11 @@ def snap_pes(p, multiple: int, lo: int, hi: int) -> np.ndarray:
     lo_m = -(-lo // m) * m
     hi_m = max(hi // m * m, lo_m)
     return np.clip(np.rint(p / m) * m, lo_m, hi_m).astype(np.int64)
+
+
+def pe_multiple_of(problem: Problem, genes) -> int:
+    """`pe_multiple` of the templates a design with dataflow genes `genes` [G] uses."""
+    return pe_multiple({t for row in problem.templates_of(genes) for t in row}, problem.tiles)
 
 
 class Evaluator:
@@ -602,8 +607,7 @@ def discretize(problem: Problem, params: Mapping[str, np.ndarray], genes) -> tup
     pp = problem.param("num_pes")
     if pp.free:
         for i in range(b):
-            mult = pe_multiple({t for row in problem.templates_of(genes[i]) for t in row}, problem.tiles)
-            hw[i, 0] = snap_pes(hw[i, 0], mult, pp.lo, pp.hi)
+            hw[i, 0] = snap_pes(hw[i, 0], pe_multiple_of(problem, genes[i]), pp.lo, pp.hi)
     return hw, genes
 
 
@@ -612,6 +616,12 @@ def _area_power(num_pes, noc_bw, l1, l2):
     c = hardware_cost(np.asarray(num_pes, np.int64), np.asarray(noc_bw, np.int64),
                       np.ones(np.shape(num_pes), np.int64), np.asarray(l1, np.int64), np.asarray(l2, np.int64))
     return np.asarray(c["area"], np.float64), np.asarray(c["power"], np.float64)
+
+
+def within_budgets(problem: Problem, num_pes, noc_bw, l1, l2) -> np.ndarray:
+    """Whether integer designs [B] are within the area and power budgets."""
+    area, power = _area_power(num_pes, noc_bw, l1, l2)
+    return (area <= problem.area_budget) & ((power <= problem.power_budget) if problem.power_budget else True)
 
 
 def repair(problem: Problem, hw: np.ndarray, genes: np.ndarray, evaluator: Evaluator, shrink: bool = True,
@@ -632,7 +642,7 @@ def repair(problem: Problem, hw: np.ndarray, genes: np.ndarray, evaluator: Evalu
     hw = np.array(hw, np.int64)
     genes = np.asarray(genes, np.int64)
     P = {k: p.param(k) for k in HW_PARAMS}
-    mult = np.array([pe_multiple({t for row in p.templates_of(g) for t in row}, p.tiles) for g in genes], np.int64)
+    mult = np.array([pe_multiple_of(p, g) for g in genes], np.int64)
     met = None
     for _ in range(max_rounds):
         met = evaluator.evaluate(hw, genes, tiles_u)
@@ -655,8 +665,7 @@ def repair(problem: Problem, hw: np.ndarray, genes: np.ndarray, evaluator: Evalu
 def _shrink(p: Problem, P: dict, hw: np.ndarray, mult: np.ndarray, valid: np.ndarray) -> None:
     """In place: largest free noc_bw that fits the budgets, else fewer free PEs (see `repair`)."""
     b = len(hw)
-    area, power = _area_power(hw[:, 0], hw[:, 3], hw[:, 1], hw[:, 2])
-    over = valid & ((area > p.area_budget) | ((power > p.power_budget) if p.power_budget else False))
+    over = valid & ~within_budgets(p, hw[:, 0], hw[:, 3], hw[:, 1], hw[:, 2])
     if P["noc_bw"].free and over.any():
         # area and power are affine in noc_bw: the largest bw that fits, if any
         a0, p0 = _area_power(hw[:, 0], np.zeros(b, np.int64), hw[:, 1], hw[:, 2])
@@ -675,9 +684,8 @@ def _shrink(p: Problem, P: dict, hw: np.ndarray, mult: np.ndarray, valid: np.nda
             cand = np.arange(max(-(-lo // m) * m, m), hw[i, 0], m)
             if len(cand) == 0:
                 continue
-            a, pw = _area_power(cand, np.full(len(cand), hw[i, 3]), np.full(len(cand), hw[i, 1]),
-                                np.full(len(cand), hw[i, 2]))
-            fit = (a <= p.area_budget) & ((pw <= p.power_budget) if p.power_budget else True)
+            fit = within_budgets(p, cand, np.full(len(cand), hw[i, 3]), np.full(len(cand), hw[i, 1]),
+                                 np.full(len(cand), hw[i, 2]))
             hw[i, 0] = cand[np.flatnonzero(fit)[-1]] if fit.any() else cand[0]
 
 

@@ -32,10 +32,10 @@ import itertools
 
 import numpy as np
 
-from diffhw.optimize.problem import (HW_PARAMS, Problem, _area_power, integer_tiles, pe_multiple, repair,
-                                     snap_pes)
-from diffhw.optimize.tiles import (KNOBS, TEMPLATE_KNOBS, knob_dims, real_tiles, tile_values,
-                                   unit_of_tiles)
+from diffhw.optimize.problem import (HW_PARAMS, Problem, integer_tiles, pe_multiple_of, repair, snap_pes,
+                                     within_budgets)
+from diffhw.optimize.tiles import (KNOBS, TEMPLATE_KNOBS, knob_dims, real_tiles, tile_values, unit_of_tiles,
+                                   units_of_tiles)
 
 __all__ = ["refine"]
 
@@ -67,7 +67,7 @@ def _retile(problem: Problem, lay: _Layers, hw: np.ndarray, genes: np.ndarray, t
         ts = np.array([r[m][i] for r in rows])
         for t in dict.fromkeys(ts.tolist()):
             sel = np.flatnonzero(ts == t)
-            out[sel, k] = _units(t, dims, tiles[m][sel, i], pes[sel])
+            out[sel, k] = units_of_tiles(t, dims, tiles[m][sel, i], pes[sel])
     return out
 
 
@@ -79,8 +79,7 @@ def _fill(problem: Problem, h: np.ndarray, mult: int) -> list[np.ndarray]:
     out = []
 
     def fits(pes, bw):
-        a, w = _area_power(pes, bw, np.full(len(pes), h[1]), np.full(len(pes), h[2]))
-        return (a <= p.area_budget) & ((w <= p.power_budget) if p.power_budget is not None else True)
+        return within_budgets(p, pes, bw, np.full(len(pes), h[1]), np.full(len(pes), h[2]))
 
     if pp.free:
         cand = np.arange(h[0] + mult, pp.hi + 1, mult)
@@ -115,10 +114,6 @@ def _hw_moves(problem: Problem, h: np.ndarray, mult: int) -> list[np.ndarray]:
             c[j] = x
             out.append(c)
     return out
-
-
-def _multiple(problem: Problem, genes: np.ndarray) -> int:
-    return pe_multiple({x for row in problem.templates_of(genes) for x in row}, problem.tiles)
 
 
 def _layer_moves(problem: Problem, lay: _Layers, hw, genes, tu) -> tuple[list, list]:
@@ -175,20 +170,6 @@ def _weights(problem: Problem, per_net: np.ndarray) -> np.ndarray:
     return np.stack([w * per_net[:, 1], w * per_net[:, 0]], 1)
 
 
-def _units(template: str, dims: dict, tiles: np.ndarray, pes: np.ndarray) -> np.ndarray:
-    """Unit coordinates [B, KNOBS] of integer tiles [B, >= n_knobs] of one layer at pes [B] PEs (the
-    inverse of `tile_values`, batched)."""
-    n = len(TEMPLATE_KNOBS.get(template, ()))
-    out = np.zeros((len(tiles), KNOBS))
-    if n:
-        _, dm = real_tiles(template, np.broadcast_to(knob_dims(template, dims), (len(tiles), n)),
-                           np.zeros((len(tiles), KNOBS)), np.asarray(pes, np.float64))
-        dm = np.rint(dm)
-        t = np.maximum(np.asarray(tiles, np.float64)[:, :n], 1.0)
-        out[:, :n] = np.where(dm > 1, np.log(t) / np.log(np.maximum(dm, 2.0)), 0.0)
-    return out
-
-
 def _reselect(problem: Problem, lay: _Layers, ev, hw, genes, tu, met: dict) -> list:
     """Every layer's template and tiles re-chosen at once under buffer caps: each layer's menu (its
     templates x `MENU_UNITS` tiles per knob, and its current choice) is scored exactly on this accelerator;
@@ -211,11 +192,12 @@ def _reselect(problem: Problem, lay: _Layers, ev, hw, genes, tu, met: dict) -> l
             else:
                 grid = np.zeros((len(MENU_UNITS) ** n, KNOBS))
                 grid[:, :n] = np.array(list(itertools.product(MENU_UNITS, repeat=n)))
-                vals = {tuple(r) + (0,) * (KNOBS - n) for r in tile_values(t, dims, grid, np.full(len(grid), pes)).tolist()}
+                vals = tile_values(t, dims, grid, np.full(len(grid), pes)).tolist()
+                vals = {tuple(r) + (0,) * (KNOBS - n) for r in vals}
                 if t == templates[m][i]:
                     vals.add(tuple(int(x) for x in tiles[m][0, i]))
                 keys = sorted(vals)
-                units.append(_units(t, dims, np.array(keys), np.full(len(keys), pes)))
+                units.append(units_of_tiles(t, dims, np.array(keys), np.full(len(keys), pes)))
             entries += [(m, i, t, tk) for tk in keys]
             gene_of += [gene] * len(keys)
             slot += [-1 if d is None else d] * len(keys)
@@ -289,11 +271,11 @@ def refine(problem: Problem, budget, hw, genes, tiles_u=None, rounds: int = 200)
         best = float(met["objective"][0]) if best is None else best
         cands, layer_of = _layer_moves(p, lay, hw, genes, tu)
         if p.per_layer or p.tiles:
-            for h2 in _hw_grid(p, hw, _multiple(p, genes)):
+            for h2 in _hw_grid(p, hw, pe_multiple_of(p, genes)):
                 sel = _reselect(p, lay, budget.evaluator, h2, genes, tu, met)
                 cands += sel
                 layer_of += [-1] * len(sel)
-        moves = _hw_moves(p, hw, _multiple(p, genes))
+        moves = _hw_moves(p, hw, pe_multiple_of(p, genes))
         if moves:
             n = len(moves)
             tus = _retile(p, lay, np.tile(hw, (n, 1)), np.tile(genes, (n, 1)), None if tu is None else
@@ -319,7 +301,8 @@ def refine(problem: Problem, budget, hw, genes, tiles_u=None, rounds: int = 200)
                 if t2 is not None:
                     t2[k] = cands[i][2][k]
             extra.append((hw, g2, t2))
-        fills = [(f, h, g, t) for obj, h, g, t in scored if np.isfinite(obj) for f in _fill(p, h, _multiple(p, g))]
+        fills = [(f, h, g, t) for obj, h, g, t in scored if np.isfinite(obj)
+                 for f in _fill(p, h, pe_multiple_of(p, g))]
         if fills:
             tus = _retile(p, lay, np.stack([x[1] for x in fills]), np.stack([x[2] for x in fills]),
                           None if tu is None else np.stack([x[3] for x in fills]), np.array([x[0][0] for x in fills]))

@@ -15,7 +15,6 @@ itself (`relaxed_tiles`), so a discretized design is the rounding of the relaxed
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,7 +23,7 @@ import numpy as np
 from diffhw.dataflow import TEMPLATES, Cluster, Dataflow, Map
 
 __all__ = ["KNOBS", "Knob", "TEMPLATE_KNOBS", "knob_slots", "knob_dims", "real_tiles", "tile_values",
-           "unit_of_tiles", "apply_tiles", "tiled_dataflow", "cluster_slots"]
+           "unit_of_tiles", "units_of_tiles", "apply_tiles", "tiled_dataflow", "cluster_slots"]
 
 #: Knobs per layer (the most any template has).
 KNOBS = 2
@@ -118,13 +117,26 @@ def tile_values(template: str, dims: dict, u: np.ndarray, num_pes) -> np.ndarray
     return np.clip(np.rint(t), 1, dm).astype(np.int64)
 
 
+def units_of_tiles(template: str, dims: dict, tiles, num_pes) -> np.ndarray:
+    """Inverse of `tile_values`: integer tiles [B, >= n_knobs] of one layer at num_pes [B] PEs -> unit
+    coordinates [B, KNOBS]."""
+    n = len(TEMPLATE_KNOBS.get(template, ()))
+    tiles = np.asarray(tiles, np.float64).reshape(len(num_pes), -1)
+    out = np.zeros((len(tiles), KNOBS))
+    if n:
+        _, dm = real_tiles(template, np.broadcast_to(knob_dims(template, dims), (len(tiles), n)),
+                           np.zeros((len(tiles), KNOBS)), np.asarray(num_pes, np.float64))
+        dm = np.rint(dm)
+        t = np.maximum(tiles[:, :n], 1.0)
+        out[:, :n] = np.where(dm > 1, np.log(t) / np.log(np.maximum(dm, 2.0)), 0.0)
+    return out
+
+
 def unit_of_tiles(template: str, dims: dict, tiles, num_pes: int) -> np.ndarray:
-    """Inverse of `tile_values` for one design: integer tiles [n_knobs] -> unit coordinates [KNOBS]."""
-    u = np.zeros(KNOBS)
-    _, dm = real_tiles(template, knob_dims(template, dims)[None], np.zeros((1, KNOBS)), np.array([num_pes]))
-    for k, (t, d) in enumerate(zip(tiles, np.rint(dm[0]))):
-        u[k] = math.log(t) / math.log(d) if d > 1 else 0.0
-    return u
+    """`units_of_tiles` of one design: integer tiles [<= n_knobs] (missing ones: 1) -> [KNOBS]."""
+    row = np.ones(max(len(TEMPLATE_KNOBS.get(template, ())), len(tiles)))
+    row[:len(tiles)] = tiles
+    return units_of_tiles(template, dims, row[None], np.array([num_pes]))[0]
 
 
 def apply_tiles(template: str, numbers, tiles):

@@ -69,10 +69,9 @@ def row_of(result, method: str, mode: str, network: str, budget: float, seed: in
 
 def adam_only(result) -> dict:
     """The gradient's best design before its exact refinement: EDP and wall time at its last Adam score."""
-    from diffhw.optimize.gradient import DEFAULTS as o
+    from diffhw.optimize.gradient import adam_evaluations
 
-    n = o["starts"] * (o["steps"] // o["eval_every"] + 1 + (o["steps"] % o["eval_every"] > 0))
-    h = [x for x in result.history if x[0] <= n]
+    h = [x for x in result.history if x[0] <= adam_evaluations({})]
     return {"adam_edp": h[-1][2] if h else None, "adam_seconds": round(h[-1][1], 3) if h else None}
 
 
@@ -114,7 +113,8 @@ def write_table(out: Path, rows: list, meta: dict) -> str:
              "points, the other methods search continuous values). `eq.evals` / `eq.time`: random and genetic "
              "at the gradient's evaluation count / wall time. Ratios `X / gradient` > 1: gradient better.", "",
              "`gradient (Adam)`: its design before the exact refinement (`diffhw.optimize.refine`).", "",
-             "| network | area budget | grid EDP | gradient (Adam) | gradient | random eq.evals | genetic eq.evals | random eq.time "
+             "| network | area budget | grid EDP | gradient (Adam) | gradient | random eq.evals | genetic eq.evals "
+             "| random eq.time "
              "| genetic eq.time | random/grad (evals) | genetic/grad (evals) | random/grad (time) | "
              "genetic/grad (time) | gradient evals, s | grid evals, s |",
              "|" + "---|" * 15]
@@ -134,7 +134,8 @@ def write_table(out: Path, rows: list, meta: dict) -> str:
             ge = f"{np.mean([r['evaluations'] for r in gr]):.0f}, {np.mean([r['wall_seconds'] for r in gr]):.1f}"
             gde = (f"{gd[0]['evaluations']}, {gd[0]['wall_seconds']:.1f}" if gd else "—")
             adam = gmean([r.get("adam_edp") for r in sel if r["method"] == "gradient"])
-            lines.append(f"| {n} | {b:.3g} | {fmt(g, '.4g')} | {fmt(adam / g if adam and g else None)} | " + " | ".join(fmt(rel[c]) for c in COLUMNS) + " | "
+            lines.append(f"| {n} | {b:.3g} | {fmt(g, '.4g')} | {fmt(adam / g if adam and g else None)} | "
+                         + " | ".join(fmt(rel[c]) for c in COLUMNS) + " | "
                          + " | ".join(fmt(ratio[c], '.2f') for c in COLUMNS[1:]) + f" | {ge} | {gde} |")
     lines += ["", "Best designs (first seed):", "",
               "| network | area budget | method | num_pes | l1 | l2 | noc_bw | offchip_bw | dataflow | latency "
