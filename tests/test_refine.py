@@ -26,7 +26,7 @@ def test_refine_improves_to_an_exact_feasible_local_optimum(start):
     p, r = start
     d = r.best
     b = Budget(p, "refine", 0, 5000, None, None)
-    hw, genes, tu, obj = refine(p, b, hw_array([d])[0], np.array(genes_of(p, d)), tiles_u_of(p, d))
+    hw, genes, tu, obj = refine(p, b, hw_array([d])[0], np.array(genes_of(p, d)), tiles_u_of(p, d), min_gain=0.0)
     assert obj < r.metrics["objective"]
     assert b.best_obj == obj and b.evals > 0 and b.evals < 5000  # stopped at a local optimum, not the budget
     res = b.result()
@@ -42,8 +42,19 @@ def test_refine_improves_to_an_exact_feasible_local_optimum(start):
     assert len(cands) > 10 and met["objective"].min() >= obj
     # deterministic
     b2 = Budget(p, "refine", 0, 5000, None, None)
-    again = refine(p, b2, hw_array([d])[0], np.array(genes_of(p, d)), tiles_u_of(p, d))
+    again = refine(p, b2, hw_array([d])[0], np.array(genes_of(p, d)), tiles_u_of(p, d), min_gain=0.0)
     assert again[3] == obj and (again[0] == hw).all() and (again[1] == genes).all()
+
+
+def test_refine_stops_when_a_round_gains_little(start):
+    p, r = start
+    d = r.best
+    args = hw_array([d])[0], np.array(genes_of(p, d)), tiles_u_of(p, d)
+    full, short = Budget(p, "refine", 0, 5000, None, None), Budget(p, "refine", 0, 5000, None, None)
+    obj = refine(p, full, *args, min_gain=0.0)[3]
+    first = refine(p, short, *args, min_gain=0.99)[3]  # no round gains 99 %: one round, then stop
+    assert obj <= first < r.metrics["objective"]
+    assert short.evals < full.evals and len(short.history) <= 2  # one round: its moves, then the merged ones
 
 
 def test_refine_respects_the_budget(start):

@@ -180,3 +180,12 @@ def test_gradient_search_with_tiles(small):
     lat = sum(evaluate([s], [a.best.hw], tiled_dataflow("ws", t)).rows[0]["runtime_cycles"]
               for s, t in zip(CONVS, a.best.tiles[0]))
     assert a.metrics["latency_cycles"] == lat
+
+
+def test_gradient_refines_its_best_distinct_designs(small):
+    opts = dict(seed=1, starts=4, steps=16, eval_every=8)
+    one = gradient.search(small, refine_designs=1, **opts)
+    three = gradient.search(small, refine_designs=3, **opts)
+    # the first refinement is the same climb from the same best design; the other two only add
+    assert three.metrics["objective"] <= one.metrics["objective"]
+    assert three.evaluations > one.evaluations and "3 best designs" in three.note

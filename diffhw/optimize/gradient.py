@@ -24,8 +24,8 @@ Each start is optimized with Adam on (u, logits, v) while the temperature anneal
 `t_start` to `t_end` (the relaxed model's relative smoothing width; see `diffhw.numerics`). At the start,
 every `eval_every` steps and at the end, each start's current point is discretized (`problem.discretize`:
 rounding, PE multiples, argmax template), repaired and scored exactly, so the result and the convergence
-history are exact numbers, comparable with the baselines. Last, the best of them is refined on the exact
-model (`diffhw.optimize.refine`: hill climbing over per-layer template / tile moves, hardware moves and
+history are exact numbers, comparable with the baselines. Last, the `refine_designs` best distinct ones
+are refined on the exact model (`diffhw.optimize.refine`: hill climbing over per-layer template / tile moves, hardware moves and
 layers re-chosen under buffer caps; `refine_evals` evaluations when no budget is given, else what the Adam
 steps left): the relaxed optimum lands in a good basin, the exact walk finds its best integer point.
 
@@ -63,9 +63,10 @@ __all__ = ["Surrogate", "Step", "search", "adam_evaluations", "DEFAULTS"]
 
 #: Optimization defaults: starts optimized in parallel, Adam steps, learning rate, temperatures.
 #: `refine_evals`: exact evaluations of the final local refinement (`diffhw.optimize.refine`; 0: none) when
-#: no budget is given (with a budget, the refinement gets what the Adam steps left).
-DEFAULTS = dict(starts=16, steps=120, lr=0.08, t_start=0.3, t_end=0.02, eval_every=20, penalty=50.0,
-                refine_evals=20000)
+#: no budget is given (with a budget, the refinement gets what the Adam steps left); `refine_designs`: how
+#: many of the best distinct Adam designs are refined, best first (their local optima differ by up to 10 %).
+DEFAULTS = dict(starts=16, steps=60, lr=0.08, t_start=0.3, t_end=0.02, eval_every=20, penalty=50.0,
+                refine_evals=20000, refine_designs=3)
 
 #: XLA options of the step's programs: the exact model's, with LLVM at optimization level 1 (MobileNetV2's
 #: six group programs: 15 % less compile CPU time, 5 % slower steps; a search runs 120 steps).
@@ -316,7 +317,7 @@ class Surrogate:
 class Step:
     """One Adam step of all starts, as separately compiled programs: `inputs` (every group's item inputs,
     `Surrogate._inputs`), one per group returning its items' costs and their Jacobian with respect to
-    their inputs (`jax.linearize`, one tangent per input column), and `grads`, which differentiates the
+    their inputs (forward mode, one tangent per input column), and `grads`, which differentiates the
     objective through the inputs with the costs linearized there (value y, slope J: the chain rule through
     the groups, exactly) and applies Adam.
 
@@ -333,9 +334,11 @@ class Step:
 
         def linearized(gi):
             def f(x, temp):  # x [S, n, P] -> costs [S, n, 4], Jacobian [P, S, n, 4]
-                y, jvp = jax.linearize(jax.vmap(lambda xs: sur.group_costs(gi, xs, temp)), x)
+                costs = jax.vmap(lambda xs: sur.group_costs(gi, xs, temp))
                 basis = jnp.eye(x.shape[-1])[:, None, None, :] * jnp.ones_like(x)[None]
-                return y, jax.vmap(jvp)(basis)
+                # one forward-mode pass per input column, the primal unbatched (computed once); traces in
+                # 20 % less time than jax.linearize + vmap of its linear function, compiles to the same
+                return jax.vmap(lambda t: jax.jvp(costs, (x,), (t,)), out_axes=(None, 0))(basis)
             return f
 
         def grads(ps, st, temp, ys, jacs):
@@ -409,6 +412,8 @@ def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int =
     opt = optax.adam(o["lr"])
     state = opt.init((u, logits, tiles_v))
 
+    found: dict[tuple, tuple] = {}  # (hw, genes) -> (objective, hw, genes, tiles) of feasible scored designs
+
     def score(params) -> None:
         uu, ll, vv = (np.asarray(x) for x in params)
         pts = sur.hw_points(uu)
@@ -416,6 +421,10 @@ def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int =
         tu = sur.chosen_tiles(vv, genes)
         hw, genes, met = repair(problem, hw, genes, b.evaluator, tiles_u=tu)
         b.record(hw, genes, met, tu)
+        for i in np.flatnonzero(np.isfinite(met["objective"])):
+            key = (tuple(hw[i]), tuple(genes[i]))
+            if key not in found or met["objective"][i] < found[key][0]:
+                found[key] = (float(met["objective"][i]), hw[i], genes[i], None if tu is None else tu[i])
 
     params = (u, logits, tiles_v)
     temps = np.geomspace(o["t_start"], o["t_end"], o["steps"])
@@ -432,9 +441,13 @@ def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int =
             if b.done():
                 break
     note = f"{starts} starts x {i + 1} Adam steps, temperature {o['t_start']} -> {o['t_end']}"
-    if o["refine_evals"] and b.best is not None and b.best[3]["feasible"] and not b.done():
+    if o["refine_evals"] and found and not b.done():
         adam = b.evals, b.best_obj
-        refine(problem, b, *b.best[:3])
-        note += (f"; exact refinement: {b.evals - adam[0]} evaluations, objective {adam[1]:.4g} -> "
-                 f"{b.best_obj:.4g}")
+        chosen = sorted(found.values(), key=lambda x: x[0])[:o["refine_designs"]]
+        for _, hw, genes, tu in chosen:
+            if b.done():
+                break
+            refine(problem, b, hw, genes, tu)
+        note += (f"; exact refinement of the {len(chosen)} best designs: {b.evals - adam[0]} evaluations, "
+                 f"objective {adam[1]:.4g} -> {b.best_obj:.4g}")
     return b.result(note=note)

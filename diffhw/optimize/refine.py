@@ -22,7 +22,9 @@ Moves from the current design (hw int [5], genes int [G], tile coordinates [T, K
   pays off once PEs fill it).
 
 The best feasible move that lowers the objective is taken; improving moves of different layers are also
-tried merged into one. Stops at a local optimum, after `rounds`, or when the budget is spent. Integer
+tried merged into one. Stops at a local optimum, when a round gains less than `min_gain` (relative: the
+last rounds of a long climb shave 1e-5 each, seconds that a search spends better elsewhere), after
+`rounds`, or when the budget is spent. Integer
 tiles are kept when PEs change (the coordinates are recomputed for the new PE count).
 """
 
@@ -244,7 +246,11 @@ def _hw_grid(problem: Problem, h: np.ndarray, mult: int) -> list[np.ndarray]:
     return out
 
 
-def refine(problem: Problem, budget, hw, genes, tiles_u=None, rounds: int = 200) -> tuple:
+#: Least relative objective gain of a round that continues the climb.
+MIN_GAIN = 1e-4
+
+
+def refine(problem: Problem, budget, hw, genes, tiles_u=None, rounds: int = 200, min_gain: float = MIN_GAIN) -> tuple:
     """Hill-climb from one design (hw int [5], genes int [G], tiles_u [T, KNOBS] or None) on the exact
     objective; every scored batch is recorded in `budget` (a `baselines.Budget`). Returns the final
     (hw, genes, tiles_u, objective)."""
@@ -312,5 +318,8 @@ def refine(problem: Problem, budget, hw, genes, tiles_u=None, rounds: int = 200)
         i = min(range(len(scored)), key=lambda j: scored[j][0])
         if not scored[i][0] < best:
             break
+        gain = 1.0 - scored[i][0] / best
         best, cur = scored[i][0], tuple(None if x is None else np.array(x) for x in scored[i][1:])
+        if gain < min_gain:
+            break
     return cur + (best,)
