@@ -440,13 +440,15 @@ class _SearchBar:
     """Progress bar on stderr: fraction of the budget, evaluations, best objective so far."""
 
     def __init__(self, method: str, enabled: bool = True):
-        self.method, self.enabled, self.last = method, enabled, 0.0
+        self.method, self.enabled, self.last, self.finished = method, enabled, 0.0, False
         self.tty = sys.stderr.isatty()
 
     def __call__(self, frac: float, evals: int, best: float) -> None:
+        """Show the state (at most every 0.2 s on a terminal, 5 s in a log); the full bar once."""
         now = time.perf_counter()
-        if not self.enabled or (now - self.last < (0.2 if self.tty else 5.0) and frac < 1.0):
+        if not self.enabled or self.finished or (now - self.last < (0.2 if self.tty else 5.0) and frac < 1.0):
             return
+        self.finished = frac >= 1.0
         self.last = now
         bar = "#" * int(30 * frac) + "." * (30 - int(30 * frac))
         msg = f"codesign {self.method} [{bar}] {100 * frac:5.1f}% {evals:,} designs, best {best:.4g}"
@@ -512,11 +514,13 @@ def cmd_codesign(args) -> int:
     print(f"codesign {name}: {len(specs)} layers, objective {problem.objective}, area budget "
           f"{problem.area_budget:.4g}, method {method}, free {', '.join(problem.free) or 'nothing'}",
           file=sys.stderr)
+    bar = _SearchBar(method, not args.quiet)
     try:
-        result = methods[method](problem, seed=args.seed, progress=_SearchBar(method, not args.quiet), **budget)
+        result = methods[method](problem, seed=args.seed, progress=bar, **budget)
     except baselines.SearchError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    bar(1.0, result.evaluations, result.metrics.get("objective", float("inf")))  # a search may end before its budget
     out.mkdir(parents=True, exist_ok=True)
     files = []
     if result.best is not None:
