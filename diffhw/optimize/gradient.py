@@ -69,7 +69,7 @@ DEFAULTS = dict(starts=16, steps=60, lr=0.08, t_start=0.3, t_end=0.02, eval_ever
                 refine_evals=20000, refine_designs=3)
 
 #: XLA options of the step's programs: the exact model's, with LLVM at optimization level 1 (MobileNetV2's
-#: six group programs: 15 % less compile CPU time, 5 % slower steps; a search runs 120 steps).
+#: six group programs: 15 % less compile CPU time, 5 % slower steps; a search runs 60 steps).
 STEP_COMPILER_OPTIONS = {**COMPILER_OPTIONS, "xla_backend_optimization_level": 1}
 
 #: The per-item relaxed costs the objective needs, in the order of `Surrogate.group_costs`' columns.
