@@ -514,13 +514,11 @@ def cmd_codesign(args) -> int:
     print(f"codesign {name}: {len(specs)} layers, objective {problem.objective}, area budget "
           f"{problem.area_budget:.4g}, method {method}, free {', '.join(problem.free) or 'nothing'}",
           file=sys.stderr)
-    bar = _SearchBar(method, not args.quiet)
     try:
-        result = methods[method](problem, seed=args.seed, progress=bar, **budget)
+        result = methods[method](problem, seed=args.seed, progress=_SearchBar(method, not args.quiet), **budget)
     except baselines.SearchError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    bar(1.0, result.evaluations, result.metrics.get("objective", float("inf")))  # a search may end before its budget
     out.mkdir(parents=True, exist_ok=True)
     files = []
     if result.best is not None:

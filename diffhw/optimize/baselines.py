@@ -131,6 +131,9 @@ class Budget:
             self.progress(self.fraction(), self.evals, self.best_obj)
 
     def result(self, note: str = "") -> SearchResult:
+        """The search's result; reports it finished to `progress` (a search may stop before its budget)."""
+        if self.progress:
+            self.progress(1.0, self.evals, self.best_obj)
         if self.best is None:
             return SearchResult(self.method, None, {"feasible": False}, self.history, self.evals, self.elapsed(),
                                 self.seed, note or "nothing evaluated", self.first_objective)

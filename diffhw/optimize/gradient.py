@@ -25,9 +25,10 @@ Each start is optimized with Adam on (u, logits, v) while the temperature anneal
 every `eval_every` steps and at the end, each start's current point is discretized (`problem.discretize`:
 rounding, PE multiples, argmax template), repaired and scored exactly, so the result and the convergence
 history are exact numbers, comparable with the baselines. Last, the `refine_designs` best distinct ones
-are refined on the exact model (`diffhw.optimize.refine`: hill climbing over per-layer template / tile moves, hardware moves and
-layers re-chosen under buffer caps; `refine_evals` evaluations when no budget is given, else what the Adam
-steps left): the relaxed optimum lands in a good basin, the exact walk finds its best integer point.
+are refined on the exact model (`diffhw.optimize.refine`: hill climbing over per-layer template / tile
+moves, hardware moves and layers re-chosen under buffer caps; `refine_evals` evaluations when no budget is
+given, else what the Adam steps left): the relaxed optimum lands in a good basin, the exact walk finds its
+best integer point.
 
 The cases of the relaxed analysis are enumerated once per (template, layer type) group over a sample of
 hardware points of the parameter box (a superset of the cases any point reaches is exact: cases that do

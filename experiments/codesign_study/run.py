@@ -20,8 +20,8 @@ Wall times include JIT compiles for every method: the JAX caches are cleared bef
 (`jax.clear_caches()`), so no method profits from another's compiles. `--compiled` measures the repeated-run
 case instead (a second `diffhw codesign` on the same network, whose programs the CLI keeps in JAX's
 persistent compilation cache): every run is preceded by the same call, unmeasured, with the persistent
-cache on (DIR/jax-cache), so each measured run loads from disk the programs its own first call compiled. Every run is deterministic per seed except the equal-time runs, whose length depends
-on the machine's speed.
+cache on (DIR/jax-cache), so each measured run loads from disk the programs its own first call compiled.
+Every run is deterministic per seed except the equal-time runs, whose length depends on the machine's speed.
 
 Writes into DIR (refused if DIR/results.json exists): results.json (every run), table.md (per network x
 budget: each method's best EDP relative to the grid optimum, and gradient vs random / genetic ratios at
