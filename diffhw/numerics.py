@@ -120,6 +120,23 @@ class Exact:
     def any(self, flags):
         return jnp.asarray(flags).any(axis=-1)
 
+    def count_at_or_after(self, flags, order):
+        """Per case [K]: the flagged cases whose order is at least the case's own. Orders of flagged cases
+        are distinct ints in [0, K), so the flagged set is a bit set over orders (64 per word) and each
+        count a popcount of it above the case's order: O(K) vector work, where a histogram needs a
+        scatter that XLA CPU runs as a serial loop (~12 % of the exact model's time)."""
+        k = order.shape[-1]
+        o = jnp.clip(order, 0, k - 1).astype(jnp.uint64)
+        word, bit = o >> 6, o & 63
+        one = jnp.uint64(1)
+        out = jnp.zeros(order.shape, I64)
+        for w in range(-(-k // 64)):
+            here = word == w
+            bits = jnp.where(flags & here, one << bit, jnp.uint64(0)).sum(axis=-1, keepdims=True)
+            above = lax.population_count(bits >> jnp.where(here, bit, 0)).astype(I64)
+            out = out + jnp.where(here, above, jnp.where(word < w, lax.population_count(bits).astype(I64), 0))
+        return out
+
     def floor_real(self, x):
         """floor of a float64 ratio, as an integer output."""
         return jnp.floor(x).astype(I64)
@@ -247,6 +264,14 @@ class Relaxed:
 
     def any(self, flags):
         return 1.0 - jnp.prod(1.0 - jnp.asarray(flags, F64), axis=-1)
+
+    def count_at_or_after(self, flags, order):
+        """Per case: the (soft) count of flagged cases whose order is at least the case's own: a histogram
+        over orders, suffix sums."""
+        k = order.shape[-1]
+        slot = jnp.clip(order, 0, k - 1)
+        hist = jnp.zeros(k, F64).at[slot].add(jnp.asarray(flags, F64))
+        return jnp.cumsum(hist[::-1])[::-1][slot]
 
     def floor_real(self, x):
         return x

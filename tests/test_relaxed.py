@@ -128,3 +128,18 @@ def test_exact_numerics_is_the_default():
     b = layer_cost(g.structure, space, g.op, g.has_batch, layer, num[i], h, Exact())
     assert all(int(a[k]) == int(b[k]) for k in ("runtime_cycles", "num_macs"))
     assert a["runtime_cycles"].dtype == jnp.int64
+
+
+@pytest.mark.parametrize("k", [1, 7, 64, 65, 81, 200])
+def test_count_at_or_after_matches_a_direct_count(k):
+    """The exact bit-set count (one word per 64 orders) and the relaxed histogram agree with counting
+    directly, for case orders that are a permutation of [0, K) and any flags, batched (vmap)."""
+    rng = np.random.default_rng(k)
+    order = np.stack([rng.permutation(k) for _ in range(16)])
+    flags = rng.random((16, k)) < 0.6
+    direct = (flags[:, None, :] & (order[:, None, :] >= order[:, :, None])).sum(axis=2)
+    exact = jax.vmap(Exact().count_at_or_after)(jnp.asarray(flags), jnp.asarray(order))
+    relaxed = jax.vmap(Relaxed(jnp.float64(0.1)).count_at_or_after)(jnp.asarray(flags), jnp.asarray(order))
+    assert exact.dtype == jnp.int64
+    np.testing.assert_array_equal(np.asarray(exact), direct)
+    np.testing.assert_array_equal(np.asarray(relaxed), direct)

@@ -555,11 +555,7 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
         off = hw["offchip_bw"]
         delay = nm.maximum(nm.maximum(nm.div(nm.div(l2_in, off), 2), delay), nm.div(nm.div(l2_out, off), 2))
         v = nm.maximum(nm.div(l2_out, compute), nm.div(l2_in, compute))
-        # Processed cases at or after each case in MAESTRO's order: histogram over orders, suffix sums.
-        k = order.shape[0]
-        slot = jnp.clip(order, 0, k - 1)
-        hist = jnp.zeros(k, nm.dtype).at[slot].add(nm.count(processed))
-        later = jnp.cumsum(hist[::-1])[::-1][slot]
+        later = nm.count_at_or_after(processed, order)  # processed cases at or after each one
         res["offchip_bw_req"] = nm.max(nm.shift_right(v, later), processed)
 
     w = nm.where(processed, occ, 0)
@@ -580,7 +576,7 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
         res[f"{name}_delay_min"] = nm.min(d, processed)
         res[f"{name}_delay_max"] = nm.max(d, processed)
         res[f"{name}_delay_avg"] = nm.floor_real(f64((w * d).sum()) / totf)
-    last = nm.and_(processed, nm.none_before(processed, k - 1 - order))
+    last = nm.and_(processed, nm.none_before(processed, order.shape[0] - 1 - order))
     res["arithmetic_intensity"] = nm.where(last, f64(psum_size) / f64(ingress_total), 0.0).sum()
 
     # Access counts (top level): output counters include cases MAESTRO skips afterwards.
