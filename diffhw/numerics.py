@@ -133,8 +133,9 @@ class Exact:
         for w in range(-(-k // 64)):
             here = word == w
             bits = jnp.where(flags & here, one << bit, jnp.uint64(0)).sum(axis=-1, keepdims=True)
+            # a case in this word counts the bits from its own up; one in a lower word all of them (shift 0)
             above = lax.population_count(bits >> jnp.where(here, bit, 0)).astype(I64)
-            out = out + jnp.where(here, above, jnp.where(word < w, lax.population_count(bits).astype(I64), 0))
+            out = out + jnp.where(word <= w, above, 0)
         return out
 
     def floor_real(self, x):
