@@ -507,12 +507,9 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
     last_exist = nm.and_(exists, nm.none_before(exists, order.shape[0] - 1 - order))
     first_out = nm.where(any_proc, first_proc, last_exist)
 
-    res = {}
-    for t in ins:
-        res[f"{t.name}_l2_size_req"] = nm.where(prefix, 2 * ingress[t.name], 0).sum()
-        res[f"{t.name}_l1_size_req"] = nm.count(prefix).sum() * 2 * _mapped_volume(tables, t, nm)
-    res["output_l2_size_req"] = nm.where(first_out, 2 * egress, 0).sum()
-    res["output_l1_size_req"] = 2 * _mapped_volume(tables, out_t, nm)
+    # The level's reductions over its cases, taken together (`nm.reduce_cases`): name -> (op, value[, where]).
+    red = {f"{t.name}_l2_size_req": ("sum", nm.where(prefix, 2 * ingress[t.name], 0)) for t in ins}
+    red["output_l2_size_req"] = ("sum", nm.where(first_out, 2 * egress, 0))
 
     # Compute delay: MACs at the innermost level, slowest sub-cluster above it.
     nsub, nedge = level.nsub, level.nedge
@@ -523,7 +520,8 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
     if innermost:
         compute = nm.ceil_div(psums, hw["simd_lanes"])
         active = active_here
-        first_l1 = {k: res[k] for k in res if "_l1_" in k}
+        red["prefix_cases"] = ("sum", nm.count(prefix))
+        l1_keys = ()
     else:
         r_n, r_e = _sub_results(levels, li, space, tensors, conv, hw, tr)
         rest = nedge - 1
@@ -541,53 +539,72 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
             a_n * nsub,
         )
         active = nm.where(nm.eq(act, 0), active_here, act)
-        first_l1 = {
-            k: nm.where(first_out, nm.where(pick_e, r_e[k], r_n[k]), 0).sum()
-            for k in r_n if "_l1_" in k
-        }
+        # L1 sizes: the sub-clusters' in the first case MAESTRO reports
+        l1_keys = tuple(k for k in r_n if "_l1_" in k)
+        red.update({k: ("sum", nm.where(first_out, nm.where(pick_e, r_e[k], r_n[k]), 0)) for k in l1_keys})
 
     ing_d = noc_delay(ingress_total, hw["noc_bw"], hw["noc_hops"], nm)
     eg_d = noc_delay(egress, hw["noc_bw"], hw["noc_hops"], nm)
     delay = jnp.where(case.all_init, compute + ing_d, nm.maximum(eg_d, nm.maximum(compute, ing_d)))
-    if is_top:
-        l2_in = sum(res[f"{t.name}_l2_size_req"] for t in ins)
-        l2_out = res["output_l2_size_req"]
-        off = hw["offchip_bw"]
-        delay = nm.maximum(nm.maximum(nm.div(nm.div(l2_in, off), 2), delay), nm.div(nm.div(l2_out, off), 2))
-        v = nm.maximum(nm.div(l2_out, compute), nm.div(l2_in, compute))
-        later = nm.count_at_or_after(processed, order)  # processed cases at or after each one
-        res["offchip_bw_req"] = nm.max(nm.shift_right(v, later), processed)
-
     w = nm.where(processed, occ, 0)
-    total = w.sum()
+    red["total"] = ("sum", w)
+    red["num_macs"] = ("sum", w * psum_size)
+    red["active"] = ("sum", w * active)
+    if is_top:
+        cd = nm.maximum(compute, 1)
+        peak_traffic = nm.maximum(ingress_total, egress)
+        red["peak_noc_bw_req"] = ("max", nm.div(peak_traffic, cd), processed)
+        red["avg_noc_bw_req"] = ("sum", nm.where(processed, nm.div(occ * peak_traffic, cd), 0))
+        for name, d in (("ingress", ing_d), ("egress", eg_d), ("compute", cd)):
+            red[f"{name}_delay_min"] = ("min", d, processed)
+            red[f"{name}_delay_max"] = ("max", d, processed)
+            red[f"{name}_delay_avg"] = ("sum", w * d)
+        last = nm.and_(processed, nm.none_before(processed, order.shape[0] - 1 - order))
+        red["arithmetic_intensity"] = ("sum", nm.where(last, f64(psum_size) / f64(ingress_total), 0.0))
+        # Access counts: output counters include cases MAESTRO skips afterwards.
+        wa = nm.where(exists, occ, 0)
+        red["output_l2_write"] = ("sum", wa * egress)
+        red["output_l1_write"] = ("sum", wa * psum_size)
+        red.update({f"{t.name}_l2_read": ("sum", w * ingress[t.name]) for t in ins})
+    else:
+        red["runtime_cycles"] = ("sum", w * delay)
+    r = nm.reduce_cases(red)
+
+    res = {k: r[k] for k in ("output_l2_size_req", "num_macs", *l1_keys)}
+    for t in ins:
+        res[f"{t.name}_l2_size_req"] = r[f"{t.name}_l2_size_req"]
+        if innermost:
+            res[f"{t.name}_l1_size_req"] = r["prefix_cases"] * 2 * _mapped_volume(tables, t, nm)
+    if innermost:
+        res["output_l1_size_req"] = 2 * _mapped_volume(tables, out_t, nm)
+    total = r["total"]
     totf = f64(nm.maximum(total, 1))
-    res["runtime_cycles"] = (w * delay).sum()
-    res["num_macs"] = (w * psum_size).sum()
-    res["avg_utilized_pes"] = nm.where(nm.lt(0, total), (w * active).sum() / totf, 0.0)
-    res.update(first_l1)
+    res["avg_utilized_pes"] = nm.where(nm.lt(0, total), r["active"] / totf, 0.0)
     if not is_top:
+        res["runtime_cycles"] = r["runtime_cycles"]
         return res
 
-    cd = nm.maximum(compute, 1)
-    peak_traffic = nm.maximum(ingress_total, egress)
-    res["peak_noc_bw_req"] = nm.max(nm.div(peak_traffic, cd), processed)
-    res["avg_noc_bw_req"] = f64(nm.where(processed, nm.div(occ * peak_traffic, cd), 0).sum()) / totf
-    for name, d in (("ingress", ing_d), ("egress", eg_d), ("compute", cd)):
-        res[f"{name}_delay_min"] = nm.min(d, processed)
-        res[f"{name}_delay_max"] = nm.max(d, processed)
-        res[f"{name}_delay_avg"] = nm.floor_real(f64((w * d).sum()) / totf)
-    last = nm.and_(processed, nm.none_before(processed, order.shape[0] - 1 - order))
-    res["arithmetic_intensity"] = nm.where(last, f64(psum_size) / f64(ingress_total), 0.0).sum()
-
-    # Access counts (top level): output counters include cases MAESTRO skips afterwards.
-    wa = nm.where(exists, occ, 0)
-    res["output_l2_write"] = (wa * egress).sum()
-    res["output_l1_write"] = (wa * psum_size).sum()
-    res["output_l1_read"] = res["output_l1_write"]
+    # The top level bounds each case by the off-chip transfer of its L2 buffers (a second pass).
+    l2_in = sum(res[f"{t.name}_l2_size_req"] for t in ins)
+    l2_out = res["output_l2_size_req"]
+    off = hw["offchip_bw"]
+    delay = nm.maximum(nm.maximum(nm.div(nm.div(l2_in, off), 2), delay), nm.div(nm.div(l2_out, off), 2))
+    v = nm.maximum(nm.div(l2_out, compute), nm.div(l2_in, compute))
+    later = nm.count_at_or_after(processed, order)  # processed cases at or after each one
+    res.update(nm.reduce_cases({"runtime_cycles": ("sum", w * delay),
+                                "offchip_bw_req": ("max", nm.shift_right(v, later), processed)}))
+    res["peak_noc_bw_req"] = r["peak_noc_bw_req"]
+    res["avg_noc_bw_req"] = f64(r["avg_noc_bw_req"]) / totf
+    for name in ("ingress", "egress", "compute"):
+        res[f"{name}_delay_min"] = r[f"{name}_delay_min"]
+        res[f"{name}_delay_max"] = r[f"{name}_delay_max"]
+        res[f"{name}_delay_avg"] = nm.floor_real(f64(r[f"{name}_delay_avg"]) / totf)
+    res["arithmetic_intensity"] = r["arithmetic_intensity"]
+    res["output_l2_write"] = r["output_l2_write"]
+    res["output_l1_write"] = res["output_l1_read"] = r["output_l1_write"]
     res["output_l2_read"] = nm.num(tensor_size(out_t, dims_dyn, conv))
     for t in ins:
         res[f"{t.name}_l2_write"] = nm.num(tensor_size(t, dims_dyn, False))
-        res[f"{t.name}_l2_read"] = (w * ingress[t.name]).sum()
-        res[f"{t.name}_l1_write"] = res[f"{t.name}_l2_read"]
-        res[f"{t.name}_l1_read"] = (w * psum_size).sum()
+        res[f"{t.name}_l2_read"] = res[f"{t.name}_l1_write"] = r[f"{t.name}_l2_read"]
+        res[f"{t.name}_l1_read"] = r["num_macs"]
     return res
