@@ -4,9 +4,11 @@ reported while the valid ones are still evaluated."""
 import numpy as np
 import pytest
 
-from diffhw.cost.model import OUTPUTS, case_space, case_spaces
+from diffhw import dispatch
+from diffhw.cost.model import OUTPUTS, case_space, case_spaces, chunk_size
 from diffhw.dataflow import TEMPLATES, Cluster, Dataflow, Map
-from diffhw.evaluate import _evaluate_jit, evaluate, evaluate_arrays
+from diffhw.errors import InputError
+from diffhw.evaluate import Batch, _evaluate_jit, evaluate, evaluate_arrays, evaluate_batches
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import LayerSpec
 from tests.reference import group_arrays, load_rows
@@ -96,3 +98,34 @@ def test_split_case_spaces_give_the_union_space_results():
                                                                                   numbers, hw), chunk=32)
     for k in OUTPUTS:
         np.testing.assert_array_equal(split[k], union[k], err_msg=k)
+
+
+def test_chunk_size_pads_little_with_few_shapes():
+    """A part that fits one call gets the next power of two; a larger part's calls share one size, a
+    multiple of 128, with less than 128 padded items per call and at most four sizes overall."""
+    assert [chunk_size(m, 1024) for m in (1, 3, 100, 1024)] == [1, 4, 128, 1024]
+    sizes = set()
+    for m in range(1025, 40_000, 7):
+        size = chunk_size(m, 1024)
+        calls = -(-m // size)
+        assert size <= 1024 and size % 128 == 0 and calls == -(-m // 1024)
+        assert calls * size - m < 128 * calls
+        sizes.add(size)
+    assert sizes == {640, 768, 896, 1024}
+
+
+def test_batches_in_one_pipeline_equal_separate_calls_whatever_the_threads(monkeypatch):
+    """`evaluate_batches` gives each batch what `evaluate_arrays` gives it alone, with one or several
+    dispatch threads; a batch whose structure cannot run gets its InputError and the others still run."""
+    groups = list(group_arrays(load_rows("dev.csv")[:300]))[:3]
+    batches = [Batch(structure, op, False, layers, numbers, hw) for structure, op, layers, numbers, hw, _ in groups]
+    alone = [evaluate_arrays(b.structure, b.op, False, b.layers, b.numbers, b.hw, chunk=16) for b in batches]
+    dsconv = groups[0]  # a CONV template on a depthwise layer type: Dimension K is not found
+    bad = Batch(TEMPLATES["os"].structure, "DSCONV", False, *dsconv[2:5])
+    for threads in (1, 3):
+        monkeypatch.setattr(dispatch, "host_threads", lambda t=threads: t)
+        out = evaluate_batches([batches[0], bad, *batches[1:]], chunk=16)
+        assert isinstance(out[1], InputError) and "Dimension K" in out[1].message
+        for got, want in zip(out[:1] + out[2:], alone):
+            for k in OUTPUTS:
+                np.testing.assert_array_equal(got[k], want[k], err_msg=k)

@@ -47,6 +47,28 @@ OUTPUTS = INT_OUTPUTS + FLOAT_OUTPUTS
 TENSOR_NAMES = ("input", "filter", "output")
 
 
+#: The layer and hardware fields `layer_cost` takes.
+LAYER_FIELDS = ("K", "C", "R", "S", "Y", "X", "N", "M", "stride_y", "stride_x")
+MODEL_HW_FIELDS = ("num_pes", "noc_bw", "offchip_bw", "simd_lanes", "noc_hops")
+
+
+def pack_inputs(layers: dict, numbers, hw: dict) -> np.ndarray:
+    """A batch's inputs as one int64 matrix [B, F]: the columns LAYER_FIELDS, MODEL_HW_FIELDS, then the
+    dataflow's number slots [B, n]. A chunk is then one gather and one transfer, not one per field."""
+    numbers = np.asarray(numbers, np.int64)
+    cols = [np.asarray(layers[k], np.int64) for k in LAYER_FIELDS]
+    cols += [np.asarray(hw[k], np.int64) for k in MODEL_HW_FIELDS]
+    return np.concatenate([np.stack(cols, 1), numbers.reshape(len(cols[0]), numbers.shape[-1])], axis=1)
+
+
+def unpack_inputs(inputs):
+    """(layers dict, numbers [B, n], hw dict) of a `pack_inputs` matrix (numpy or traced)."""
+    nl, nh = len(LAYER_FIELDS), len(MODEL_HW_FIELDS)
+    layers = {k: inputs[:, i] for i, k in enumerate(LAYER_FIELDS)}
+    hw = {k: inputs[:, nl + i] for i, k in enumerate(MODEL_HW_FIELDS)}
+    return layers, inputs[:, nl + nh:], hw
+
+
 def layer_levels(structure, numbers, op, has_batch, layer: dict, hw: dict, where="dataflow", nm=EXACT):
     """Cluster levels of one layer (see `diffhw.cost.lowering.build_levels`)."""
     dims = {k: layer[k] for k in ("K", "C", "R", "S", "Y", "X")} if op != "GEMM" else {
@@ -62,7 +84,8 @@ STATE_CHUNK = 1024
 
 
 @partial(jax.jit, static_argnums=(0, 1, 2))
-def _item_states(structure, op, has_batch, layers, numbers, hw):
+def _item_states(structure, op, has_batch, inputs):
+    layers, numbers, hw = unpack_inputs(inputs)
     return jax.vmap(lambda lay, num, h: possible_states(layer_levels(structure, num, op, has_batch, lay, h)))(
         layers, numbers, hw)
 
@@ -72,12 +95,10 @@ def item_states(structure, op, has_batch, layers: dict, numbers, hw: dict):
     and which dimensions' edge tiles differ from their full tiles ({dim: bool [B]}), as numpy arrays.
 
     `layers`, `numbers`, `hw` carry a common batch axis (already broadcast)."""
-    n = len(numbers)
-    parts = []
-    for start in range(0, n, STATE_CHUNK):
-        idx = np.arange(start, start + STATE_CHUNK) % n  # the last call is padded with repeats
-        parts.append(_item_states(structure, op, has_batch, {k: v[idx] for k, v in layers.items()}, numbers[idx],
-                                  {k: v[idx] for k, v in hw.items()}))
+    inputs = pack_inputs(layers, numbers, hw)
+    n = len(inputs)
+    parts = [_item_states(structure, op, has_batch, inputs[np.arange(start, start + STATE_CHUNK) % n])
+             for start in range(0, n, STATE_CHUNK)]  # the last call is padded with repeats
     return jax.tree_util.tree_map(lambda *xs: np.concatenate([np.asarray(x) for x in xs])[:n], *parts)
 
 
@@ -101,13 +122,24 @@ def case_space(structure, op, has_batch, layers: dict, numbers, hw: dict) -> Cas
     return _space(*item_states(structure, op, has_batch, layers, numbers, hw))
 
 
+def chunk_size(m: int, chunk: int) -> int:
+    """Items per compiled call for a part of `m` items and at most `chunk` per call: the next power of two
+    for a part that fits one call (few shapes, few compiles); otherwise the part's calls share one size,
+    a multiple of 128, close to an even division, so the last call is not mostly padding (1,288 items:
+    2 x 768 rather than 2 x 1,024; at most four sizes per case space)."""
+    if m <= chunk:
+        return min(chunk, 1 << max(0, (m - 1).bit_length()))
+    calls = -(-m // chunk)
+    return min(chunk, -(-m // (calls * 128)) * 128)
+
+
 #: Per-item work of the exact model outside the case axes, in cases (measured: an item costs about as
 #: much as 8 more top-level cases), and the least relative saving that pays for another compile.
 FIXED_CASES, MIN_SPLIT_GAIN = 8, 0.1
 
 
 def case_spaces(structure, op, has_batch, layers: dict, numbers, hw: dict, chunk: int,
-                max_spaces: int = 4) -> list[tuple[np.ndarray, CaseSpace]]:
+                max_spaces: int = 4, states=None) -> list[tuple[np.ndarray, CaseSpace]]:
     """Split a batch into at most `max_spaces` parts (item indices, case space), each of at least `chunk`
     items, so that items that reach few cases are not evaluated over the whole batch's union.
 
@@ -115,8 +147,9 @@ def case_spaces(structure, op, has_batch, layers: dict, numbers, hw: dict, chunk
     reaches), while one item typically reaches a fifth of it. Parts are found greedily: a part is split
     by whether its items reach one directive state, taking the split that saves the most work (items
     padded to whole chunks x (cases + FIXED_CASES)), while it saves at least MIN_SPLIT_GAIN of that
-    part's work. Each part costs one more compile, hence the minimum size and the cap."""
-    states, differs = item_states(structure, op, has_batch, layers, numbers, hw)
+    part's work. Each part costs one more compile, hence the minimum size and the cap. `states`: the
+    batch's `item_states`, when already computed."""
+    states, differs = states or item_states(structure, op, has_batch, layers, numbers, hw)
     n = len(numbers)
     bits = np.concatenate([ex.reshape(n, -1) for ex in states], axis=1)  # [B, sum of 3D]
     packed = np.packbits(bits, axis=1)
@@ -128,7 +161,7 @@ def case_spaces(structure, op, has_batch, layers: dict, numbers, hw: dict, chunk
 
     def work(group):  # group: bool mask over the signatures
         items = int(counts[group].sum())
-        size = min(chunk, 1 << max(0, (items - 1).bit_length()))
+        size = chunk_size(items, chunk)
         union = sig[group].any(axis=0)
         cases = sum(int(np.prod(u.reshape(-1, 3).sum(axis=1))) for u in np.split(union, cuts))
         return -(-items // size) * size * (cases + FIXED_CASES)

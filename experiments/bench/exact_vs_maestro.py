@@ -3,8 +3,8 @@
     MAESTRO_BIN=/path/to/maestro python experiments/bench/exact_vs_maestro.py [--min-items 20000] [--repeat 3]
 
 Inputs: every dev mapping file x every dev hardware file (tests/data/dev). diffhw: `diffhw.bench.bench`
-(steady state, compile excluded, all local devices of the default backend; each dataflow group replicated
-to at least --min-items). MAESTRO: one process per (mapping, hw) file pair, run sequentially on one core,
+(steady state, compile excluded, default JAX device; each dataflow group replicated to at least
+--min-items; all groups in one `evaluate_batches` call, as `diffhw maestro` runs them). MAESTRO: one process per (mapping, hw) file pair, run sequentially on one core,
 the way its callers use it (start-up, parse, analysis and CSV writing included); layer-evaluations per
 second over the whole sweep. Without MAESTRO_BIN only diffhw is reported. Prints JSON with the device.
 """
