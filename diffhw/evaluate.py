@@ -20,7 +20,7 @@ import numpy as np
 
 from diffhw.cost.analysis import CaseSpace
 from diffhw.cost.model import (FLOAT_OUTPUTS, INT_OUTPUTS, LAYER_FIELDS, MODEL_HW_FIELDS, OUTPUTS, case_spaces,
-                               chunk_size, item_states, layer_cost, pack_inputs, unpack_inputs)
+                               chunk_size, layer_cost, pack_inputs, packed_item_states, unpack_inputs)
 from diffhw.dataflow import Cluster, Dataflow, resolve_numbers
 from diffhw.dispatch import submit_shares
 from diffhw.errors import InputError
@@ -110,20 +110,19 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
                                               jax.sharding.PartitionSpec("batch"))
         put = lambda x: jax.device_put(x, sharding)  # noqa: E731
     results: list = [None] * len(batches)
+    inputs = [pack_inputs(b.layers, b.numbers, b.hw) for b in batches]
     states = {}
     for b, batch in enumerate(batches):
         if batch.space is None:
             try:
-                states[b] = item_states(batch.structure, batch.op, batch.has_batch, batch.layers, batch.numbers,
-                                        batch.hw)
+                states[b] = packed_item_states(batch.structure, batch.op, batch.has_batch, inputs[b])
             except InputError as e:
                 results[b] = e
     pending = []  # (batch index, output matrices, futures)
     for b, batch in enumerate(batches):
         if results[b] is not None:
             continue
-        inputs = pack_inputs(batch.layers, batch.numbers, batch.hw)
-        n = len(inputs)
+        n = len(inputs[b])
         parts = (case_spaces(batch.structure, batch.op, batch.has_batch, batch.layers, batch.numbers, batch.hw,
                              chunk, states=states[b]) if batch.space is None else [(np.arange(n), batch.space)])
         chunks = []  # (the chunk's item rows, its case space, the items it evaluates: the last one padded)
@@ -134,7 +133,7 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
                           for start in range(0, m, size))
         mats = [np.empty((n, len(part)), np.int64 if j == 0 else np.float64) for j, part in enumerate(names)]
 
-        def run(share, batch=batch, inputs=inputs, mats=mats):
+        def run(share, batch=batch, inputs=inputs[b], mats=mats):
             """A thread's share of a batch's chunks: dispatch all, then copy each chunk's rows straight to
             its items' rows (no concatenation, no re-ordering)."""
             res = [(rows, _evaluate_jit(batch.structure, sp, batch.op, batch.has_batch, names, put(inputs[idx])))

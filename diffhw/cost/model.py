@@ -95,21 +95,38 @@ def item_states(structure, op, has_batch, layers: dict, numbers, hw: dict):
     and which dimensions' edge tiles differ from their full tiles ({dim: bool [B]}), as numpy arrays.
 
     `layers`, `numbers`, `hw` carry a common batch axis (already broadcast)."""
-    inputs = pack_inputs(layers, numbers, hw)
+    return packed_item_states(structure, op, has_batch, pack_inputs(layers, numbers, hw))
+
+
+def packed_item_states(structure, op, has_batch, inputs: np.ndarray):
+    """`item_states` of a `pack_inputs` matrix [B, F]."""
     n = len(inputs)
     parts = [_item_states(structure, op, has_batch, inputs[np.arange(start, start + STATE_CHUNK) % n])
              for start in range(0, n, STATE_CHUNK)]  # the last call is padded with repeats
     return jax.tree_util.tree_map(lambda *xs: np.concatenate([np.asarray(x) for x in xs])[:n], *parts)
 
 
-def _space(states, differs, rows=slice(None)) -> CaseSpace:
-    """The case space covering the items `rows` of `item_states`' arrays."""
-    combos, edge_dims = [], []
-    for ex, diff in zip(states, differs):
-        ex = ex[rows].any(axis=0)  # [D, 3]
-        slots = [tuple(int(s) for s in np.flatnonzero(row)) for row in ex]
-        combos.append(tuple(itertools.product(*slots)))
-        edge_dims.append(tuple(sorted(v for v, d in diff.items() if d[rows].any())))
+def _signature(states, differs) -> tuple[np.ndarray, int]:
+    """Per item, what decides its case space as one bool row [B, W + E]: the reachable states of every
+    directive (W = 3 x directives over the levels), then per level the flags of `differs` (sorted by dim).
+    Returns (rows, W)."""
+    n = len(states[0])
+    cols = [ex.reshape(n, -1) for ex in states]
+    cols += [np.stack([d[v] for v in sorted(d)], 1).reshape(n, -1) for d in differs if d]
+    return np.concatenate(cols, axis=1), sum(ex.shape[1] * 3 for ex in states)
+
+
+def _space(union: np.ndarray, states, differs) -> CaseSpace:
+    """The case space of items whose `_signature` rows OR to `union` [W + E]."""
+    combos, edge_dims, pos = [], [], 0
+    for ex in states:
+        rows = union[pos:pos + ex.shape[1] * 3].reshape(-1, 3)  # [D, 3]
+        pos += rows.size
+        combos.append(tuple(itertools.product(*(tuple(int(s) for s in np.flatnonzero(r)) for r in rows))))
+    for d in differs:
+        flags = union[pos:pos + len(d)]
+        pos += len(d)
+        edge_dims.append(tuple(v for v, f in zip(sorted(d), flags) if f))
     return CaseSpace(tuple(combos), tuple(edge_dims))
 
 
@@ -119,7 +136,8 @@ def case_space(structure, op, has_batch, layers: dict, numbers, hw: dict) -> Cas
 
     `layers`, `numbers`, `hw` carry a common batch axis (already broadcast), so one trace serves the
     whole batch."""
-    return _space(*item_states(structure, op, has_batch, layers, numbers, hw))
+    states, differs = item_states(structure, op, has_batch, layers, numbers, hw)
+    return _space(_signature(states, differs)[0].any(axis=0), states, differs)
 
 
 def chunk_size(m: int, chunk: int) -> int:
@@ -150,43 +168,39 @@ def case_spaces(structure, op, has_batch, layers: dict, numbers, hw: dict, chunk
     part's work. Each part costs one more compile, hence the minimum size and the cap. `states`: the
     batch's `item_states`, when already computed."""
     states, differs = states or item_states(structure, op, has_batch, layers, numbers, hw)
-    n = len(numbers)
-    bits = np.concatenate([ex.reshape(n, -1) for ex in states], axis=1)  # [B, sum of 3D]
+    bits, w = _signature(states, differs)
     packed = np.packbits(bits, axis=1)
-    _, first, inverse, counts = np.unique(packed.view(np.dtype((np.void, packed.shape[1]))).ravel(),
-                                          return_index=True, return_inverse=True, return_counts=True)
-    sig = bits[first]  # the distinct signatures [S, sum of 3D]
-    widths = [ex.shape[1] * 3 for ex in states]
-    cuts = np.cumsum(widths)[:-1]
+    packed = np.pad(packed, ((0, 0), (0, -packed.shape[1] % 8))).view(np.uint64)  # [B, words]
+    keys = packed[:, 0] if packed.shape[1] == 1 else packed.view(np.dtype((np.void, packed.shape[1] * 8))).ravel()
+    _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+    sig = bits[first]  # the distinct signatures [S, W + E]
+    levels = np.split(np.arange(w), np.cumsum([ex.shape[1] * 3 for ex in states])[:-1])
 
-    def work(group):  # group: bool mask over the signatures
-        items = int(counts[group].sum())
-        size = chunk_size(items, chunk)
-        union = sig[group].any(axis=0)
-        cases = sum(int(np.prod(u.reshape(-1, 3).sum(axis=1))) for u in np.split(union, cuts))
-        return -(-items // size) * size * (cases + FIXED_CASES)
+    def cases(unions):  # bool [..., W + E] -> the case count of each union (summed over the levels)
+        return sum(np.prod(unions[..., c].reshape(*unions.shape[:-1], -1, 3).sum(-1), axis=-1) for c in levels)
+
+    def padded(items):  # items in whole calls
+        return np.array([-(-m // chunk_size(m, chunk)) * chunk_size(m, chunk) if m else 0 for m in map(int, items)])
 
     parts = [np.ones(len(sig), bool)]
     while len(parts) < max_spaces:
         best = None
         for i, group in enumerate(parts):
-            base = work(group)
-            for b in range(sig.shape[1]):
-                on, off = group & sig[:, b], group & ~sig[:, b]
-                if counts[on].sum() < chunk or counts[off].sum() < chunk:
-                    continue
-                gain = base - work(on) - work(off)
-                if gain >= MIN_SPLIT_GAIN * base and (best is None or gain > best[0]):
-                    best = (gain, i, on, off)
+            g, c = sig[group].astype(np.int64), counts[group]
+            base = padded([c.sum()])[0] * (cases(g.any(axis=0)) + FIXED_CASES)
+            on = (c @ g)[:w]  # per state column: the items that reach it, and the union of their signatures
+            off = c.sum() - on
+            work = (padded(on) * (cases(g[:, :w].T @ g > 0) + FIXED_CASES)
+                    + padded(off) * (cases((1 - g[:, :w]).T @ g > 0) + FIXED_CASES))
+            gain = np.where((on >= chunk) & (off >= chunk), base - work, -1)
+            b = int(np.argmax(gain))
+            if gain[b] >= MIN_SPLIT_GAIN * base and gain[b] > 0 and (best is None or gain[b] > best[0]):
+                best = (gain[b], i, group & sig[:, b], group & ~sig[:, b])
         if best is None:
             break
         _, i, on, off = best
         parts[i:i + 1] = [on, off]
-    out = []
-    for group in parts:
-        rows = np.flatnonzero(group[inverse])
-        out.append((rows, _space(states, differs, rows)))
-    return out
+    return [(np.flatnonzero(group[inverse]), _space(sig[group].any(axis=0), states, differs)) for group in parts]
 
 
 def hardware_cost(num_pes, noc_bw, simd_lanes, l1_req, l2_req) -> dict:
