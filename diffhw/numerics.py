@@ -117,27 +117,6 @@ class Exact:
     def bool(self, x):
         return jnp.asarray(x, bool)
 
-    def any(self, flags):
-        return jnp.asarray(flags).any(axis=-1)
-
-    def count_at_or_after(self, flags, order):
-        """Per case [K]: the flagged cases whose order is at least the case's own. Orders of flagged cases
-        are distinct ints in [0, K), so the flagged set is a bit set over orders (64 per word) and each
-        count a popcount of it above the case's order: O(K) vector work, where a histogram needs a
-        scatter that XLA CPU runs as a serial loop (~12 % of the exact model's time)."""
-        k = order.shape[-1]
-        o = jnp.clip(order, 0, k - 1).astype(jnp.uint64)
-        word, bit = o >> 6, o & 63
-        one = jnp.uint64(1)
-        out = jnp.zeros(order.shape, I64)
-        for w in range(-(-k // 64)):
-            here = word == w
-            bits = jnp.where(flags & here, one << bit, jnp.uint64(0)).sum(axis=-1, keepdims=True)
-            # a case in this word counts the bits from its own up; one in a lower word all of them (shift 0)
-            above = lax.population_count(bits >> jnp.where(here, bit, 0)).astype(I64)
-            out = out + jnp.where(word <= w, above, 0)
-        return out
-
     def reduce_cases(self, terms: dict) -> dict:
         """Several reductions over the case axis (the last) as one variadic reduce. terms: name -> ("sum",
         x) | ("max", x, where) | ("min", x, where), each as `x.sum(-1)`, `max`, `min`. Taken separately,
@@ -172,10 +151,36 @@ class Exact:
         """An integer-valued quantity used as an index (orders of cases): exact already."""
         return x
 
-    def none_before(self, flags, order):
-        """Per case: no flagged case comes earlier in `order` (distinct ints for existing cases), i.e. the
-        case's order is at most the smallest flagged order."""
-        return order <= jnp.where(flags, order, jnp.iinfo(I64).max).min(axis=-1, keepdims=True)[..., 0]
+    def walk(self, processed, exists, order, top: bool) -> dict:
+        """MAESTRO's walk over the cases in `order` (distinct ints in [0, K) for existing cases), as flags
+        per case [K]: `first_out`, the case whose output size it reports (the first processed one, else the
+        last existing one); `prefix`, the existing cases up to the first processed one; with `top` also
+        `last`, the last processed case, and `later`, the count of processed cases at or after each one.
+        The reductions go into one `reduce_cases`. `later` counts with a bit set of the processed cases'
+        orders (one uint64 word per 64 cases) and a popcount above each case's order: O(K) vector work,
+        where a histogram needs a scatter that XLA CPU runs as a serial loop."""
+        k = order.shape[-1]
+        rev = k - 1 - order
+        terms = {"first": ("min", order, processed), "last_exist": ("min", rev, exists)}
+        o = jnp.clip(order, 0, k - 1).astype(jnp.uint64)
+        word, bit = o >> 6, o & 63
+        if top:
+            terms["last"] = ("min", rev, processed)
+            for w in range(-(-k // 64)):
+                terms[f"word{w}"] = ("sum", jnp.where(processed & (word == w), jnp.uint64(1) << bit, jnp.uint64(0)))
+        r = self.reduce_cases(terms)
+        out = {"first_out": jnp.where(r["first"] < jnp.iinfo(I64).max, processed & (order <= r["first"]),
+                                      exists & (rev <= r["last_exist"])),
+               "prefix": exists & (order <= r["first"])}
+        if top:
+            out["last"] = processed & (rev <= r["last"])
+            later = jnp.zeros(order.shape, I64)
+            for w in range(-(-k // 64)):
+                # a case in this word counts the bits from its own up; one in a lower word all of them
+                above = lax.population_count(r[f"word{w}"][..., None] >> jnp.where(word == w, bit, 0)).astype(I64)
+                later = later + jnp.where(word <= w, above, 0)
+            out["later"] = later
+        return out
 
 
 @jax.tree_util.register_dataclass
@@ -318,3 +323,15 @@ class Relaxed:
         logq = jnp.log1p(-jnp.clip(jnp.asarray(flags, F64), 0.0, 1.0 - 1e-12))
         hist = jnp.zeros(k, F64).at[slot].add(logq)
         return jnp.exp((jnp.cumsum(hist) - hist)[slot])
+
+    def walk(self, processed, exists, order, top: bool) -> dict:
+        """As `Exact.walk`, with soft flags: "none before" is a product of (1 - p) over earlier cases."""
+        rev = order.shape[-1] - 1 - order
+        before = self.none_before(processed, order)
+        out = {"first_out": self.where(self.any(processed), self.and_(processed, before),
+                                       self.and_(exists, self.none_before(exists, rev))),
+               "prefix": self.and_(exists, before)}
+        if top:
+            out["last"] = self.and_(processed, self.none_before(processed, rev))
+            out["later"] = self.count_at_or_after(processed, order)
+        return out

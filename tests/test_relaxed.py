@@ -131,15 +131,29 @@ def test_exact_numerics_is_the_default():
 
 
 @pytest.mark.parametrize("k", [1, 7, 64, 65, 81, 200])
-def test_count_at_or_after_matches_a_direct_count(k):
-    """The exact bit-set count (one word per 64 orders) and the relaxed histogram agree with counting
-    directly, for case orders that are a permutation of [0, K) and any flags, batched (vmap)."""
+def test_case_walk_matches_a_direct_walk(k):
+    """The walk over the cases (exact: one fused reduce and a bit-set count, one word per 64 orders;
+    relaxed at hard 0/1 flags: products and histograms) agrees with walking the cases directly, for case
+    orders that are a permutation of [0, K) and any flags, batched (vmap)."""
     rng = np.random.default_rng(k)
     order = np.stack([rng.permutation(k) for _ in range(16)])
-    flags = rng.random((16, k)) < 0.6
-    direct = (flags[:, None, :] & (order[:, None, :] >= order[:, :, None])).sum(axis=2)
-    exact = jax.vmap(Exact().count_at_or_after)(jnp.asarray(flags), jnp.asarray(order))
-    relaxed = jax.vmap(Relaxed(jnp.float64(0.1)).count_at_or_after)(jnp.asarray(flags), jnp.asarray(order))
-    assert exact.dtype == jnp.int64
-    np.testing.assert_array_equal(np.asarray(exact), direct)
-    np.testing.assert_array_equal(np.asarray(relaxed), direct)
+    exists = rng.random((16, k)) < 0.8
+    processed = exists & (rng.random((16, k)) < (0.0 if k == 7 else 0.6))  # k = 7: nothing processed
+    big = np.iinfo(np.int64).max
+    first = np.where(processed, order, big).min(1, keepdims=True)
+    last_exist = np.where(exists, order, -1).max(1, keepdims=True)
+    want = {
+        "first_out": np.where(processed.any(1, keepdims=True), processed & (order == first),
+                              exists & (order == last_exist)),
+        "prefix": exists & (order <= first),
+        "last": processed & (order == np.where(processed, order, -1).max(1, keepdims=True)),
+        "later": (processed[:, None, :] & (order[:, None, :] >= order[:, :, None])).sum(axis=2),
+    }
+    args = (jnp.asarray(processed), jnp.asarray(exists), jnp.asarray(order))
+    for nm in (Exact(), Relaxed(jnp.float64(0.1))):
+        got = jax.vmap(lambda p, e, o: nm.walk(p, e, o, top=True))(*args)
+        assert sorted(got) == sorted(want)
+        for key, w in want.items():
+            np.testing.assert_array_equal(np.asarray(got[key]).astype(np.int64), w.astype(np.int64), err_msg=key)
+    assert got["later"].dtype == jnp.float64 and jax.vmap(lambda p, e, o: Exact().walk(p, e, o, True))(
+        *args)["later"].dtype == jnp.int64

@@ -505,11 +505,8 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
 
     # MAESTRO walks the cases in `order`: buffer sizes come from the cases up to the first processed one,
     # the output size from the first processed case (else the last existing one).
-    any_proc = nm.any(processed)
-    first_proc = nm.and_(processed, nm.none_before(processed, order))
-    prefix = nm.and_(exists, nm.none_before(processed, order))
-    last_exist = nm.and_(exists, nm.none_before(exists, order.shape[0] - 1 - order))
-    first_out = nm.where(any_proc, first_proc, last_exist)
+    walk = nm.walk(processed, exists, order, is_top)
+    first_out, prefix = walk["first_out"], walk["prefix"]
 
     # The level's reductions over its cases, taken together (`nm.reduce_cases`): name -> (op, value[, where]).
     red = {f"{t.name}_l2_size_req": ("sum", nm.where(prefix, 2 * ingress[t.name], 0)) for t in ins}
@@ -563,8 +560,7 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
             red[f"{name}_delay_min"] = ("min", d, processed)
             red[f"{name}_delay_max"] = ("max", d, processed)
             red[f"{name}_delay_avg"] = ("sum", w * d)
-        last = nm.and_(processed, nm.none_before(processed, order.shape[0] - 1 - order))
-        red["arithmetic_intensity"] = ("sum", nm.where(last, f64(psum_size) / f64(ingress_total), 0.0))
+        red["arithmetic_intensity"] = ("sum", nm.where(walk["last"], f64(psum_size) / f64(ingress_total), 0.0))
         # Access counts: output counters include cases MAESTRO skips afterwards.
         wa = nm.where(exists, occ, 0)
         red["output_l2_write"] = ("sum", wa * egress)
@@ -594,9 +590,8 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
     off = hw["offchip_bw"]
     delay = nm.maximum(nm.maximum(nm.div(nm.div(l2_in, off), 2), delay), nm.div(nm.div(l2_out, off), 2))
     v = nm.maximum(nm.div(l2_out, compute), nm.div(l2_in, compute))
-    later = nm.count_at_or_after(processed, order)  # processed cases at or after each one
     res.update(nm.reduce_cases({"runtime_cycles": ("sum", w * delay),
-                                "offchip_bw_req": ("max", nm.shift_right(v, later), processed)}))
+                                "offchip_bw_req": ("max", nm.shift_right(v, walk["later"]), processed)}))
     res["peak_noc_bw_req"] = r["peak_noc_bw_req"]
     res["avg_noc_bw_req"] = f64(r["avg_noc_bw_req"]) / totf
     for name in ("ingress", "egress", "compute"):
