@@ -1,7 +1,8 @@
 """The numerics the cost model is written against: exact (MAESTRO's integers) and relaxed (smooth).
 
 The analysis in `diffhw.cost` is written once against this small interface: division, ceiling division,
-comparisons, boolean logic, selection, max/min and their reductions. Two implementations:
+comparisons, boolean logic, selection, max/min, reductions over the case axis (`reduce_cases`, several
+at once) and MAESTRO's walk over the cases in its order (`walk`). Two implementations:
 
 - `Exact`: MAESTRO's C++ semantics on int64 (truncating division; a negative numerator rounds toward
   zero, which several of its formulas rely on, e.g. `(dim - map) / ofs` when the map exceeds the
