@@ -10,9 +10,10 @@ ones. Nothing valid is lost because one item is bad.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -90,9 +91,10 @@ def evaluate_arrays(structure: tuple, op: str, has_batch: bool, layers: dict, nu
 
 
 def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devices: Optional[Sequence] = None,
-                     outputs: Sequence[str] = OUTPUTS) -> list:
+                     outputs: Sequence[str] = OUTPUTS, progress: Optional[Callable[[int], None]] = None) -> list:
     """`evaluate_arrays` of several batches in one pipeline; per batch its outputs dict, or the InputError
-    its dataflow structure raised (the other batches are still evaluated).
+    its dataflow structure raised (the other batches are still evaluated). `progress(n)` is called with
+    the number of items done after each chunk (one call at a time).
 
     Every batch's case-space analysis (`item_states`) runs first, from the dispatch threads. Then each
     batch is split into parts and its chunks are handed to the dispatch threads, so one batch's split
@@ -109,13 +111,15 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
                                               jax.sharding.PartitionSpec("batch"))
         put = lambda x: jax.device_put(x, sharding)  # noqa: E731
     results: list = [None] * len(batches)
+    lock = threading.Lock()
     inputs = [pack_inputs(b.layers, b.numbers, b.hw) for b in batches]
     states = {}
 
     def analyse(share):  # a thread's share of the batches' case-space analyses
         for b in share:
+            batch = batches[b]
             try:
-                states[b] = packed_item_states(batches[b].structure, batches[b].op, batches[b].has_batch, inputs[b])
+                states[b] = packed_item_states(batch.structure, batch.op, batch.has_batch, inputs[b])
             except InputError as e:
                 results[b] = e
 
@@ -144,6 +148,9 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
             for rows, r in res:
                 for mat, part in zip(mats, r):
                     mat[rows] = np.asarray(part)[:len(rows)]
+                if progress:
+                    with lock:
+                        progress(len(rows))
 
         pending.append((b, mats, submit_shares(run, chunks)))
     for b, mats, futures in pending:

@@ -9,8 +9,9 @@ however many networks share it (NAS samples share almost all of their layers: 1,
    swept dataflow the template each layer gets (`rule`: by default DSCONV layers get `dpt` and GEMM layers
    `gemm`, as MAESTRO's frontend does; CONV layers get the swept dataflow).
 2. `evaluate_plan`: the valid (layer, template, hw) items grouped by (dataflow structure, layer type,
-   batch dim) and evaluated with `diffhw.evaluate.evaluate_arrays` (fixed-size chunks, one compile per
-   group, each chunk sharded over the local devices). Items MAESTRO cannot run (a dataflow whose clusters
+   batch dim) and evaluated in one `diffhw.evaluate.evaluate_batches` call (each group under its whole
+   case space: one compile per group; fixed-size chunks from the dispatch threads, each chunk sharded over
+   the local devices). Items MAESTRO cannot run (a dataflow whose clusters
    need more PEs than the hardware has, Y < R, ...) are marked invalid with the reason, never evaluated.
 3. `aggregate`: network totals per chunk of models, from per-network (distinct layer, count) lists:
    latency = sum of runtime_cycles, energy = sum of energy_total, num_macs = sum, max_l1_req / max_l2_req =
@@ -293,6 +294,13 @@ def _check(spec, hw, df):
     return check_pair(spec, hw, df)
 
 
+def _mark(plan: Plan, codes: np.ndarray, iu, jj, e: InputError) -> None:
+    """Cells (iu, jj) fail with `e`'s message."""
+    if e.message not in plan.messages:
+        plan.messages.append(e.message)
+    codes[iu, jj] = plan.messages.index(e.message)
+
+
 def evaluate_plan(plan: Plan, outputs: Sequence[str] = AGG_OUTPUTS, devices=None,
                   progress: Optional[Callable[[int], None]] = None, chunk: Optional[int] = None):
     """Evaluate every valid (layer, template, hw) item of `plan` once. Returns (results, error codes):
@@ -301,8 +309,7 @@ def evaluate_plan(plan: Plan, outputs: Sequence[str] = AGG_OUTPUTS, devices=None
     from diffhw.cost.model import OUTPUTS, case_space
     from diffhw import evaluate as ev
 
-    evaluate_arrays = ev.evaluate_arrays
-    chunk = chunk or (ev.default_chunk() if hasattr(ev, "default_chunk") else ev.CHUNK)
+    chunk = chunk or ev.default_chunk()
     nut, nhm = len(plan.ut), len(plan.hw_keys)
     codes = np.repeat(plan.ut_error[:, None], nhm, 1)
     pes_bad = (plan.ut_error[:, None] == 0) & (plan.ut_pes[:, None] > plan.hw_keys[None, :, 0])
@@ -320,6 +327,7 @@ def evaluate_plan(plan: Plan, outputs: Sequence[str] = AGG_OUTPUTS, devices=None
             continue
         key = plan.keys[u]
         groups.setdefault((plan.dataflow(t).structure, OP_NAMES[int(key[0])], bool(key[-1])), []).append(i)
+    batches, cells = [], []  # one batch per group (its whole-group case space: one compile), its (ut, hw) cells
     for (structure, op, has_batch), uts in groups.items():
         uts = np.array(uts)
         ii, jj = np.nonzero(codes[uts] == 0)
@@ -332,25 +340,18 @@ def evaluate_plan(plan: Plan, outputs: Sequence[str] = AGG_OUTPUTS, devices=None
         hw = {f: plan.hw_keys[jj, k] for k, f in enumerate(_MODEL_HW)}
         try:
             space = case_space(structure, op, has_batch, layers, numbers, hw)
-            n = len(iu)
-            size = min(chunk, 1 << max(0, (n - 1).bit_length()))
-            outs = []
-            for start in range(0, n, size):
-                idx = np.arange(start, start + size) % n  # every call has the same shape: one compile
-                o = evaluate_arrays(structure, op, has_batch, {k: v[idx] for k, v in layers.items()},
-                                    numbers[idx], {k: v[idx] for k, v in hw.items()}, space=space,
-                                    chunk=size, outputs=outputs,
-                                    **({"devices": devices} if devices and len(devices) > 1 else {}))
-                outs.append({k: np.asarray(o[k])[: min(size, n - start)] for k in outputs})
-                if progress:
-                    progress(min(size, n - start))
-            for k in outputs:
-                results[k][iu, jj] = np.concatenate([o[k] for o in outs])
         except InputError as e:  # a structural problem of the dataflow for this layer type
-            text = f"{e.message}"
-            if text not in plan.messages:
-                plan.messages.append(text)
-            codes[iu, jj] = plan.messages.index(text)
+            _mark(plan, codes, iu, jj, e)
+            continue
+        batches.append(ev.Batch(structure, op, has_batch, layers, numbers, hw, space))
+        cells.append((iu, jj))
+    outs = ev.evaluate_batches(batches, chunk, devices if devices and len(devices) > 1 else None, outputs, progress)
+    for (iu, jj), out in zip(cells, outs):
+        if isinstance(out, InputError):
+            _mark(plan, codes, iu, jj, out)
+            continue
+        for k in outputs:
+            results[k][iu, jj] = out[k]
     return results, codes
 
 
