@@ -163,9 +163,9 @@ class Exact:
         k = order.shape[-1]
         rev = k - 1 - order
         terms = {"first": ("min", order, processed), "last_exist": ("min", rev, exists)}
-        o = jnp.clip(order, 0, k - 1).astype(jnp.uint64)
-        word, bit = o >> 6, o & 63
         if top:
+            o = jnp.clip(order, 0, k - 1).astype(jnp.uint64)
+            word, bit = o >> 6, o & 63
             terms["last"] = ("min", rev, processed)
             for w in range(-(-k // 64)):
                 terms[f"word{w}"] = ("sum", jnp.where(processed & (word == w), jnp.uint64(1) << bit, jnp.uint64(0)))

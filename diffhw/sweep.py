@@ -294,11 +294,11 @@ def _check(spec, hw, df):
     return check_pair(spec, hw, df)
 
 
-def _mark(plan: Plan, codes: np.ndarray, iu, jj, e: InputError) -> None:
-    """Cells (iu, jj) fail with `e`'s message."""
-    if e.message not in plan.messages:
-        plan.messages.append(e.message)
-    codes[iu, jj] = plan.messages.index(e.message)
+def _mark(plan: Plan, codes: np.ndarray, iu, jj, message: str) -> None:
+    """Cells (iu, jj) of `codes` fail with `message` (an index into `plan.messages`)."""
+    if message not in plan.messages:
+        plan.messages.append(message)
+    codes[iu, jj] = plan.messages.index(message)
 
 
 def evaluate_plan(plan: Plan, outputs: Sequence[str] = AGG_OUTPUTS, devices=None,
@@ -314,11 +314,8 @@ def evaluate_plan(plan: Plan, outputs: Sequence[str] = AGG_OUTPUTS, devices=None
     codes = np.repeat(plan.ut_error[:, None], nhm, 1)
     pes_bad = (plan.ut_error[:, None] == 0) & (plan.ut_pes[:, None] > plan.hw_keys[None, :, 0])
     for i, j in zip(*np.nonzero(pes_bad)):
-        text = (f"{plan.templates[plan.ut[i, 1]]}: the dataflow's clusters need {plan.ut_pes[i]} PEs but the "
-                f"hardware has {plan.hw_keys[j, 0]} (MAESTRO crashes with SIGFPE)")
-        if text not in plan.messages:
-            plan.messages.append(text)
-        codes[i, j] = plan.messages.index(text)
+        _mark(plan, codes, i, j, f"{plan.templates[plan.ut[i, 1]]}: the dataflow's clusters need {plan.ut_pes[i]} "
+              f"PEs but the hardware has {plan.hw_keys[j, 0]} (MAESTRO crashes with SIGFPE)")
     float_out = set(OUTPUTS[OUTPUTS.index("throughput_macs_per_cycle"):])
     results = {k: np.zeros((nut, nhm), np.float64 if k in float_out else np.int64) for k in outputs}
     groups: dict[tuple, list[int]] = {}
@@ -341,14 +338,14 @@ def evaluate_plan(plan: Plan, outputs: Sequence[str] = AGG_OUTPUTS, devices=None
         try:
             space = case_space(structure, op, has_batch, layers, numbers, hw)
         except InputError as e:  # a structural problem of the dataflow for this layer type
-            _mark(plan, codes, iu, jj, e)
+            _mark(plan, codes, iu, jj, e.message)
             continue
         batches.append(ev.Batch(structure, op, has_batch, layers, numbers, hw, space))
         cells.append((iu, jj))
     outs = ev.evaluate_batches(batches, chunk, devices if devices and len(devices) > 1 else None, outputs, progress)
     for (iu, jj), out in zip(cells, outs):
         if isinstance(out, InputError):
-            _mark(plan, codes, iu, jj, out)
+            _mark(plan, codes, iu, jj, out.message)
             continue
         for k in outputs:
             results[k][iu, jj] = out[k]

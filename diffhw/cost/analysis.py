@@ -454,12 +454,14 @@ def _sub_results(levels, li, space: CaseSpace, tensors, conv, hw, tr: _Traffic):
                 p = jnp.broadcast_to(jnp.asarray(picks[v], jnp.float64), (k,))[:, None]
                 w = w * jnp.where(bits[None, :, i] == 1, p, 1.0 - p)
             return jax.tree_util.tree_map(lambda x: w @ x, r_pat)
-        def select(x):  # x[index] for index = the picks' bits: a tree of selects on them (a gather is slow on CPU)
+        conds = [jnp.broadcast_to(picks[v], (k,)) for v in edge_dims]  # bit i of a case's pattern
+
+        def select(x):  # x[pattern] per case, as a tree of selects on the bits (a gather is slow on CPU)
             vals = [x[p] for p in range(npat)]
-            for i, v in enumerate(edge_dims):
-                c = jnp.broadcast_to(picks[v], (k,))
+            for c in conds:
                 vals = [jnp.where(c, hi, lo) for lo, hi in zip(vals[0::2], vals[1::2])]
             return jnp.broadcast_to(vals[0], (k,))
+
         return jax.tree_util.tree_map(select, r_pat)
 
     return gather(picks_n), gather(picks_e)
