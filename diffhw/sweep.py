@@ -77,40 +77,80 @@ class EvalError(Exception):
 
 @dataclass(frozen=True)
 class Models:
-    """Networks as padded layer arrays `[M, L]` (mask False on padding), `has_batch` `[M, L]` (the layer
-    has an N dimension), names, and optional per-layer names (files and zoo models)."""
+    """Networks as rows of a layer table: `table` Layers `[T]` with `table_batch` bool `[T]` (the layer has
+    an N dimension), `index` int32 `[M, L]` (each network's layers in order as table rows, -1 on padding),
+    names `[M]` and optional per-layer names (files and zoo models). NAS samples share a few hundred
+    distinct layers, so 100,000 networks take 4 bytes per layer position instead of 12 int64 fields."""
 
     names: tuple[str, ...]
-    layers: Layers
-    has_batch: np.ndarray
+    table: Layers
+    table_batch: np.ndarray
+    index: np.ndarray
     layer_names: Optional[tuple[tuple[str, ...], ...]] = None
+
+    @staticmethod
+    def from_arrays(names: Sequence[str], layers: Layers, has_batch: np.ndarray, layer_names=None) -> "Models":
+        """From padded layer arrays `[M, L]` (mask False on padding) and `has_batch` `[M, L]`."""
+        mask = np.asarray(layers.mask, bool)
+        cols = [np.asarray(getattr(layers, f), np.int64)[mask] for f in KEY_FIELDS[:-1]]
+        rows, inv = _unique_rows(np.stack(cols + [np.asarray(has_batch, np.int64)[mask]], 1))
+        index = np.full(mask.shape, -1, np.int32)
+        index[mask] = inv
+        table = Layers(**{f: rows[:, k] for k, f in enumerate(KEY_FIELDS[:-1])}, mask=np.ones(len(rows), bool))
+        return Models(tuple(names), table, rows[:, -1].astype(bool), index, layer_names)
 
     def __len__(self) -> int:
         return len(self.names)
 
     def keys(self) -> np.ndarray:
-        """Layer keys `[M, L, len(KEY_FIELDS)]` int64."""
-        cols = [np.asarray(getattr(self.layers, f), np.int64) for f in KEY_FIELDS[:-1]]
-        return np.stack(cols + [np.asarray(self.has_batch, np.int64)], -1)
+        """Table row keys `[T, len(KEY_FIELDS)]` int64."""
+        cols = [np.asarray(getattr(self.table, f), np.int64) for f in KEY_FIELDS[:-1]]
+        return np.stack(cols + [np.asarray(self.table_batch, np.int64)], -1)
+
+    def lengths(self) -> np.ndarray:
+        """Layers per network `[M]`."""
+        return (self.index >= 0).sum(1)
+
+    def network_keys(self, m: int) -> np.ndarray:
+        """Keys of network m's layers in order `[n_m, len(KEY_FIELDS)]`."""
+        row = self.index[m]
+        return self.keys()[row[row >= 0]]
+
+    def distinct(self) -> tuple[np.ndarray, np.ndarray]:
+        """(keys of the distinct layers the networks use `[U, len(KEY_FIELDS)]`, sorted; each position's
+        distinct-layer index `[M, L]`, -1 on padding): the same for equal networks however stored."""
+        used = np.unique(self.index[self.index >= 0])
+        keys, inv = _unique_rows(self.keys()[used])
+        remap = np.full(len(self.table_batch) + 1, -1, np.int64)
+        remap[used] = inv
+        return keys, remap[self.index]  # index -1 reads the trailing -1
+
+    def take(self, idx: np.ndarray) -> "Models":
+        """The networks `idx` (same table)."""
+        return Models(tuple(self.names[i] for i in idx), self.table, self.table_batch, self.index[idx],
+                      None if self.layer_names is None else tuple(self.layer_names[i] for i in idx))
 
     def digest(self) -> str:
+        keys, inv = self.distinct()
         h = hashlib.sha256("\n".join(self.names).encode())
-        k = self.keys()
-        h.update(np.ascontiguousarray(np.where(np.asarray(self.layers.mask)[..., None], k, 0)).tobytes())
+        for a in (keys, self.lengths(), inv[inv >= 0]):
+            h.update(np.ascontiguousarray(a, np.int64).tobytes())
         return h.hexdigest()[:16]
 
 
 def models_from_space(space: str, samples: int, seed: int = 0) -> Models:
-    """`samples` architectures of a NAS space (`darts`, `alphanet`), `sample(samples, seed)`."""
+    """`samples` architectures of a NAS space (`darts`, `alphanet`), the networks of `sample(samples, seed)`
+    as rows of the space's layer table (no per-network layer arrays)."""
     from diffhw.frontends.nas import alphanet, darts
 
     spaces = {"darts": darts, "alphanet": alphanet}
     if space not in spaces:
         raise ValueError(f"unknown search space {space!r}; use {' or '.join(spaces)}")
-    s = spaces[space].sample(samples, seed)
-    lay = s.layers
-    has_batch = (np.asarray(lay.op) != GEMM) & (np.asarray(lay.N) > 1)
-    return Models(tuple(s.names), lay, has_batch)
+    net = spaces[space].supernet()
+    table = net.table()
+    has_batch = (np.asarray(table.op) != GEMM) & (np.asarray(table.N) > 1)
+    return Models(tuple(net.names(samples, seed)), table, has_batch,
+                  net.rows(spaces[space].random_encodings(samples, seed)))
 
 
 def models_from_networks(networks: Sequence[tuple[str, Sequence[LayerSpec]]]) -> Models:
@@ -122,8 +162,8 @@ def models_from_networks(networks: Sequence[tuple[str, Sequence[LayerSpec]]]) ->
     for _, specs in networks:
         rows.append(Layers.from_specs(list(specs), pad_to=length))
         hb.append([s.has_batch for s in specs] + [False] * (length - len(specs)))
-    return Models(tuple(n for n, _ in networks), Layers.stack(rows), np.array(hb, bool),
-                  tuple(tuple(s.name for s in ls) for _, ls in networks))
+    return Models.from_arrays([n for n, _ in networks], Layers.stack(rows), np.array(hb, bool),
+                              tuple(tuple(s.name for s in ls) for _, ls in networks))
 
 
 def _expand_sources(sources: Sequence[str]) -> list[str]:
@@ -237,11 +277,7 @@ class Plan:
     def __post_init__(self):
         from diffhw.frontends.maestro import load_dataflow
 
-        keys = self.models.keys()
-        mask = np.asarray(self.models.layers.mask, bool)
-        self.keys, inv = _unique_rows(keys[mask])
-        self.inv = np.full(mask.shape, -1, np.int64)
-        self.inv[mask] = inv
+        self.keys, self.inv = self.models.distinct()
         hwk = np.array([[getattr(h, f) for f in _MODEL_HW] for h in self.hardware], np.int64)
         self.hw_keys, self.hw_inv = _unique_rows(hwk)
         ops = [OP_NAMES[int(o)] for o in self.keys[:, 0]]
@@ -373,8 +409,6 @@ def aggregate(plan: Plan, results: dict, codes: np.ndarray, model_idx: np.ndarra
     """Network rows for the models `model_idx` (indices into plan.models), ordered (model, hw, dataflow);
     with `per_layer` also the per-layer rows ordered (model, layer, hw, dataflow). Columns as dicts of
     arrays / lists."""
-    import jax.numpy as jnp
-
     from diffhw.cost.model import hardware_cost
 
     models, hws = plan.models, plan.hardware
@@ -405,10 +439,9 @@ def aggregate(plan: Plan, results: dict, codes: np.ndarray, model_idx: np.ndarra
         code[:, :, d] = np.maximum.reduceat(codes[ut_ids], starts)[:, hm]
     hwa = {f: np.array([getattr(h, f) for h in hws], np.int64)[None, :, None] for f in HW_FIELDS}
     bc = lambda x: np.broadcast_to(x, shape)  # noqa: E731
-    cost = hardware_cost(jnp.asarray(bc(hwa["num_pes"])), jnp.asarray(bc(hwa["noc_bw"])),
-                         jnp.asarray(bc(hwa["simd_lanes"])), jnp.asarray(mx["total_l1_size_req"]),
-                         jnp.asarray(mx["total_l2_size_req"]))
-    area, power = np.asarray(cost["area"]), np.asarray(cost["power"])
+    cost = hardware_cost(bc(hwa["num_pes"]), bc(hwa["noc_bw"]), bc(hwa["simd_lanes"]), mx["total_l1_size_req"],
+                         mx["total_l2_size_req"])  # numpy in, numpy out (no per-shape compiles)
+    area, power = cost["area"], cost["power"]
     valid = code == 0
     cols: dict = {}
     flat = lambda x: np.ascontiguousarray(x).reshape(-1)  # noqa: E731
@@ -695,17 +728,14 @@ def run_eval(models: Models, hardware: Sequence[HardwareSpec], cfg: EvalConfig, 
     n_items = 0
     if mine:
         idx = np.concatenate([np.arange(k * cfg.chunk_models, min(m, (k + 1) * cfg.chunk_models)) for k in mine])
-        sub = Models(tuple(models.names[i] for i in idx),
-                     Layers(**{f: np.asarray(getattr(models.layers, f))[idx] for f in Layers.__dataclass_fields__}),
-                     np.asarray(models.has_batch)[idx],
-                     None if models.layer_names is None else tuple(models.layer_names[i] for i in idx))
+        sub = models.take(idx)
         plan = Plan(sub, list(hardware), list(cfg.dataflows), dict(cfg.rule))
         n_items = int((plan.ut_error == 0).sum()) * len(plan.hw_keys)
         bar = Progress(n_items, "evaluate", "evals", progress)
         results, codes = evaluate_plan(plan, OUTPUTS if cfg.per_layer else AGG_OUTPUTS, devices=devices,
                                        progress=bar)
         t_eval = time.perf_counter()
-        nvalid = np.asarray(sub.layers.mask).sum(1)
+        nvalid = sub.lengths()
         bar = Progress(len(idx) * nh * nd, "write", "rows", progress)
         pos = 0
         for k in mine:

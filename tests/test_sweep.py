@@ -1,6 +1,7 @@
 """diffhw.sweep: network rows equal the exact per-layer model summed over the network; padding, dedupe,
 chunking and hardware grids never change a result."""
 
+import importlib
 from dataclasses import replace
 
 import numpy as np
@@ -10,8 +11,9 @@ from diffhw.dataflow import TEMPLATES
 from diffhw.evaluate import evaluate
 from diffhw.hardware import HardwareSpec
 from diffhw.hwgrid import GridError, expand_values, load_grid
-from diffhw.layers import Layers
-from diffhw.sweep import (EvalConfig, Models, _spec_of_key, aggregate, evaluate_plan, models_from_networks,
+from diffhw.frontends.nas import darts
+from diffhw.layers import GEMM, Layers
+from diffhw.sweep import (KEY_FIELDS, EvalConfig, Models, _spec_of_key, aggregate, evaluate_plan, models_from_networks,
                           models_from_space, parse_rule, sweep, Plan, AGG_OUTPUTS)
 
 HW = [HardwareSpec(num_pes=64, l1_size=512, l2_size=100_000, noc_bw=16, offchip_bw=64, name="a"),
@@ -41,7 +43,7 @@ def _reference(models: Models, m: int, hw: HardwareSpec, df: str, rule=None):
     if key not in _REF_CACHE:
         specs, owner = [], []
         for mm in range(len(models)):
-            for k in models.keys()[mm][np.asarray(models.layers.mask[mm], bool)]:
+            for k in models.network_keys(mm):
                 s = _spec_of_key(k)
                 specs.append(replace(s, dataflow=TEMPLATES[rule.get(s.op, df)]))
                 owner.append(mm)
@@ -109,16 +111,18 @@ def test_area_power_at_network_max_requirement(darts6, swept):
 
 def test_padding_and_order_do_not_change_results(darts6, swept):
     cfg, cols = swept
-    lay = darts6.layers
+    s = darts.sample(6, seed=3)  # the same networks as padded layer arrays
     pad = 40
-    padded = Layers(**{f: np.concatenate([np.asarray(getattr(lay, f)),
+    padded = Layers(**{f: np.concatenate([np.asarray(getattr(s.layers, f)),
                                           np.full((6, pad), False if f == "mask" else 7)], 1)
                        for f in Layers.__dataclass_fields__})
-    hb = np.concatenate([darts6.has_batch, np.ones((6, pad), bool)], 1)
+    hb = np.concatenate([(s.layers.op != GEMM) & (s.layers.N > 1), np.ones((6, pad), bool)], 1)
     rev = np.arange(6)[::-1]
-    # padded, models reversed, one model alone: same rows
-    m2 = Models(tuple(darts6.names[i] for i in rev),
-                Layers(**{f: np.asarray(getattr(padded, f))[rev] for f in Layers.__dataclass_fields__}), hb[rev])
+    # padded, models reversed, stored as arrays instead of rows of the space's table: same rows
+    m2 = Models.from_arrays([darts6.names[i] for i in rev],
+                            Layers(**{f: np.asarray(getattr(padded, f))[rev] for f in Layers.__dataclass_fields__}),
+                            hb[rev])
+    assert m2.take(rev).digest() == darts6.digest()
     cols2 = sweep(m2, HW, cfg)[0]
     per = 3 * 2
     for j, m in enumerate(rev):
@@ -138,9 +142,23 @@ def test_chunked_aggregation_equals_whole(darts6):
         assert list(np.concatenate([np.asarray(p[k], object) for p in parts])) == list(np.asarray(whole[k], object))
 
 
+@pytest.mark.parametrize("space", ["darts", "alphanet"])
+def test_space_models_are_the_sampled_networks(space):
+    """`models_from_space` stores rows of the space's layer table; they are `sample`'s networks."""
+    s = importlib.import_module(f"diffhw.frontends.nas.{space}").sample(40, seed=7)
+    hb = (s.layers.op != GEMM) & (s.layers.N > 1)
+    models = models_from_space(space, 40, seed=7)
+    assert models.index.dtype == np.int32 and models.names == s.names
+    assert models.digest() == Models.from_arrays(s.names, s.layers, hb).digest()
+    for m in (0, 17, 39):
+        n = int(s.layers.mask[m].sum())
+        expect = np.stack([np.asarray(getattr(s.layers, f))[m, :n] for f in KEY_FIELDS[:-1]] + [hb[m, :n]], 1)
+        np.testing.assert_array_equal(models.network_keys(m), expect)
+
+
 def test_dedupe_counts(darts6):
     plan = Plan(darts6, HW + [replace(HW[0], l1_size=1, name="d")], ["os", "ws", "rs", "dla"], parse_rule(""))
-    n_layers = int(np.asarray(darts6.layers.mask).sum())
+    n_layers = int(darts6.lengths().sum())
     assert len(plan.keys) < n_layers / 5  # NAS samples share their layers
     assert len(plan.hw_keys) == 3  # l1/l2 sizes do not change a layer's cost: hw 'd' shares 'a''s items
 

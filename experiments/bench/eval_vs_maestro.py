@@ -7,7 +7,7 @@ Workload: `--samples` DARTS-space networks (seed 0) x a `--hw`-config grid (PEs 
 x `--dataflows` (CONV layers; DSCONV get dpt, GEMM gemm, as MAESTRO's frontend does).
 
 * diffhw: `diffhw eval` run once in a fresh subprocess, timed end to end (interpreter start, sampling,
-  compiles, evaluation, Parquet/CSV writing); no persistent compilation cache.
+  compiles, evaluation, Parquet/CSV writing), with the persistent compilation cache off.
 * MAESTRO: one subprocess per (model, hw, dataflow) job, the way peers call it: mapping and hardware files
   written with `diffhw.frontends.maestro` writers into a temp dir, then `$MAESTRO_BIN --HW_file=...
   --Mapping_file=... --print_res=false --print_res_csv_file=true`, over a process pool on all cores. With
@@ -38,11 +38,13 @@ import numpy as np
 
 
 def hw_grid(n: int) -> dict:
-    """A grid of about n configs where PEs and NoC bandwidth bind."""
+    """A grid of a x b >= n configs (a ~ sqrt(n)) where PEs (64..4096) and NoC bandwidth (8..1024) bind:
+    powers of two while the range has enough of them (7 PE counts, 8 bandwidths), else log-spaced integers
+    (--hw 50: 7 x 8 = 56 powers of two; --hw 100: 10 x 10)."""
     a = max(1, int(round(n ** 0.5)))
     b = max(1, -(-n // a))
-    return {"num_pes": {"logrange": [64, 4096], "num": a, "pow2": True},
-            "noc_bw": {"logrange": [8, 1024], "num": b, "pow2": True},
+    return {"num_pes": {"logrange": [64, 4096], "num": a, "pow2": a <= 7},
+            "noc_bw": {"logrange": [8, 1024], "num": b, "pow2": b <= 8},
             "l1_size": 1024, "l2_size": 1 << 20, "offchip_bw": 64}
 
 
@@ -84,6 +86,7 @@ def main() -> int:
     dataflows = [d for d in args.dataflows.split(",") if d]
     out = work / f"diffhw-{time.time_ns()}.csv"
     env = {k: v for k, v in os.environ.items() if k != "JAX_COMPILATION_CACHE_DIR"}
+    env["DIFFHW_CACHE_DIR"] = "off"  # cold: every program traced and compiled in this run
     cmd = [sys.executable, "-m", "diffhw.cli", "eval", "--space", "darts", "--samples", str(args.samples),
            "--seed", "0", "--hw-grid", str(work / "grid.json"), "--dataflows", ",".join(dataflows),
            "--format", "csv", "--out", str(out), "--quiet", "--json", str(out) + ".json"]
@@ -109,14 +112,12 @@ def main() -> int:
         lat = {(m, int(h), d): int(v) for m, h, d, v in zip(rows["model"], rows["hw_id"], rows["dataflow"],
                                                              rows["latency_cycles"])}
         models = models_from_space("darts", args.samples, 0)
-        keys = models.keys()
-        mask = np.asarray(models.layers.mask, bool)
         jobs = [(m, h, d) for m in range(len(models)) for h in range(len(hardware)) for d in dataflows]
         if args.maestro_jobs and args.maestro_jobs < len(jobs):
             jobs = random.Random(0).sample(jobs, args.maestro_jobs)
         nets = {}
         for m in sorted({j[0] for j in jobs}):
-            specs = [replace(_spec_of_key(k), name=f"L{i}") for i, k in enumerate(keys[m][mask[m]])]
+            specs = [replace(_spec_of_key(k), name=f"L{i}") for i, k in enumerate(models.network_keys(m))]
             nets[m] = Network(f"n{m}", tuple(specs))
         t1 = time.perf_counter()
         texts = [(binary, write_model(apply_dataflow(nets[m], {"CONV": d, "GEMM": "gemm"}, check=False), True),
@@ -124,7 +125,8 @@ def main() -> int:
         with mp.Pool(os.cpu_count()) as pool:
             res = pool.map(_maestro_job, texts, chunksize=4)
         t_maestro = time.perf_counter() - t1
-        m_evals = sum(int(mask[m].sum()) for m, _, _ in jobs)
+        lengths = models.lengths()
+        m_evals = sum(int(lengths[m]) for m, _, _ in jobs)
         rate = m_evals / t_maestro
         agree = sum(r == lat[(models.names[m], h, d)] for r, (m, h, d) in zip(res, jobs) if r is not None)
         ran = sum(r is not None for r in res)

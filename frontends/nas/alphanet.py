@@ -139,11 +139,16 @@ def supernet() -> SuperNet:
     return build_supernet("alphanet", _decisions(), slots)
 
 
+def random_encodings(n: int, seed: int) -> np.ndarray:
+    """`n` encodings `[n, 31]`, each decision drawn uniformly (deterministic per seed)."""
+    choices = np.array([len(d.values) for d in _decisions()])
+    return np.random.default_rng(seed).integers(0, choices, size=(n, len(choices)))
+
+
 def sample(n: int, seed: int = 0) -> Sample:
     """`n` architectures drawn uniformly per decision: Layers `[n, L]` + encodings `[n, 31]`."""
     net = supernet()
-    enc = np.random.default_rng(seed).integers(0, net.num_choices, size=(n, len(net.decisions)))
-    return net.sample(enc, [f"alphanet-{seed}-{i}" for i in range(n)])
+    return net.sample(random_encodings(n, seed), net.names(n, seed))
 
 
 def encode_config(cfg: Mapping[str, object]) -> np.ndarray:

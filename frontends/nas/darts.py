@@ -146,8 +146,8 @@ def random_encodings(n: int, seed: int) -> np.ndarray:
 
 def sample(n: int, seed: int = 0, channels: int = 32, cells: int = 8) -> Sample:
     """`n` random NAS-Bench-301 architectures: Layers `[n, L]` + encodings `[n, 28]` (see module doc)."""
-    enc = random_encodings(n, seed)
-    return supernet(channels, cells).sample(enc, [f"darts-{seed}-{i}" for i in range(n)])
+    net = supernet(channels, cells)
+    return net.sample(random_encodings(n, seed), net.names(n, seed))
 
 
 def encode_genotype(normal: Sequence[tuple[str, int]], reduce: Sequence[tuple[str, int]]) -> np.ndarray:

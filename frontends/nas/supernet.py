@@ -145,28 +145,42 @@ class SuperNet:
         valid = np.arange(self.digits.shape[1]) < self.num_options[:, None]
         return (p * used + (1 - used)).prod(-1) * valid
 
-    def layers(self, encodings: np.ndarray) -> tuple[Layers, np.ndarray]:
-        """Network arrays of encodings `[M, D]`: (Layers `[M, L]`, slot index `[M, L]`, -1 on padding).
+    def table(self) -> Layers:
+        """Every option's candidate layers flattened: Layers `[S * J * Q]` (row (s * J + j) * Q + q; mask
+        False where absent). `rows` indexes it."""
+        return Layers(**{f: np.asarray(getattr(self.options, f)).reshape(-1) for f in FIELDS})
 
-        Slot by slot, the layers of the selected options in order; then masked padding (1x1 CONV rows)."""
-        n_s, _, n_q = self.options.op.shape
+    def rows(self, encodings: np.ndarray) -> np.ndarray:
+        """Network layers of encodings `[M, D]` as rows of `table()`: int32 `[M, L]`, -1 on padding.
+
+        Slot by slot, the layers of the selected options in order; padding at the end."""
+        n_s, n_j, n_q = self.options.op.shape
         j = self.option_index(encodings)  # [M, S]
         valid = self.options.mask[np.arange(n_s), j].reshape(len(j), n_s * n_q)
-        rows, cols = np.nonzero(valid)
-        dest = (np.cumsum(valid, axis=1) - 1)[rows, cols]
+        rows, cols = np.nonzero(valid)  # row-major: each network's layers in order
+        counts = valid.sum(1)
+        dest = np.arange(len(rows)) - (np.cumsum(counts) - counts)[rows]  # position within the network
         if dest.size and dest.max() >= self.max_layers:
             raise ValueError(f"{self.name}: a network has more than max_layers={self.max_layers} layers")
         s, q = cols // n_q, cols % n_q
-        src = (s, j[rows, s], q)
-        packed = {}
-        for f in FIELDS:
-            pad = {"op": CONV, "mask": False}.get(f, 1)
-            a = np.full((len(j), self.max_layers), pad, dtype=bool if f == "mask" else np.int64)
-            a[rows, dest] = getattr(self.options, f)[src]
-            packed[f] = a
-        slot = np.full((len(j), self.max_layers), -1, dtype=np.int64)
-        slot[rows, dest] = s
-        return Layers(**packed), slot
+        index = np.full((len(j), self.max_layers), -1, dtype=np.int32)
+        index[rows, dest] = (s * n_j + j[rows, s]) * n_q + q
+        return index
+
+    def layers(self, encodings: np.ndarray) -> tuple[Layers, np.ndarray]:
+        """Network arrays of encodings `[M, D]`: (Layers `[M, L]`, slot index `[M, L]`, -1 on padding);
+        `rows` gathered from `table()`, padding as masked 1x1 CONV rows."""
+        index = self.rows(encodings)
+        valid = index >= 0
+        at = np.where(valid, index, 0)
+        table = self.table()
+        packed = {f: np.where(valid, getattr(table, f)[at], {"op": CONV, "mask": False}.get(f, 1)) for f in FIELDS}
+        n_j, n_q = self.options.op.shape[1:]
+        return Layers(**packed), np.where(valid, index // (n_j * n_q), -1).astype(np.int64)
+
+    def names(self, n: int, seed: int) -> list[str]:
+        """Names of `n` sampled architectures: `<space>-<seed>-<i>`."""
+        return [f"{self.name}-{seed}-{i}" for i in range(n)]
 
     def sample(self, encodings: np.ndarray, names: Sequence[str]) -> Sample:
         """Bundle encodings `[M, D]` with their layer arrays."""
