@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Callable, Optional, Sequence
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from diffhw.compile_options import COMPILER_OPTIONS, QUICK_OPTIONS, quick
 from diffhw.cost.analysis import CaseSpace
 from diffhw.cost.model import (FLOAT_OUTPUTS, INT_OUTPUTS, LAYER_FIELDS, MODEL_HW_FIELDS, OUTPUTS, case_spaces,
-                               chunk_size, layer_cost, pack_inputs, packed_item_states, unpack_inputs)
+                               chunk_size, layer_cost, pack_inputs, packed_item_states, union_space,
+                               unpack_inputs)
 from diffhw.dataflow import Cluster, Dataflow, resolve_numbers
 from diffhw.dispatch import submit_shares
 from diffhw.errors import InputError
@@ -30,14 +31,7 @@ from diffhw.layers import LayerSpec
 
 jax.config.update("jax_enable_x64", True)
 
-#: XLA options of the exact model's compiled calls. XLA CPU's newer fusion emitters compile the model's
-#: hundreds of [items, cases] select/compare chains to code 1.6-1.9x slower than the classic elemental
-#: emitter (dev set, 2-core Xeon); other backends ignore the option.
-COMPILER_OPTIONS = {"xla_cpu_use_fusion_emitters": False}
-
-
-@partial(jax.jit, static_argnums=(0, 1, 2, 3, 4), compiler_options=COMPILER_OPTIONS)
-def _evaluate_jit(structure, space, op, has_batch, names, inputs):
+def _evaluate_impl(structure, space, op, has_batch, names, inputs):
     """A chunk's outputs `names` (integer ones, then floating ones) as two matrices [B, n_int] and [B, n_float],
     from its `pack_inputs` matrix [B, F]: one transfer in, two copies back per chunk. XLA drops the work of
     outputs not asked for."""
@@ -45,6 +39,11 @@ def _evaluate_jit(structure, space, op, has_batch, names, inputs):
         *unpack_inputs(inputs))
     return tuple(jnp.stack([out[k] for k in part], axis=1) if part else jnp.zeros((inputs.shape[0], 0))
                  for part in names)
+
+
+#: The chunk program, optimized and quickly compiled (for small batches, see `diffhw.compile_options`).
+_evaluate_jit = jax.jit(_evaluate_impl, static_argnums=(0, 1, 2, 3, 4), compiler_options=COMPILER_OPTIONS)
+_evaluate_quick = jax.jit(_evaluate_impl, static_argnums=(0, 1, 2, 3, 4), compiler_options=QUICK_OPTIONS)
 
 
 def default_chunk() -> int:
@@ -57,7 +56,9 @@ def default_chunk() -> int:
 @dataclass(frozen=True)
 class Batch:
     """Items sharing one dataflow structure and layer type (see `evaluate_arrays` for the fields); `space`
-    fixes the case space (default: split into parts by `diffhw.cost.model.case_spaces`)."""
+    fixes the case space; without it the batch's items' states are analysed (from the dispatch threads) and
+    the batch split into parts by `diffhw.cost.model.case_spaces`, or with `split=False` evaluated under
+    their union (one compile: what compile-bound callers with few items per batch want)."""
 
     structure: tuple
     op: str
@@ -66,6 +67,7 @@ class Batch:
     numbers: np.ndarray
     hw: dict
     space: Optional[CaseSpace] = None
+    split: bool = True
 
 
 def evaluate_arrays(structure: tuple, op: str, has_batch: bool, layers: dict, numbers, hw: dict,
@@ -130,8 +132,11 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
         if results[b] is not None:
             continue
         n = len(inputs[b])
-        parts = (case_spaces(batch.structure, batch.op, batch.has_batch, batch.layers, batch.numbers, batch.hw,
-                             chunk, states=states[b]) if batch.space is None else [(np.arange(n), batch.space)])
+        if batch.space is not None or not batch.split:
+            parts = [(np.arange(n), batch.space if batch.space is not None else union_space(states[b]))]
+        else:
+            parts = case_spaces(batch.structure, batch.op, batch.has_batch, batch.layers, batch.numbers, batch.hw,
+                                chunk, states=states[b])
         chunks = []  # (the chunk's item rows, its case space, the items it evaluates: the last one padded)
         for items, sp in parts:
             m = len(items)
@@ -139,11 +144,12 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
             chunks.extend((items[start:start + size], sp, items[np.arange(start, start + size) % m])
                           for start in range(0, m, size))
         mats = [np.empty((n, len(part)), np.int64 if j == 0 else np.float64) for j, part in enumerate(names)]
+        program = _evaluate_quick if quick(n) else _evaluate_jit
 
-        def run(share, batch=batch, inputs=inputs[b], mats=mats):
+        def run(share, batch=batch, inputs=inputs[b], mats=mats, program=program):
             """A thread's share of a batch's chunks: dispatch all, then copy each chunk's rows straight to
             its items' rows (no concatenation, no re-ordering)."""
-            res = [(rows, _evaluate_jit(batch.structure, sp, batch.op, batch.has_batch, names, put(inputs[idx])))
+            res = [(rows, program(batch.structure, sp, batch.op, batch.has_batch, names, put(inputs[idx])))
                    for rows, sp, idx in share]
             for rows, r in res:
                 for mat, part in zip(mats, r):

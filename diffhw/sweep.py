@@ -342,7 +342,7 @@ def evaluate_plan(plan: Plan, outputs: Sequence[str] = AGG_OUTPUTS, devices=None
     """Evaluate every valid (layer, template, hw) item of `plan` once. Returns (results, error codes):
     results maps each name of `outputs` to an array [UT, Hm] (0 where invalid), codes [UT, Hm] index
     `plan.messages` (0 = valid). `progress(n)` is called with the number of items done after each chunk."""
-    from diffhw.cost.model import OUTPUTS, case_space
+    from diffhw.cost.model import OUTPUTS
     from diffhw import evaluate as ev
 
     chunk = chunk or ev.default_chunk()
@@ -371,16 +371,11 @@ def evaluate_plan(plan: Plan, outputs: Sequence[str] = AGG_OUTPUTS, devices=None
         layers = {f: lay_keys[:, KEY_FIELDS.index(f)] for f in _LAYER_ARGS}
         numbers = np.stack([plan.ut_numbers[i] for i in iu])
         hw = {f: plan.hw_keys[jj, k] for k, f in enumerate(_MODEL_HW)}
-        try:
-            space = case_space(structure, op, has_batch, layers, numbers, hw)
-        except InputError as e:  # a structural problem of the dataflow for this layer type
-            _mark(plan, codes, iu, jj, e.message)
-            continue
-        batches.append(ev.Batch(structure, op, has_batch, layers, numbers, hw, space))
+        batches.append(ev.Batch(structure, op, has_batch, layers, numbers, hw, split=False))
         cells.append((iu, jj))
     outs = ev.evaluate_batches(batches, chunk, devices if devices and len(devices) > 1 else None, outputs, progress)
     for (iu, jj), out in zip(cells, outs):
-        if isinstance(out, InputError):
+        if isinstance(out, InputError):  # a structural problem of the dataflow for this layer type
             _mark(plan, codes, iu, jj, out.message)
             continue
         for k in outputs:

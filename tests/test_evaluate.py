@@ -4,11 +4,11 @@ reported while the valid ones are still evaluated."""
 import numpy as np
 import pytest
 
-from diffhw import dispatch
+from diffhw import compile_options, dispatch
 from diffhw.cost.model import OUTPUTS, case_space, case_spaces, chunk_size
 from diffhw.dataflow import TEMPLATES, Cluster, Dataflow, Map
 from diffhw.errors import InputError
-from diffhw.evaluate import Batch, _evaluate_jit, evaluate, evaluate_arrays, evaluate_batches
+from diffhw.evaluate import Batch, _evaluate_jit, _evaluate_quick, evaluate, evaluate_arrays, evaluate_batches
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import LayerSpec
 from tests.reference import group_arrays, load_rows
@@ -38,14 +38,34 @@ def test_padding_does_not_change_results():
     assert ev3.rows[2:4] == ev1.rows
 
 
+def _programs() -> int:
+    return _evaluate_jit._cache_size() + _evaluate_quick._cache_size()
+
+
 def test_no_retrace_for_new_values_of_the_same_structure():
     """One compile per (structure, case space, bucket): new sizes with the same iteration cases reuse it."""
-    before = _evaluate_jit._cache_size()
+    before = _programs()
     evaluate([conv("a", K=32, C=8, Y=14)], HW[:1])
-    mid = _evaluate_jit._cache_size()
+    mid = _programs()
     evaluate([conv("b", K=48, C=24, Y=16)], HW[:1])
-    assert _evaluate_jit._cache_size() == mid
+    assert _programs() == mid
     assert mid >= before
+
+
+def test_quick_and_optimized_programs_agree_bit_for_bit(monkeypatch):
+    """Small batches compile at lower LLVM optimization levels (`diffhw.compile_options`); every output,
+    floats included, is the same as the optimized programs' and does not depend on the batch."""
+    structure, op, layers, numbers, hw, rows = next(group_arrays(load_rows("dev.csv")[:40]))
+    quick = evaluate_arrays(structure, op, False, layers, numbers, hw)
+    one = evaluate_arrays(structure, op, False, {k: v[3:4] for k, v in layers.items()}, numbers[3:4],
+                          {k: v[3:4] for k, v in hw.items()})
+    monkeypatch.setattr(compile_options, "QUICK_COMPILE_ITEMS", 0)
+    before = _evaluate_jit._cache_size()
+    optimized = evaluate_arrays(structure, op, False, layers, numbers, hw)
+    assert _evaluate_jit._cache_size() > before  # it did compile the optimized program
+    for k in OUTPUTS:
+        np.testing.assert_array_equal(quick[k], optimized[k], err_msg=k)
+        assert one[k][0] == quick[k][3], k
 
 
 def test_bad_pairs_are_reported_and_valid_ones_evaluated():

@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from diffhw.compile_options import QUICK_INTEGER_OPTIONS, quick
 from diffhw.cost.analysis import CaseSpace, analyze_level, possible_states
 from diffhw.cost.lowering import build_levels, layer_tensors
 from diffhw.numerics import Exact
@@ -88,11 +89,14 @@ def layer_levels(structure, numbers, op, has_batch, layer: dict, hw: dict, where
 STATE_CHUNK = 1024
 
 
-@partial(jax.jit, static_argnums=(0, 1, 2))
-def _item_states(structure, op, has_batch, inputs):
+def _states_impl(structure, op, has_batch, inputs):
     layers, numbers, hw = unpack_inputs(inputs)
     return jax.vmap(lambda lay, num, h: possible_states(layer_levels(structure, num, op, has_batch, lay, h)))(
         layers, numbers, hw)
+
+
+_item_states = jax.jit(_states_impl, static_argnums=(0, 1, 2))
+_item_states_quick = jax.jit(_states_impl, static_argnums=(0, 1, 2), compiler_options=QUICK_INTEGER_OPTIONS)
 
 
 def item_states(structure, op, has_batch, layers: dict, numbers, hw: dict):
@@ -104,9 +108,11 @@ def item_states(structure, op, has_batch, layers: dict, numbers, hw: dict):
 
 
 def packed_item_states(structure, op, has_batch, inputs: np.ndarray):
-    """`item_states` of a `pack_inputs` matrix [B, F]."""
+    """`item_states` of a `pack_inputs` matrix [B, F] (a quickly compiled program for small batches, see
+    `diffhw.compile_options`)."""
     n = len(inputs)
-    parts = [_item_states(structure, op, has_batch, inputs[np.arange(start, start + STATE_CHUNK) % n])
+    program = _item_states_quick if quick(n) else _item_states
+    parts = [program(structure, op, has_batch, inputs[np.arange(start, start + STATE_CHUNK) % n])
              for start in range(0, n, STATE_CHUNK)]  # the last call is padded with repeats
     return jax.tree_util.tree_map(lambda *xs: np.concatenate([np.asarray(x) for x in xs])[:n], *parts)
 
@@ -141,7 +147,12 @@ def case_space(structure, op, has_batch, layers: dict, numbers, hw: dict) -> Cas
 
     `layers`, `numbers`, `hw` carry a common batch axis (already broadcast), so one trace serves the
     whole batch."""
-    states, differs = item_states(structure, op, has_batch, layers, numbers, hw)
+    return union_space(item_states(structure, op, has_batch, layers, numbers, hw))
+
+
+def union_space(item_states_) -> CaseSpace:
+    """The case space of a batch from its (`item_states`): every case any item reaches."""
+    states, differs = item_states_
     return _space(_signature(states, differs)[0].any(axis=0), states, differs)
 
 

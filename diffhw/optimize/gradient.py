@@ -49,10 +49,11 @@ import numpy as np
 import optax
 
 import diffhw.evaluate as ev  # noqa: F401  (float64 / int64 before anything is traced)
+from diffhw.compile_options import COMPILER_OPTIONS
 from diffhw.cost.analysis import CaseSpace
 from diffhw.cost.model import case_space, hardware_cost, layer_cost
 from diffhw.dataflow import TEMPLATES, resolve_numbers
-from diffhw.evaluate import COMPILER_OPTIONS, LAYER_FIELDS, check_pair, layer_row
+from diffhw.evaluate import LAYER_FIELDS, check_pair, layer_row
 from diffhw.hardware import HardwareSpec
 from diffhw.numerics import Relaxed
 from diffhw.optimize.baselines import Budget, SearchResult

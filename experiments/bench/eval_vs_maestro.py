@@ -7,7 +7,8 @@ Workload: `--samples` DARTS-space networks (seed 0) x a `--hw`-config grid (PEs 
 x `--dataflows` (CONV layers; DSCONV get dpt, GEMM gemm, as MAESTRO's frontend does).
 
 * diffhw: `diffhw eval` run once in a fresh subprocess, timed end to end (interpreter start, sampling,
-  compiles, evaluation, Parquet/CSV writing), with the persistent compilation cache off.
+  compiles, evaluation, writing Parquet, or CSV without pyarrow or with --format csv), with the persistent
+  compilation cache off.
 * MAESTRO: one subprocess per (model, hw, dataflow) job, the way peers call it: mapping and hardware files
   written with `diffhw.frontends.maestro` writers into a temp dir, then `$MAESTRO_BIN --HW_file=...
   --Mapping_file=... --print_res=false --print_res_csv_file=true`, over a process pool on all cores. With
@@ -69,6 +70,8 @@ def main() -> int:
     ap.add_argument("--hw", type=int, default=10, help="hardware configs (grid of PEs x NoC bandwidth)")
     ap.add_argument("--dataflows", default="os,ws,rs,dla")
     ap.add_argument("--maestro-jobs", type=int, help="run only this many MAESTRO jobs and extrapolate")
+    ap.add_argument("--format", choices=("parquet", "csv"),
+                    help="diffhw's output format (default: parquet with pyarrow installed, as `diffhw eval`)")
     ap.add_argument("--workdir", help="where diffhw writes its output (default: a temp dir)")
     ap.add_argument("--json", help="write the report here")
     args = ap.parse_args()
@@ -76,7 +79,7 @@ def main() -> int:
     from diffhw.frontends.maestro import apply_dataflow, write_hw, write_model
     from diffhw.hwgrid import load_grid
     from diffhw.layers import Network
-    from diffhw.sweep import _spec_of_key, models_from_space, read_table
+    from diffhw.sweep import _spec_of_key, have_pyarrow, models_from_space, read_table
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="evalbench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -84,12 +87,13 @@ def main() -> int:
     (work / "grid.json").write_text(json.dumps(grid))
     hardware = load_grid(grid)
     dataflows = [d for d in args.dataflows.split(",") if d]
-    out = work / f"diffhw-{time.time_ns()}.csv"
+    fmt = args.format or ("parquet" if have_pyarrow() else "csv")
+    out = work / f"diffhw-{time.time_ns()}.{fmt}"
     env = {k: v for k, v in os.environ.items() if k != "JAX_COMPILATION_CACHE_DIR"}
     env["DIFFHW_CACHE_DIR"] = "off"  # cold: every program traced and compiled in this run
     cmd = [sys.executable, "-m", "diffhw.cli", "eval", "--space", "darts", "--samples", str(args.samples),
            "--seed", "0", "--hw-grid", str(work / "grid.json"), "--dataflows", ",".join(dataflows),
-           "--format", "csv", "--out", str(out), "--quiet", "--json", str(out) + ".json"]
+           "--format", fmt, "--out", str(out), "--quiet", "--json", str(out) + ".json"]
     t0 = time.perf_counter()
     p = subprocess.run(cmd, env=env, capture_output=True, text=True)
     t_diffhw = time.perf_counter() - t0
@@ -101,9 +105,9 @@ def main() -> int:
     report = {"workload": {"space": "darts", "samples": args.samples, "hw": len(hardware), "dataflows": dataflows,
                            "rows": summary["rows_total"], "layer_evals": evals,
                            "distinct_layer_evals": summary["unique_evals"]},
-              "diffhw": {"command": " ".join(cmd), "wall_s": t_diffhw, "evals_per_s": evals / t_diffhw,
+              "diffhw": {"command": " ".join(cmd), "format": fmt, "wall_s": t_diffhw, "evals_per_s": evals / t_diffhw,
                          "device": summary["device"]}}
-    print(f"diffhw eval: {summary['rows_total']:,} rows, {evals:,} layer-evaluations in {t_diffhw:.1f} s end to end "
+    print(f"diffhw eval: {summary['rows_total']:,} rows ({fmt}), {evals:,} layer-evaluations in {t_diffhw:.1f} s end to end "
           f"= {evals / t_diffhw:,.0f} evals/s on {summary['device']}")
 
     binary = os.environ.get("MAESTRO_BIN")

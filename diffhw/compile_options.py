@@ -1,0 +1,33 @@
+"""XLA options of the exact model's compiled programs, and when to trade run time for compile time.
+
+A sweep of 1,000 DARTS networks x 56 hardware configs x 4 dataflows evaluates only 4,872 distinct items but
+compiles 12 programs (6 dataflow groups x (state analysis, evaluation)): its wall time is tracing and
+compiling. Lower LLVM optimization levels compile faster and run slower, so batches of at most
+QUICK_COMPILE_ITEMS items (the sweep's are ~800) get them:
+
+* the state analysis (integers and booleans only) at level 0;
+* the evaluation at level 1. Level 0 would save more (the sweep's compile CPU time: 10.4 s at level 0, 12.8
+  s at level 1, 15.0 s at the default level 2) but changes the last bit of some float64 outputs (energy)
+  between programs of different case spaces or shapes, so a result would depend on its batch; levels 1-3
+  give bit-identical results.
+
+Measured on a 2-core Xeon (CPU backend).
+"""
+
+from __future__ import annotations
+
+#: Options of every exact-model evaluation program. XLA CPU's newer fusion emitters compile the model's
+#: hundreds of [items, cases] select/compare chains to code 1.6-1.9x slower than the classic elemental
+#: emitter (dev set, 2-core Xeon); other backends ignore the option.
+COMPILER_OPTIONS = {"xla_cpu_use_fusion_emitters": False}
+#: Evaluation programs of small batches.
+QUICK_OPTIONS = {**COMPILER_OPTIONS, "xla_backend_optimization_level": 1}
+#: State-analysis programs (integer only) of small batches.
+QUICK_INTEGER_OPTIONS = {**COMPILER_OPTIONS, "xla_backend_optimization_level": 0}
+#: Batches of at most this many items get the quick options.
+QUICK_COMPILE_ITEMS = 16_384
+
+
+def quick(items: int) -> bool:
+    """Whether a batch of `items` items should compile with the quick options."""
+    return items <= QUICK_COMPILE_ITEMS
