@@ -47,7 +47,7 @@ import numpy as np
 from diffhw.dataflow import Cluster, Dataflow, resolve_numbers
 from diffhw.errors import InputError
 from diffhw.hardware import HW_FIELDS, INT_MAX, HardwareSpec
-from diffhw.layers import CONV, DSCONV, GEMM, OP_NAMES, Layers, LayerSpec
+from diffhw.layers import GEMM, OP_NAMES, Layers, LayerSpec
 
 __all__ = ["Models", "Plan", "EvalConfig", "DEFAULT_RULE", "AGG_OUTPUTS", "NET_COLUMNS", "parse_rule",
            "models_from_space", "models_from_networks", "load_models", "check_hardware", "evaluate_plan",

@@ -8,7 +8,6 @@ batched entry points in `diffhw.evaluate` vmap it. Output names follow `dev.csv`
 from __future__ import annotations
 
 import itertools
-from functools import partial
 
 import jax
 import jax.numpy as jnp
@@ -150,9 +149,9 @@ def case_space(structure, op, has_batch, layers: dict, numbers, hw: dict) -> Cas
     return union_space(item_states(structure, op, has_batch, layers, numbers, hw))
 
 
-def union_space(item_states_) -> CaseSpace:
-    """The case space of a batch from its (`item_states`): every case any item reaches."""
-    states, differs = item_states_
+def union_space(analysis) -> CaseSpace:
+    """The case space of a batch from its `item_states` (states, differs): every case any item reaches."""
+    states, differs = analysis
     return _space(_signature(states, differs)[0].any(axis=0), states, differs)
 
 
