@@ -75,6 +75,12 @@ class EvalError(Exception):
 # ----------------------------------------------------------------------------------------------- models
 
 
+def _layer_keys(layers: Layers, has_batch, where=Ellipsis) -> np.ndarray:
+    """Keys (KEY_FIELDS) of the layers selected by `where` (default: all): int64 `[n, len(KEY_FIELDS)]`."""
+    cols = [np.asarray(getattr(layers, f), np.int64)[where] for f in KEY_FIELDS[:-1]]
+    return np.stack(cols + [np.asarray(has_batch, np.int64)[where]], -1)
+
+
 @dataclass(frozen=True)
 class Models:
     """Networks as rows of a layer table: `table` Layers `[T]` with `table_batch` bool `[T]` (the layer has
@@ -92,8 +98,7 @@ class Models:
     def from_arrays(names: Sequence[str], layers: Layers, has_batch: np.ndarray, layer_names=None) -> "Models":
         """From padded layer arrays `[M, L]` (mask False on padding) and `has_batch` `[M, L]`."""
         mask = np.asarray(layers.mask, bool)
-        cols = [np.asarray(getattr(layers, f), np.int64)[mask] for f in KEY_FIELDS[:-1]]
-        rows, inv = _unique_rows(np.stack(cols + [np.asarray(has_batch, np.int64)[mask]], 1))
+        rows, inv = _unique_rows(_layer_keys(layers, has_batch, mask))
         index = np.full(mask.shape, -1, np.int32)
         index[mask] = inv
         table = Layers(**{f: rows[:, k] for k, f in enumerate(KEY_FIELDS[:-1])}, mask=np.ones(len(rows), bool))
@@ -104,8 +109,7 @@ class Models:
 
     def keys(self) -> np.ndarray:
         """Table row keys `[T, len(KEY_FIELDS)]` int64."""
-        cols = [np.asarray(getattr(self.table, f), np.int64) for f in KEY_FIELDS[:-1]]
-        return np.stack(cols + [np.asarray(self.table_batch, np.int64)], -1)
+        return _layer_keys(self.table, self.table_batch)
 
     def lengths(self) -> np.ndarray:
         """Layers per network `[M]`."""
@@ -373,7 +377,7 @@ def evaluate_plan(plan: Plan, outputs: Sequence[str] = AGG_OUTPUTS, devices=None
         hw = {f: plan.hw_keys[jj, k] for k, f in enumerate(_MODEL_HW)}
         batches.append(ev.Batch(structure, op, has_batch, layers, numbers, hw, split=False))
         cells.append((iu, jj))
-    outs = ev.evaluate_batches(batches, chunk, devices if devices and len(devices) > 1 else None, outputs, progress)
+    outs = ev.evaluate_batches(batches, chunk, devices, outputs, progress)
     for (iu, jj), out in zip(cells, outs):
         if isinstance(out, InputError):  # a structural problem of the dataflow for this layer type
             _mark(plan, codes, iu, jj, out.message)
