@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from diffhw.cli import _model_mappings, main
+from diffhw.cli import main
+from diffhw.cli.common import model_mappings as _model_mappings
 
 DEV = Path(__file__).parent / "data" / "dev"
 

@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from diffhw.cli import _load_inputs
+from diffhw.cli.common import load_inputs as _load_inputs
 from diffhw.cost.model import case_space, layer_cost
 from diffhw.evaluate import evaluate_arrays, prepare
 from diffhw.numerics import DEFAULT_TEMPERATURE, MIN_TEMPERATURE, Exact, Relaxed

@@ -165,7 +165,7 @@ def test_dedupe_counts(darts6):
 
 def test_per_layer_rows_and_files_models(tmp_path):
     """Model files (MAESTRO .m) through the sweep; per-layer rows equal `diffhw maestro` on the mapping."""
-    from diffhw.cli import run_maestro
+    from diffhw.cli.maestro import run_maestro
     from diffhw.frontends import zoo
     from diffhw.frontends.maestro import apply_dataflow, write_hw, write_model
 

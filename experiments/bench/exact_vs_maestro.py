@@ -23,7 +23,7 @@ import time
 import jax
 
 from diffhw.bench import bench
-from diffhw.cli import _load_inputs
+from diffhw.cli.common import load_inputs as _load_inputs
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "data", "dev")
 

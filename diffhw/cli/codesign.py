@@ -1,0 +1,217 @@
+"""`diffhw codesign`: search accelerator hardware and dataflows for a network under area/power budgets.
+
+Writes design.json, MAESTRO hw.m + mapping.m and the convergence plot into a run directory.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from diffhw.errors import InputError
+
+
+def _codesign_methods() -> tuple[dict, str]:
+    """Search methods by name and the default: `gradient` (diffhw.optimize.gradient) once it exists."""
+    import importlib
+
+    from diffhw.optimize.baselines import METHODS
+
+    methods = dict(METHODS)
+    try:
+        methods["gradient"] = importlib.import_module("diffhw.optimize.gradient").search
+    except ImportError:
+        pass
+    return methods, ("gradient" if "gradient" in methods else "random")
+
+
+def _parse_assignments(items, what: str, pair: bool = False) -> dict:
+    from diffhw.optimize.problem import HW_PARAMS
+
+    out = {}
+    for item in items or ():
+        if "=" not in item:
+            raise ValueError(f"{what} {item!r}: expected PARAM={'LO:HI' if pair else 'VALUE'} with PARAM one of "
+                             f"{', '.join(HW_PARAMS)}")
+        k, v = (t.strip() for t in item.split("=", 1))
+        if k not in HW_PARAMS:
+            raise ValueError(f"{what} {item!r}: unknown parameter {k!r}; use one of {', '.join(HW_PARAMS)}")
+
+        def num(t):
+            try:
+                x = float(t)
+            except ValueError:
+                x = float("nan")
+            if not (x >= 1 and x == int(x)):
+                raise ValueError(f"{what} {item!r}: {t!r} is not a positive integer")
+            return int(x)
+
+        if pair:
+            if ":" not in v:
+                raise ValueError(f"{what} {item!r}: expected PARAM=LO:HI")
+            lo, hi = (num(t) for t in v.split(":", 1))
+            if lo > hi:
+                raise ValueError(f"{what} {item!r}: LO must not exceed HI")
+            out[k] = (lo, hi)
+        else:
+            out[k] = num(v)
+    return out
+
+
+class _SearchBar:
+    """Progress bar on stderr: fraction of the budget, evaluations, best objective so far."""
+
+    def __init__(self, method: str, enabled: bool = True):
+        self.method, self.enabled, self.last, self.finished = method, enabled, 0.0, False
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, frac: float, evals: int, best: float) -> None:
+        """Show the state (at most every 0.2 s on a terminal, 5 s in a log); the full bar once."""
+        now = time.perf_counter()
+        if not self.enabled or self.finished or (now - self.last < (0.2 if self.tty else 5.0) and frac < 1.0):
+            return
+        self.finished = frac >= 1.0
+        self.last = now
+        bar = "#" * int(30 * frac) + "." * (30 - int(30 * frac))
+        msg = f"codesign {self.method} [{bar}] {100 * frac:5.1f}% {evals:,} designs, best {best:.4g}"
+        sys.stderr.write(("\r" + msg + ("\n" if frac >= 1.0 else "")) if self.tty else msg + "\n")
+        sys.stderr.flush()
+
+
+def cmd_codesign(args) -> int:
+    """`diffhw codesign`: search hardware + dataflows for a network, write design.json, MAESTRO files and
+    the convergence plot to --out."""
+    from diffhw.optimize import baselines, report
+    from diffhw.optimize.problem import DEFAULT_BOUNDS, Problem, smallest_design
+
+    if not args.network and not args.model:
+        args.network = DEFAULT_CODESIGN_NETWORK
+    out = Path(args.out) if args.out else _new_run_dir(Path(args.model).stem if args.model else args.network)
+    if (out / "design.json").exists():
+        print(f"error: {out / 'design.json'} exists: choose another --out (a run never overwrites a result)",
+              file=sys.stderr)
+        return 2
+    methods, default = _codesign_methods()
+    method = args.method or default
+    if method not in methods:
+        print(f"error: unknown method {method!r}; available: {', '.join(sorted(methods))}", file=sys.stderr)
+        return 2
+    if args.method is None and default != "gradient":
+        print("note: the gradient method is not available yet; using random search (--method to choose)",
+              file=sys.stderr)
+    try:
+        fixed = _parse_assignments(args.fix, "--fix")
+        bounds = _parse_assignments(args.bound, "--bound", pair=True)
+        for k, v in fixed.items():
+            if k in bounds:
+                raise ValueError(f"{k} is both fixed (--fix) and bounded (--bound)")
+        dataflows = [d.strip() for d in args.dataflows.split(",") if d.strip()]
+        source = args.network or args.model
+        from diffhw.frontends.models import load_model
+
+        try:
+            g = load_model(source)
+        except InputError as e:
+            raise ValueError(f"cannot load {source!r}: {e}") from None
+        except Exception as e:  # noqa: BLE001 - a frontend failing on a user's model: report it
+            msg = str(e).split("\n")[0]
+            raise ValueError(f"cannot load {'network' if args.network else 'model'} {source!r}: {msg}") from None
+        name = Path(source).stem if args.model else source
+        specs = [s for s in g.to_network().layers if s.op in ("CONV", "DSCONV", "GEMM")]
+        problem = Problem.make([(name, specs)], args.objective, args.area_budget, args.power_budget, dataflows,
+                               args.per_layer, fixed, bounds, tiles=args.tiles)
+        small = smallest_design(problem)
+        if small["area"] > problem.area_budget or (problem.power_budget is not None
+                                                    and small["power"] > problem.power_budget):
+            raise ValueError(
+                f"budgets infeasible: the smallest accelerator allowed (num_pes={small['num_pes']}, "
+                f"noc_bw={small['noc_bw']}, minimal buffers) has area {small['area']:.4g} and power "
+                f"{small['power']:.4g} (budgets: area {problem.area_budget:.4g}, power "
+                f"{problem.power_budget if problem.power_budget is not None else 'none'}): raise the budgets or "
+                f"lower the bounds (--bound num_pes=LO:HI, defaults {DEFAULT_BOUNDS['num_pes']})")
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    budget = {"budget_evals": args.budget_evals, "budget_seconds": args.budget_seconds}
+    print(f"codesign {name}: {len(specs)} layers, objective {problem.objective}, area budget "
+          f"{problem.area_budget:.4g}, method {method}, free {', '.join(problem.free) or 'nothing'}",
+          file=sys.stderr)
+    try:
+        result = methods[method](problem, seed=args.seed, progress=_SearchBar(method, not args.quiet), **budget)
+    except baselines.SearchError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    if result.best is not None:
+        files += report.export_maestro(out, problem, result.best)
+    files.append(report.write_convergence(out, result.history, method, problem.objective))
+    if files[-1].suffix == ".csv":
+        print("note: matplotlib is not installed: wrote convergence.csv instead of convergence.png "
+              "(pip install 'diffhw[plot]')", file=sys.stderr)
+    report.write_design(out / "design.json", problem, result)
+    files.insert(0, out / "design.json")
+    m = result.metrics
+    if result.best is not None:
+        hw = result.best.hardware_dict()
+        print("design: " + " ".join(f"{k}={v}" for k, v in hw.items()))
+        used = sorted({t for row in result.best.dataflows for t in row})
+        print(f"dataflows: {', '.join(used)}" + (" (per layer)" if problem.per_layer else "")
+              + (" with searched tile sizes (design.json, mapping files)" if problem.tiles else ""))
+    if m.get("latency_cycles") is not None:
+        print(f"latency {m['latency_cycles']:,} cycles, energy {m['energy']:.4g}, edp {m['edp']:.4g}, "
+              f"area {m['area']:.4g}, power {m['power']:.4g}, feasible {m['feasible']}")
+    print(f"{method}: {result.evaluations:,} designs in {result.wall_seconds:.1f} s (seed {result.seed})"
+          + (f"; {result.note}" if result.note else ""))
+    print(f"files in {out}/: " + ", ".join(f.name for f in files))
+    if not result.feasible:
+        print(f"error: no feasible design found: {m.get('error') or result.note}; raise the budgets, free "
+              "parameters or give a larger --budget-evals", file=sys.stderr)
+        return 1
+    return 0
+
+
+#: The network `diffhw codesign` optimizes when given none (the Quickstart's default run).
+DEFAULT_CODESIGN_NETWORK = "vgg16"
+
+
+def _new_run_dir(name: str) -> Path:
+    """The first codesign-runs/NAME-N that does not exist yet."""
+    n = 1
+    while (path := Path("codesign-runs") / f"{name}-{n}").exists():
+        n += 1
+    return path
+
+
+def add_parser(sub) -> None:
+    from diffhw.optimize.problem import DEFAULT_AREA_BUDGET, HW_PARAMS, OBJECTIVES, SEARCH_DATAFLOWS
+
+    c = sub.add_parser("codesign", help="search accelerator hardware and dataflows for a network under budgets")
+    src = c.add_mutually_exclusive_group()
+    src.add_argument("--network", metavar="NAME",
+                     help=f"zoo network (e.g. vgg16, mobilenetv2, resnet50; default {DEFAULT_CODESIGN_NETWORK})")
+    src.add_argument("--model", metavar="FILE", help="MAESTRO model or mapping file (its dataflows are ignored)")
+    c.add_argument("--objective", choices=OBJECTIVES, default="edp", help="network total to minimize")
+    c.add_argument("--area-budget", type=float, default=DEFAULT_AREA_BUDGET,
+                   help=f"MAESTRO area units (default {DEFAULT_AREA_BUDGET:g}: PE count and NoC bandwidth bind)")
+    c.add_argument("--power-budget", type=float, help="MAESTRO power units (default: none)")
+    c.add_argument("--dataflows", default=",".join(SEARCH_DATAFLOWS),
+                   help="templates to choose from (DSCONV layers use dpt, GEMM layers gemm)")
+    c.add_argument("--per-layer", action="store_true", help="one dataflow per layer instead of one for all")
+    c.add_argument("--tiles", action="store_true",
+                   help="also search every layer's tile sizes (the templates' K / C tiles and cluster sizes)")
+    c.add_argument("--fix", nargs="+", action="extend", metavar="PARAM=VALUE",
+                   help=f"fix hardware parameters ({', '.join(HW_PARAMS)})")
+    c.add_argument("--bound", nargs="+", action="extend", metavar="PARAM=LO:HI", help="bounds of free parameters")
+    c.add_argument("--method", help="gradient, random, grid or genetic (default: gradient when available)")
+    budget = c.add_mutually_exclusive_group()
+    budget.add_argument("--budget-evals", type=int, metavar="N", help="candidate designs to evaluate")
+    budget.add_argument("--budget-seconds", type=float, metavar="S", help="wall-clock budget")
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--out", metavar="DIR", help="run directory (must not hold a design.json; default: a new "
+                   "codesign-runs/NETWORK-N)")
+    c.add_argument("--quiet", action="store_true", help="no progress bar")
+    c.set_defaults(func=cmd_codesign)
+
+

@@ -1,0 +1,110 @@
+"""`diffhw maestro`: MAESTRO mapping files, or models under a dataflow, on MAESTRO hardware files.
+
+    diffhw maestro --mapping FILE [FILE ...] --hw FILE [FILE ...] [--out results.csv]
+    diffhw maestro MODEL [MODEL ...] --dataflow NAME|FILE [--convention padded|maestro]
+                   [--input-shape 1,3,224,224] --hw FILE [FILE ...] [--out results.csv]
+
+`maestro` also accepts MAESTRO's own spellings `--Mapping_file=FILE --HW_file=FILE`.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+from diffhw.cli.common import DEFAULT_HW, DEFAULT_MAPPING, load_inputs, model_options
+from diffhw.cost.model import OUTPUTS
+
+LEAD_COLUMNS = ("mapping", "network", "layer", "hw")
+
+def run_maestro(mappings: Sequence[str], hws: Sequence[str], **models):
+    """Evaluate the cross product of mappings x hardware files: (rows, errors). The mappings are the mapping
+    files and those made from `models=[MODEL, ...]` with `dataflow=`, `convention=`, `input_shape=`."""
+    from diffhw.evaluate import evaluate
+
+    nets, specs, errors = load_inputs(mappings, hws, **models)
+    rows = []
+    for stem, net in nets:
+        if not specs:
+            break
+        ev = evaluate(list(net.layers), specs)
+        errors.extend(ev.errors)
+        for (i, j), row in zip(ev.items, ev.rows):
+            if row is None:
+                continue
+            lead = {"mapping": stem, "network": net.name, "layer": net.layers[i].name, "hw": specs[j].name}
+            rows.append({**lead, **row})
+    return rows, errors
+
+
+def write_csv(rows: list[dict], path: Path) -> None:
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(LEAD_COLUMNS) + list(OUTPUTS))
+        w.writeheader()
+        w.writerows(rows)
+
+
+def _summary(rows: list[dict], limit: int = 40) -> str:
+    cols = ("runtime_cycles", "num_macs", "energy_total", "total_l1_size_req", "total_l2_size_req")
+    head = f"{'mapping':<16} {'layer':<16} {'hw':<8} " + " ".join(f"{c:>18}" for c in cols)
+    lines = [head, "-" * len(head)]
+    for r in rows[:limit]:
+        vals = " ".join(f"{r[c]:>18.6g}" if isinstance(r[c], float) else f"{r[c]:>18d}" for c in cols)
+        lines.append(f"{r['mapping'][:16]:<16} {r['layer'][:16]:<16} {r['hw'][:8]:<8} {vals}")
+    if len(rows) > limit:
+        lines.append(f"... {len(rows) - limit} more rows")
+    return "\n".join(lines)
+
+
+def normalize_maestro_flags(argv: list[str]) -> list[str]:
+    """Map MAESTRO's `--Mapping_file=F` / `--HW_file=F` spellings onto ours."""
+    out = []
+    for a in argv:
+        for theirs, ours in (("--Mapping_file", "--mapping"), ("--HW_file", "--hw")):
+            if a == theirs:
+                a = ours
+            elif a.startswith(theirs + "="):
+                out.append(ours)
+                a = a.split("=", 1)[1]
+        out.append(a)
+    return out
+
+
+def cmd_maestro(args) -> int:
+    t0 = time.perf_counter()
+    if bool(args.model) != (args.dataflow is not None):
+        print("error: " + ("MODEL needs --dataflow NAME|FILE to make a mapping (or pass a mapping file with "
+                           "--mapping)" if args.model else "--dataflow needs a MODEL (zoo name, .onnx, .m model "
+                           "file or pkg.mod:fn; put it before --mapping/--hw)"), file=sys.stderr)
+        return 2
+    args.mapping = args.mapping or ([] if args.model else [str(DEFAULT_MAPPING)])
+    args.hw = args.hw or [str(DEFAULT_HW)]
+    rows, errors = run_maestro(args.mapping, args.hw, models=args.model, dataflow=args.dataflow,
+                               convention=args.convention, input_shape=args.input_shape)
+    for e in errors:
+        print(f"error: {e}", file=sys.stderr)
+    if rows:
+        print(_summary(rows))
+    if args.out:
+        write_csv(rows, Path(args.out))
+        print(f"wrote {len(rows)} rows to {args.out}")
+    print(f"{len(rows)} layer evaluations, {len(errors)} errors, {time.perf_counter() - t0:.2f} s")
+    return 1 if errors or not rows else 0
+
+
+def add_parser(sub) -> None:
+    m = sub.add_parser("maestro", help="evaluate MAESTRO mapping files, or models under a dataflow, on hardware files")
+    m.add_argument("model", nargs="*", metavar="MODEL",
+                   help="zoo name, .onnx file, MAESTRO .m model file or PyTorch factory pkg.mod:fn, mapped with "
+                        "--dataflow (put MODELs before --mapping/--hw)")
+    m.add_argument("--dataflow", metavar="NAME|FILE", help="dataflow for MODEL's layers: a template (os ws rs dla dpt gemm) or a "
+                                      "dataflow file; DSCONV layers get dpt, GEMM layers gemm, as MAESTRO's frontend")
+    model_options(m)
+    m.add_argument("--mapping", nargs="+", action="extend",
+                   help=f"mapping file(s) (default without MODEL: the shipped {DEFAULT_MAPPING.name})")
+    m.add_argument("--hw", nargs="+", action="extend", help=f"hardware file(s) (default: {DEFAULT_HW.name})")
+    m.add_argument("--out", help="write one CSV row per (mapping, layer, hw) here")
+    m.set_defaults(func=cmd_maestro)
