@@ -8,12 +8,15 @@ a full disk never leaves half a file) or builds a folder with `new_dir` + `finis
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import errno
+import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Union
+from typing import IO, Iterator, Sequence, Union
 
 #: What each errno means to a user, and what to do about it.
 _FIXES = {
@@ -40,7 +43,7 @@ class OutputError(Exception):
 def os_error(path: Union[str, Path], err: OSError) -> OutputError:
     """The `OutputError` for an OSError met while writing `path`."""
     what, fix = _FIXES.get(err.errno, (err.strerror or str(err), "check the path and the disk"))
-    return OutputError(err.filename or path, what, fix)
+    return OutputError(path, what, fix)
 
 
 def _writable_parent(path: Path) -> None:
@@ -84,22 +87,28 @@ def check_dir(path: Union[str, Path], flag: str = "--out") -> Path:
     return p
 
 
-def write_file(path: Union[str, Path], data: Union[str, bytes], force: bool = False) -> Path:
-    """Write `data` to `path` atomically (temporary file + rename); OSErrors become `OutputError`s and leave
-    no partial file behind. Refuses an existing file unless `force`."""
+@contextlib.contextmanager
+def open_atomic(path: Union[str, Path], mode: str = "w", force: bool = False) -> Iterator[IO]:
+    """Open a temporary file beside `path` for writing; on success it is renamed to `path`, on any error it
+    is removed, so `path` is either absent, the user's old file, or complete. OSErrors become
+    `OutputError`s. Refuses an existing file unless `force`. Device files (/dev/...) are written directly."""
     p = Path(path)
+    text = "b" not in mode
     if str(path).startswith("/dev/"):
         try:
-            with open(p, "wb" if isinstance(data, bytes) else "w") as f:
-                f.write(data)
+            with open(p, mode, newline="" if text else None) as f:
+                yield f
         except OSError as e:
             raise os_error(p, e) from None
-        return p
+        return
     check_file(p, force)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent if str(p.parent) else ".")
     try:
-        with os.fdopen(fd, "wb" if isinstance(data, bytes) else "w", newline="" if isinstance(data, str) else None) as f:
-            f.write(data)
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent if str(p.parent) else ".")
+    except OSError as e:
+        raise os_error(p, e) from None
+    try:
+        with os.fdopen(fd, mode, newline="" if text else None) as f:
+            yield f
         if p.exists() and not force:  # created by someone else meanwhile
             raise OutputError(p, "the file appeared while writing and is not overwritten", "choose another path")
         os.replace(tmp, p)
@@ -108,7 +117,13 @@ def write_file(path: Union[str, Path], data: Union[str, bytes], force: bool = Fa
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return p
+
+
+def write_file(path: Union[str, Path], data: Union[str, bytes], force: bool = False) -> Path:
+    """Write `data` to `path` atomically (`open_atomic`)."""
+    with open_atomic(path, "wb" if isinstance(data, bytes) else "w", force) as f:
+        f.write(data)
+    return Path(path)
 
 
 def new_dir(path: Union[str, Path], flag: str = "--out") -> Path:
@@ -132,3 +147,47 @@ def finish_dir(tmp: Path, path: Union[str, Path]) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise os_error(p, e) from None
     return p
+
+
+#: Row formats by file extension.
+ROW_FORMATS = {".csv": "csv", ".json": "json", ".parquet": "parquet"}
+
+
+def row_format(path: Union[str, Path], flag: str = "--out") -> str:
+    """The row format `path`'s extension asks for (csv, json or parquet), or an `OutputError` naming them."""
+    fmt = ROW_FORMATS.get(Path(path).suffix.lower())
+    if fmt is None and str(path).startswith("/dev/"):
+        return "csv"
+    if fmt is None:
+        raise OutputError(path, f"unknown output format {Path(path).suffix or '(no extension)'!r}",
+                          f"end {flag} with .csv, .json or .parquet")
+    if fmt == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise OutputError(path, "Parquet output needs pyarrow",
+                              "pip install 'diffhw[parquet]', or end the name with .csv or .json") from None
+    return fmt
+
+
+def write_rows(rows: list[dict], columns: Sequence[str], path: Union[str, Path], force: bool = False) -> Path:
+    """Write `rows` (dicts with `columns`) to `path` atomically in the format of its extension: CSV with a
+    header, JSON as a list of objects, or Parquet."""
+    fmt = row_format(path)
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.table({c: [r.get(c) for r in rows] for c in columns})
+        with open_atomic(path, "wb", force) as f:
+            pq.write_table(table, f)
+    elif fmt == "json":
+        with open_atomic(path, "w", force) as f:
+            json.dump([{c: r.get(c) for c in columns} for r in rows], f, indent=1)
+            f.write("\n")
+    else:
+        with open_atomic(path, "w", force) as f:
+            w = csv.DictWriter(f, fieldnames=list(columns), extrasaction="ignore")
+            w.writeheader()
+            w.writerows(rows)
+    return Path(path)

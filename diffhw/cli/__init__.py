@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
+import time
 from typing import Optional, Sequence
 
 from diffhw.cli import bench, codesign, eval as eval_cmd, layers, maestro
 from diffhw.cli.maestro import normalize_maestro_flags
+from diffhw.errors import ErrorReport, InputError
+from diffhw.outputs import OutputError, os_error
 
 SUBCOMMANDS = (maestro, bench, layers, eval_cmd, codesign)
 
@@ -34,10 +36,81 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run one subcommand; returns its exit status. Errors are one `error:` line on stderr (status 1 or 2),
+    Ctrl-C is one line and status 130; a Python traceback only with DIFFHW_DEBUG=1."""
     argv = normalize_maestro_flags(list(sys.argv[1:] if argv is None else argv))
     args = build_parser().parse_args(argv)
-    _compilation_cache()
-    return args.func(args)
+    try:
+        _compilation_cache()
+        return args.func(args)
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: diffhw {args.command} stopped" + RESUME_HINTS.get(args.command, ""), file=sys.stderr)
+        return 130
+    except OutputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except (InputError, ErrorReport) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"error: {os_error(e.filename or '?', e)}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print("error: out of memory: the problem is too large for this machine; evaluate fewer models, "
+              "hardware points or dataflows per run", file=sys.stderr)
+        return 1
+    except Exception as e:  # noqa: BLE001 - a bug of ours: one line, the traceback on request
+        if os.environ.get("DIFFHW_DEBUG"):
+            raise
+        print(f"error: internal error in diffhw {args.command}: {type(e).__name__}: {e}. Please report it; "
+              "set DIFFHW_DEBUG=1 to see the traceback", file=sys.stderr)
+        return 1
+
+
+#: What a user can do after Ctrl-C, per subcommand.
+RESUME_HINTS = {"eval": "; finished chunks are kept: run the same command with --resume to continue"}
+
+
+def entry() -> None:
+    """The `diffhw` console script: `main` with SIGINT/SIGTERM watched from a thread, so that a signal that
+    arrives while the main thread sits in a long XLA call still ends the process within ~2 s (status 130;
+    files are only ever renamed into place, so whatever is on disk stays valid and resumable)."""
+    _watch_signals()
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if code == 130:
+        os._exit(130)  # dispatch threads may still run device work: do not wait for them
+    sys.exit(code)
+
+
+def _watch_signals(grace_s: float = 1.5) -> None:
+    import signal
+    import socket
+    import threading
+
+    def raise_interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, raise_interrupt)
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+
+    def watch():
+        if not reader.recv(1):  # closed: no signal will come
+            return
+        # a signal arrived: the main thread has grace_s to turn it into a clean exit
+        time.sleep(grace_s)
+        sys.stderr.write("\ninterrupted: stopped\n")
+        sys.stderr.flush()
+        os._exit(130)
+
+    _WAKEUP.extend((reader, writer))  # kept open for the life of the process
+    threading.Thread(target=watch, name="diffhw-signals", daemon=True).start()
+
+
+_WAKEUP: list = []
 
 
 def _compilation_cache() -> None:

@@ -1,7 +1,5 @@
 """`python -m diffhw.cli ...` runs the `diffhw` command."""
 
-import sys
+from diffhw.cli import entry
 
-from diffhw.cli import main
-
-sys.exit(main())
+entry()

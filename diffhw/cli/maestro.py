@@ -9,14 +9,13 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 import time
-from pathlib import Path
 from typing import Sequence
 
 from diffhw.cli.common import DEFAULT_HW, DEFAULT_MAPPING, load_inputs, model_options
 from diffhw.cost.model import OUTPUTS
+from diffhw.outputs import check_file, row_format, write_rows
 
 LEAD_COLUMNS = ("mapping", "network", "layer", "hw")
 
@@ -40,22 +39,24 @@ def run_maestro(mappings: Sequence[str], hws: Sequence[str], **models):
     return rows, errors
 
 
-def write_csv(rows: list[dict], path: Path) -> None:
-    with open(path, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(LEAD_COLUMNS) + list(OUTPUTS))
-        w.writeheader()
-        w.writerows(rows)
-
-
 def _summary(rows: list[dict], limit: int = 40) -> str:
+    """A table of the first `limit` rows (names not cut) and, per (mapping, hw), the network's totals."""
     cols = ("runtime_cycles", "num_macs", "energy_total", "total_l1_size_req", "total_l2_size_req")
-    head = f"{'mapping':<16} {'layer':<16} {'hw':<8} " + " ".join(f"{c:>18}" for c in cols)
+    shown = rows[:limit]
+    wm, wl, wh = (max([len(h)] + [len(str(r[h])) for r in shown]) for h in ("mapping", "layer", "hw"))
+    head = f"{'mapping':<{wm}} {'layer':<{wl}} {'hw':<{wh}} " + " ".join(f"{c:>18}" for c in cols)
     lines = [head, "-" * len(head)]
-    for r in rows[:limit]:
+    for r in shown:
         vals = " ".join(f"{r[c]:>18.6g}" if isinstance(r[c], float) else f"{r[c]:>18d}" for c in cols)
-        lines.append(f"{r['mapping'][:16]:<16} {r['layer'][:16]:<16} {r['hw'][:8]:<8} {vals}")
+        lines.append(f"{r['mapping']:<{wm}} {r['layer']:<{wl}} {r['hw']:<{wh}} {vals}")
     if len(rows) > limit:
         lines.append(f"... {len(rows) - limit} more rows")
+    totals: dict = {}
+    for r in rows:
+        t = totals.setdefault((r["mapping"], r["hw"]), [0, 0, 0.0])
+        t[0], t[1], t[2] = t[0] + 1, t[1] + r["runtime_cycles"], t[2] + r["energy_total"]
+    lines.append("network totals (sum over the evaluated layers):")
+    lines += [f"  {m} on {h}: {n} layers, {cyc:,} cycles, energy {en:.6g}" for (m, h), (n, cyc, en) in totals.items()]
     return "\n".join(lines)
 
 
@@ -80,6 +81,9 @@ def cmd_maestro(args) -> int:
                            "--mapping)" if args.model else "--dataflow needs a MODEL (zoo name, .onnx, .m model "
                            "file or pkg.mod:fn; put it before --mapping/--hw)"), file=sys.stderr)
         return 2
+    if args.out:
+        row_format(args.out)
+        check_file(args.out, args.force)  # before any work: a bad --out must not cost the evaluation
     args.mapping = args.mapping or ([] if args.model else [str(DEFAULT_MAPPING)])
     args.hw = args.hw or [str(DEFAULT_HW)]
     rows, errors = run_maestro(args.mapping, args.hw, models=args.model, dataflow=args.dataflow,
@@ -89,7 +93,7 @@ def cmd_maestro(args) -> int:
     if rows:
         print(_summary(rows))
     if args.out:
-        write_csv(rows, Path(args.out))
+        write_rows(rows, LEAD_COLUMNS + OUTPUTS, args.out, args.force)
         print(f"wrote {len(rows)} rows to {args.out}")
     print(f"{len(rows)} layer evaluations, {len(errors)} errors, {time.perf_counter() - t0:.2f} s")
     return 1 if errors or not rows else 0
@@ -106,5 +110,6 @@ def add_parser(sub) -> None:
     m.add_argument("--mapping", nargs="+", action="extend",
                    help=f"mapping file(s) (default without MODEL: the shipped {DEFAULT_MAPPING.name})")
     m.add_argument("--hw", nargs="+", action="extend", help=f"hardware file(s) (default: {DEFAULT_HW.name})")
-    m.add_argument("--out", help="write one CSV row per (mapping, layer, hw) here")
+    m.add_argument("--out", help="write one row per (mapping, layer, hw) here: .csv, .json or .parquet")
+    m.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     m.set_defaults(func=cmd_maestro)
