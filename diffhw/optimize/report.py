@@ -1,4 +1,5 @@
-"""Co-design results as files: design.json (write / read), the convergence plot, MAESTRO hw/mapping files.
+"""Co-design results as files: design.json (write / read), the convergence plot; the MAESTRO hw/mapping files
+come from `diffhw.exporters.maestro` (`export_maestro`, `mapping_files`, imported here for the codesign command).
 
 design.json holds `hardware` (num_pes l1_size l2_size noc_bw offchip_bw), `layers` (per network: layer
 name, type, template and, when tiles were searched, `tiles`: knob dimension -> tile size), `metrics` (exact: latency_cycles, energy, edp, area, power, feasible, ...),
@@ -8,16 +9,15 @@ name, type, template and, when tiles were searched, `tiles`: knob dimension -> t
 from __future__ import annotations
 
 import csv
-import re
 import json
 import math
 from pathlib import Path
 from typing import Optional
 
 from diffhw.hardware import HardwareSpec
-from diffhw.layers import Network
 from diffhw.optimize.problem import HW_PARAMS, Design, Problem
-from diffhw.optimize.tiles import TEMPLATE_KNOBS, tiled_dataflow
+from diffhw.exporters.maestro import export_maestro, mapping_files
+from diffhw.optimize.tiles import TEMPLATE_KNOBS
 
 __all__ = ["design_dict", "write_design", "read_design", "write_convergence", "export_maestro",
            "mapping_files", "have_matplotlib"]
@@ -110,30 +110,3 @@ def write_convergence(out_dir, history, method: str, objective: str) -> Path:
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return path
-
-
-def mapping_files(problem: Problem) -> list[str]:
-    """Mapping file names: mapping.m for one network, mapping_<name>.m for several."""
-    if len(problem.networks) == 1:
-        return ["mapping.m"]
-    return [f"mapping_{i}_{n}.m" for i, (n, _, _) in enumerate(problem.networks)]
-
-
-def export_maestro(out_dir, problem: Problem, design: Design) -> list[Path]:
-    """hw.m and the mapping file(s) of `design` (each layer with its template's Dataflow block, its tile
-    sizes written in when the design has them)."""
-    from diffhw.frontends.maestro import write_hw, write_model
-    from dataclasses import replace
-
-    out_dir = Path(out_dir)
-    paths = [out_dir / "hw.m"]
-    paths[0].write_text(write_hw(design.hw))
-    for m, (fname, (name, specs, _), row) in enumerate(zip(mapping_files(problem), problem.networks,
-                                                           design.dataflows)):
-        layers = tuple(replace(s, dataflow=tiled_dataflow(t, design.tiles[m][i] if design.tiles else ()))
-                       for i, (s, t) in enumerate(zip(specs, row)))
-        p = out_dir / fname
-        p.write_text(write_model(Network(re.sub(r"[^A-Za-z0-9_.]", "_", name) or "net", layers),
-                                 with_dataflow=True))
-        paths.append(p)
-    return paths
