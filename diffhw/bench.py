@@ -56,6 +56,8 @@ def bench(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec], repeat:
             "compile_s": round(first - best, 3), "steady_s": round(best, 4),
             "evals_per_s": round(items / best),
         })
+    if not batches:  # every item invalid: nothing to time
+        return report
     first, best = _timed(lambda: evaluate_batches(batches), repeat)
     total = sum(len(b.numbers) for b in batches)
     report["total_items"] = total

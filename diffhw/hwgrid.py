@@ -33,22 +33,34 @@ from typing import Any, Mapping, Union
 
 import numpy as np
 
-from diffhw.hardware import HW_FIELDS, HardwareSpec
+from diffhw.hardware import HW_FIELDS, INT_MAX, HardwareSpec
 
-__all__ = ["GridError", "expand_values", "load_grid", "grid_from_dict"]
+__all__ = ["GridError", "expand_values", "load_grid", "grid_from_dict", "MAX_POINTS"]
+
+#: Default limit on the configs of one grid (and the values of one parameter): 100,000 hardware points
+#: x 1,000 models x 4 dataflows is 4e8 rows, as much as one run should write.
+MAX_POINTS = 100_000
 
 
 class GridError(ValueError):
     """A grid spec that cannot be expanded; the message names the parameter and the fix."""
 
 
-def expand_values(name: str, value: Any) -> list[int]:
+def expand_values(name: str, value: Any, max_points: int = MAX_POINTS) -> list[int]:
     """The integer values of one grid parameter (see the module docstring for the accepted forms)."""
 
     def as_int(v) -> int:
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or v != int(v):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v != int(v):
             raise GridError(f"hardware grid: {name}: {v!r} is not an integer")
+        if abs(v) > INT_MAX:
+            raise GridError(f"hardware grid: {name}: {v!r} is out of range: MAESTRO's values are 32-bit, at "
+                            f"most {INT_MAX:,}")
         return int(v)
+
+    def count_ok(n: int, what: str) -> None:
+        if n > max_points:
+            raise GridError(f"hardware grid: {name}: {what} gives {n:,} values, more than the limit of "
+                            f"{max_points:,}; use fewer values or raise the limit (--max-hw)")
 
     if isinstance(value, Mapping):
         keys = set(value)
@@ -61,6 +73,7 @@ def expand_values(name: str, value: Any) -> list[int]:
                 raise GridError(f"hardware grid: {name}: logrange needs [lo, hi], got {bounds!r}")
             lo, hi = (as_int(b) for b in bounds)
             num = as_int(value.get("num", 0))
+            count_ok(num, "logrange")
             if lo < 1 or hi < lo or num < 1:
                 raise GridError(f"hardware grid: {name}: logrange needs 1 <= lo <= hi and num >= 1 "
                                 f"(got lo={lo}, hi={hi}, num={num})")
@@ -76,6 +89,9 @@ def expand_values(name: str, value: Any) -> list[int]:
             args = [as_int(a) for a in value["range"]]
             if not 1 <= len(args) <= 3 or (len(args) == 3 and args[2] == 0):
                 raise GridError(f"hardware grid: {name}: range needs [start, stop] or [start, stop, step != 0]")
+            if len(args) == 3 and args[2] == 0:
+                raise GridError(f"hardware grid: {name}: range needs [start, stop] or [start, stop, step != 0]")
+            count_ok(len(range(*args)), f"range {value['range']!r}")
             vals = list(range(*args))
             if not vals:
                 raise GridError(f"hardware grid: {name}: range {value['range']!r} is empty")
@@ -85,12 +101,14 @@ def expand_values(name: str, value: Any) -> list[int]:
     if isinstance(value, (list, tuple)):
         if not value:
             raise GridError(f"hardware grid: {name}: empty list")
+        count_ok(len(value), "the list")
         return list(dict.fromkeys(as_int(v) for v in value))
     return [as_int(value)]
 
 
-def grid_from_dict(spec: Mapping[str, Any]) -> list[HardwareSpec]:
-    """Expand a grid spec (a dict as in the module docstring) into hardware configs, `hw0`, `hw1`, ..."""
+def grid_from_dict(spec: Mapping[str, Any], max_points: int = MAX_POINTS) -> list[HardwareSpec]:
+    """Expand a grid spec (a dict as in the module docstring) into hardware configs, `hw0`, `hw1`, ...;
+    a grid of more than `max_points` configs is refused before anything is allocated."""
     if not isinstance(spec, Mapping) or not spec:
         raise GridError("hardware grid: expected a mapping of hardware parameters to values "
                         f"({', '.join(HW_FIELDS)})")
@@ -99,7 +117,11 @@ def grid_from_dict(spec: Mapping[str, Any]) -> list[HardwareSpec]:
         raise GridError(f"hardware grid: unknown parameter(s) {', '.join(map(str, unknown))}; "
                         f"use {', '.join(HW_FIELDS)}")
     names = [f for f in HW_FIELDS if f in spec]
-    values = [expand_values(f, spec[f]) for f in names]
+    values = [expand_values(f, spec[f], max_points) for f in names]
+    size = math.prod(len(v) for v in values)
+    if size > max_points:
+        raise GridError(f"hardware grid: {' x '.join(str(len(v)) for v in values)} = {size:,} configs, more "
+                        f"than the limit of {max_points:,}; use fewer values or raise the limit (--max-hw)")
     for f, vals in zip(names, values):
         low = 0 if f == "noc_hops" else 1
         bad = [v for v in vals if v < low]
@@ -111,10 +133,10 @@ def grid_from_dict(spec: Mapping[str, Any]) -> list[HardwareSpec]:
     return out
 
 
-def load_grid(spec: Union[str, Path, Mapping[str, Any]]) -> list[HardwareSpec]:
+def load_grid(spec: Union[str, Path, Mapping[str, Any]], max_points: int = MAX_POINTS) -> list[HardwareSpec]:
     """Hardware configs of a grid spec given as a dict or as a .yaml/.yml (needs PyYAML) or .json file."""
     if isinstance(spec, Mapping):
-        return grid_from_dict(spec)
+        return grid_from_dict(spec, max_points)
     path = Path(spec)
     try:
         text = path.read_text()
@@ -138,6 +160,6 @@ def load_grid(spec: Union[str, Path, Mapping[str, Any]]) -> list[HardwareSpec]:
     if isinstance(data, Mapping) and "hardware" in data and isinstance(data["hardware"], Mapping):
         data = data["hardware"]  # allow the grid under a 'hardware:' key of a larger experiment config
     try:
-        return grid_from_dict(data)
+        return grid_from_dict(data, max_points)
     except GridError as e:
         raise GridError(f"{path}: {e}") from None

@@ -56,7 +56,8 @@ def _writable_parent(path: Path) -> None:
         raise OutputError(path, f"the folder {parent} is not writable", "choose a folder you can write to")
 
 
-def check_file(path: Union[str, Path], force: bool = False, flag: str = "--out") -> Path:
+def check_file(path: Union[str, Path], force: bool = False, flag: str = "--out",
+               overwrite: str = "pass --force") -> Path:
     """`path` as a file this command may create: its folder exists and is writable, it is not a folder, and
     it does not exist unless `force` (a command never overwrites a user's file without being told to).
     Device files such as /dev/null or /dev/stdout are accepted as they are."""
@@ -67,7 +68,7 @@ def check_file(path: Union[str, Path], force: bool = False, flag: str = "--out")
         raise OutputError(p, "it is a folder, not a file", f"give a file name, e.g. {flag} {p / 'results.csv'}")
     if p.exists() and not force:
         raise OutputError(p, "the file exists and is not overwritten",
-                          f"choose another {flag}, remove the file, or pass --force")
+                          f"choose another {flag}, remove the file, or {overwrite}")
     _writable_parent(p)
     return p
 

@@ -35,7 +35,6 @@ import hashlib
 import json
 import math
 import os
-import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -553,7 +552,9 @@ def _write_part(cols: dict, path: Path, fmt: str) -> None:
     os.replace(tmp, path)
 
 
-def _merge(parts: Sequence[Path], out: Path, fmt: str) -> int:
+def _merge(parts: Sequence[Path], out: Path, fmt: str, fingerprint: str) -> int:
+    """Concatenate the part files into `out` (atomically: a temporary file renamed at the end) and record the
+    run's fingerprint in it (Parquet: schema metadata; CSV: `OUT.run.json` beside it, written first)."""
     tmp = out.with_name(out.name + ".tmp")
     rows = 0
     if fmt == "parquet":
@@ -563,12 +564,17 @@ def _merge(parts: Sequence[Path], out: Path, fmt: str) -> int:
         for p in parts:
             t = pq.read_table(p)
             if writer is None:
-                writer = pq.ParquetWriter(tmp, t.schema)
-            writer.write_table(t)
+                schema = t.schema.with_metadata({**(t.schema.metadata or {}), FINGERPRINT_KEY: fingerprint})
+                writer = pq.ParquetWriter(tmp, schema)
+            writer.write_table(t.replace_schema_metadata(writer.schema.metadata))
             rows += t.num_rows
         if writer is not None:
             writer.close()
     else:
+        sidecar = _csv_sidecar(out)
+        sidecar_tmp = sidecar.with_name(sidecar.name + ".tmp")
+        sidecar_tmp.write_text(json.dumps({"fingerprint": fingerprint}) + "\n")
+        os.replace(sidecar_tmp, sidecar)
         with open(tmp, "w", newline="") as f:
             for i, p in enumerate(parts):
                 with open(p) as g:
@@ -580,6 +586,40 @@ def _merge(parts: Sequence[Path], out: Path, fmt: str) -> int:
                         rows += 1
     os.replace(tmp, out)
     return rows
+
+
+#: Where a finished output records the fingerprint of the run that wrote it (Parquet schema metadata key).
+FINGERPRINT_KEY = b"diffhw.fingerprint"
+
+
+def _csv_sidecar(out: Path) -> Path:
+    return out.with_name(out.name + ".run.json")
+
+
+def output_fingerprint(out: Path) -> Optional[str]:
+    """The fingerprint recorded in a finished output (see `_merge`), or None when it has none."""
+    try:
+        if out.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            meta = pq.read_schema(out).metadata or {}
+            value = meta.get(FINGERPRINT_KEY)
+            return value.decode() if value else None
+        return json.loads(_csv_sidecar(out).read_text()).get("fingerprint")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _remove_parts(parts_dir: Path) -> None:
+    """Remove a finished run's parts: the chunk files first, the manifest (run.json) last, so that a kill
+    at any point leaves either the manifest (resumable, fingerprint checked) or an empty folder."""
+    if not parts_dir.exists():
+        return
+    for p in sorted(parts_dir.iterdir()):
+        if p.name != "run.json":
+            p.unlink(missing_ok=True)
+    (parts_dir / "run.json").unlink(missing_ok=True)
+    parts_dir.rmdir()
 
 
 def read_table(path) -> dict:
@@ -697,9 +737,15 @@ def run_eval(models: Models, hardware: Sequence[HardwareSpec], cfg: EvalConfig, 
         if not resume:
             raise EvalError(f"{out} exists; choose another --out or pass --resume to finish an interrupted "
                             "run (a run never overwrites results)")
-        if not parts_dir.exists():
-            summary.update(rows_total=m * nh * nd, rows=0, wall_s=time.perf_counter() - t0, note="already complete")
-            return summary
+        found = output_fingerprint(out)
+        if found != fp:
+            raise EvalError(f"{out} exists and was not written by this run (" + (
+                "other models, hardware, dataflows or options" if found else "it records no diffhw run") +
+                "): --resume only finishes the same command; choose another --out")
+        if process_id == 0:
+            _remove_parts(parts_dir)  # a kill during the last cleanup left some behind
+        summary.update(rows_total=m * nh * nd, rows=0, wall_s=time.perf_counter() - t0, note="already complete")
+        return summary
     # (several processes share the parts folder: whichever starts first creates it; the manifest's
     # fingerprint still refuses the parts of a different run)
     if parts_dir.exists() and not resume and num_processes == 1:
@@ -709,10 +755,16 @@ def run_eval(models: Models, hardware: Sequence[HardwareSpec], cfg: EvalConfig, 
     manifest = parts_dir / "run.json"
     info = {"fingerprint": fp, "chunks": nchunks, "chunk_models": cfg.chunk_models, "format": cfg.fmt}
     if manifest.exists():
-        old = json.loads(manifest.read_text())
+        try:
+            old = json.loads(manifest.read_text())
+        except (OSError, ValueError):
+            old = {}
         if old.get("fingerprint") != fp:
             raise EvalError(f"{parts_dir} belongs to a different run (other models, hardware, dataflows or "
                             "options); remove it or use another --out")
+    elif any(parts_dir.glob("chunk-*")) or any(parts_dir.glob("layers-*")):
+        raise EvalError(f"{parts_dir} holds chunk files of an unknown run (no run.json): remove it or use "
+                        "another --out")
     else:
         tmp = parts_dir / f"run.json.{process_id}.tmp"
         tmp.write_text(json.dumps(info))
@@ -760,11 +812,11 @@ def run_eval(models: Models, hardware: Sequence[HardwareSpec], cfg: EvalConfig, 
         missing = [p for p in parts if not p.exists()]
         if missing:
             raise EvalError(f"{len(missing)} chunk(s) missing in {parts_dir}; rerun with --resume")
-        summary["rows_total"] = _merge(parts, out, cfg.fmt)
-        if layers_out is not None:
-            summary["layer_rows_total"] = _merge([lpart(k) for k in range(nchunks)], layers_out, cfg.fmt)
+        if layers_out is not None:  # first: OUT's presence marks the run finished
+            summary["layer_rows_total"] = _merge([lpart(k) for k in range(nchunks)], layers_out, cfg.fmt, fp)
             summary["layers_out"] = str(layers_out)
-        shutil.rmtree(parts_dir)
+        summary["rows_total"] = _merge(parts, out, cfg.fmt, fp)
+        _remove_parts(parts_dir)
     wall = time.perf_counter() - t0
     summary.update(chunks_written=written, unique_evals=n_items, layer_evals=layer_evals, wall_s=wall,
                    evals_per_s=layer_evals / wall if wall > 0 else 0.0, device=device_name(devices))

@@ -54,8 +54,13 @@ def test_csv_output_and_no_overwrite(env, reference):
              check=False)
     assert p.returncode == 2 and "exists" in p.stderr
     p = _run(BASE + ["--hw-grid", str(d / "grid.json"), "--format", "csv", "--out", str(d / "ref.csv"),
-                     "--resume"], e)
+                     "--per-layer", "--resume"], e)
     assert "already complete" in p.stdout
+    # --resume of another command (other seed, other options) on a finished output is refused
+    for change in (["--seed", "2"], []):
+        p = _run(BASE + ["--hw-grid", str(d / "grid.json"), "--format", "csv", "--out", str(d / "ref.csv"),
+                         "--resume", "--per-layer"][:None if change else -1] + change, e, check=False)
+        assert p.returncode == 2 and "not written by this run" in p.stderr, p.stderr
 
 
 @pytest.mark.skipif(not have_pyarrow(), reason="pyarrow not installed")

@@ -46,10 +46,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print(f"\ninterrupted: diffhw {args.command} stopped" + RESUME_HINTS.get(args.command, ""), file=sys.stderr)
         return 130
-    except OutputError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-    except (InputError, ErrorReport) as e:
+    except (OutputError, InputError, ErrorReport) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except OSError as e:

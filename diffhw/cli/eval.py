@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
-from pathlib import Path
 
 from diffhw.cli.common import load_inputs, model_options
+from diffhw.hwgrid import MAX_POINTS
+from diffhw.outputs import write_file
 
 
 def cmd_eval(args) -> int:
@@ -25,10 +27,11 @@ def cmd_eval(args) -> int:
             print("error: --num-processes > 1 needs --coordinator host:port", file=sys.stderr)
             return 2
         jax.distributed.initialize(args.coordinator, args.num_processes, args.process_id)
-    if args.format == "parquet" and not sw.have_pyarrow():
-        print("error: Parquet output needs pyarrow: pip install 'diffhw[parquet]', or pass --format csv",
-              file=sys.stderr)
+    bad = _check_numbers(args)
+    if bad:
+        print(f"error: {bad}", file=sys.stderr)
         return 2
+    out = _output(args)  # checked before any work
     errors: list[str] = []
     if args.space:
         try:
@@ -45,7 +48,7 @@ def cmd_eval(args) -> int:
     hardware = []
     try:
         if args.hw_grid:
-            hardware.extend(load_grid(args.hw_grid))
+            hardware.extend(load_grid(args.hw_grid, args.max_hw))
     except GridError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -67,7 +70,6 @@ def cmd_eval(args) -> int:
     except ValueError as e:
         print(f"error: --rule: {e}", file=sys.stderr)
         return 2
-    out = args.out or f"eval.{ 'parquet' if args.format == 'parquet' else 'csv'}"
     cfg = sw.EvalConfig(dataflows=tuple(d.strip() for d in args.dataflows.split(",") if d.strip()), rule=rule,
                         area_budget=args.area_budget, power_budget=args.power_budget, per_layer=args.per_layer,
                         chunk_models=args.chunk_models, fmt=args.format)
@@ -91,8 +93,58 @@ def cmd_eval(args) -> int:
           f"layer evaluations stand for {summary['layer_evals']:,} network layer-evaluations "
           f"({summary['evals_per_s']:,.0f} /s); device {summary['device']}")
     if args.json:
-        Path(args.json).write_text(json.dumps(summary, indent=2) + "\n")
+        write_file(args.json, json.dumps(summary, indent=2) + "\n", force=args.resume)
     return 1 if errors else 0
+
+
+#: Default limit on --samples: 10 million networks is ~1.2 GB of layer table for DARTS networks.
+MAX_SAMPLES = 10_000_000
+
+
+def _check_numbers(args) -> str:
+    """The first problem with eval's numeric flags, or ''."""
+    if args.space and not 1 <= args.samples <= args.max_samples:
+        return (f"--samples must be between 1 and {args.max_samples:,} (got {args.samples:,}); "
+                "raise the limit with --max-samples" if args.samples > 0 else
+                f"--samples must be at least 1 (got {args.samples})")
+    if args.chunk_models < 1:
+        return f"--chunk-models must be at least 1 (got {args.chunk_models})"
+    if args.max_hw < 1 or args.max_samples < 1:
+        return "--max-hw and --max-samples must be at least 1"
+    if not [d for d in args.dataflows.split(",") if d.strip()]:
+        return "--dataflows is empty: give templates (os,ws,rs,dla,dpt,gemm) or dataflow files, comma-separated"
+    for flag, v in (("--area-budget", args.area_budget), ("--power-budget", args.power_budget)):
+        if v is not None and not (v > 0 and math.isfinite(v)):
+            return f"{flag} must be a positive number (got {v})"
+    return ""
+
+
+def _output(args) -> str:
+    """--out checked before any work: its format (from the extension, else --format), a writable folder, no
+    existing file unless --resume (then sweep.run_eval checks that it is this run's), --json likewise."""
+    from diffhw import sweep as sw
+    from diffhw.outputs import OutputError, check_file, row_format
+
+    fmt = args.format or "parquet"
+    if (args.out or "").endswith(".parquet") or (not args.out and fmt == "parquet"):
+        if not sw.have_pyarrow():
+            raise OutputError(args.out or "eval.parquet", "Parquet output needs pyarrow",
+                              "pip install 'diffhw[parquet]', or write CSV (--out NAME.csv, or --format csv "
+                              "without --out)")
+    if args.out:
+        fmt = row_format(args.out)
+        if fmt == "json":
+            raise OutputError(args.out, "diffhw eval writes .parquet or .csv", "end --out with .parquet or .csv")
+        if args.format and args.format != fmt:
+            raise OutputError(args.out, f"the extension says {fmt} but --format says {args.format}",
+                              "drop --format (the extension decides) or change the extension")
+    args.format = fmt
+    out = args.out or f"eval.{fmt}"
+    resume = "pass --resume to finish an interrupted run of the same command"
+    check_file(out, force=args.resume, overwrite=resume)
+    if args.json:
+        check_file(args.json, force=args.resume, flag="--json", overwrite=resume)
+    return out
 
 
 def add_parser(sub) -> None:
@@ -113,10 +165,15 @@ def add_parser(sub) -> None:
     e.add_argument("--area-budget", type=float, help="area budget (MAESTRO units) for the area_ok flag")
     e.add_argument("--power-budget", type=float, help="power budget (MAESTRO units) for the power_ok flag")
     e.add_argument("--per-layer", action="store_true", help="also write per-layer rows to OUT.layers.EXT")
-    e.add_argument("--out", help="output file (default eval.parquet / eval.csv); never overwritten")
-    e.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    e.add_argument("--out", help="output file, .parquet or .csv (default eval.parquet); never overwritten")
+    e.add_argument("--format", choices=("parquet", "csv"),
+                   help="row format when --out is not given (default parquet); with --out the extension decides")
     e.add_argument("--resume", action="store_true", help="continue an interrupted run into the same --out")
     e.add_argument("--chunk-models", type=int, default=256, help="models per output chunk (default 256)")
+    e.add_argument("--max-hw", type=int, default=MAX_POINTS,
+                   help=f"largest hardware grid accepted (default {MAX_POINTS:,})")
+    e.add_argument("--max-samples", type=int, default=MAX_SAMPLES,
+                   help=f"largest --samples accepted (default {MAX_SAMPLES:,})")
     e.add_argument("--devices", type=int, help="use only the first N local devices")
     e.add_argument("--coordinator", metavar="HOST:PORT", help="jax.distributed coordinator (multi-process)")
     e.add_argument("--num-processes", type=int, default=1)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import csv
 import sys
-from pathlib import Path
 
 from diffhw.cli.common import load_graph, model_options
+from diffhw.outputs import check_file, write_file
 
 
 def layers_text(graph, convention: str, fmt: str) -> str:
@@ -34,6 +34,8 @@ def layers_text(graph, convention: str, fmt: str) -> str:
 
 
 def cmd_layers(args) -> int:
+    if args.out:
+        check_file(args.out, args.force)  # before loading: a bad --out must not cost the work
     graph, errors = load_graph(args.model, args.input_shape, args.convention)
     for e in errors:
         print(f"error: {e}", file=sys.stderr)
@@ -41,11 +43,13 @@ def cmd_layers(args) -> int:
         return 2
     layers = graph.mac_layers(args.convention)
     if not layers:
-        print(f"error: MODEL {args.model!r} has no MAC layers (conv, linear, matmul)", file=sys.stderr)
+        print(f"error: {args.model}: the model has no MAC layers (conv, linear, matmul), so there is nothing to "
+              "write. Fix: check that this is the model you meant (ops without a layer are listed above)",
+              file=sys.stderr)
         return 1
     text = layers_text(graph, args.convention, args.format)
     if args.out:
-        Path(args.out).write_text(text)
+        write_file(args.out, text, args.force)
         macs = sum(spec.num_macs() * rep for _, spec, rep in layers)
         print(f"wrote {len(layers)} MAC nodes of {graph.name} ({macs:,} MACs in the {args.convention} convention, "
               f"{graph.params():,} params) to {args.out}")
@@ -62,4 +66,5 @@ def add_parser(sub) -> None:
     model_options(la)
     la.add_argument("--format", choices=("csv", "maestro"), default="csv", help="CSV table or MAESTRO model file")
     la.add_argument("--out", help="write here instead of stdout")
+    la.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     la.set_defaults(func=cmd_layers)
