@@ -173,7 +173,7 @@ def evaluate(design: Exported) -> Evaluation:
             for s, n, d, r in zip(layers, design.layer_nodes, design.descriptors, ev.rows)]
     hw = design.hw
     lat = int(sum(r["runtime_cycles"] for r in rows))
-    energy = float(math.fsum(r["energy_total"] for r in rows))
+    energy = float(np.sum(np.array([r["energy_total"] for r in rows], np.float64)))
     cost = hardware_cost(np.int64(hw.num_pes), np.int64(hw.noc_bw), np.int64(hw.simd_lanes), np.int64(hw.l1_size),
                          np.int64(hw.l2_size))
     l1 = max(r["total_l1_size_req"] for r in rows)

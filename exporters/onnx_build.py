@@ -13,7 +13,7 @@ without a form (e.g. a slice known only by its note) raises `InputError` naming 
 A graph node's output tensor and its main ONNX node are both named after the node; helper nodes are named
 ``<node>/<role>``. Graph inputs are graph inputs (int64 when they feed embeddings), nodes nobody consumes are
 graph outputs. Weights come from `Weights`: a run's trained weights where it has them, else deterministic
-random ones (He-normal, seeded by the tensor's name).
+random ones (PyTorch's default initialization, seeded by the tensor's name).
 """
 
 from __future__ import annotations
@@ -55,8 +55,10 @@ class Weights:
         self.trained, self.seed, self.source = dict(trained or {}), seed, source
         self.used_trained = self.used_random = 0
 
-    def get(self, key: str, shape, init: str = "he", fan_in: int = 1) -> np.ndarray:
-        """float32 array of `shape`: trained, else random (`init`: he, bias, one, zero, var, normal)."""
+    def get(self, key: str, shape, init: str = "uniform", fan_in: int = 1) -> np.ndarray:
+        """float32 array of `shape`: trained, else random. `init`: ``uniform`` is PyTorch's default for conv
+        and linear weights and biases (U(-1/sqrt(fan_in), 1/sqrt(fan_in))); ``one`` / ``zero`` / ``var`` are
+        norm scales, shifts and running statistics near PyTorch's 1 / 0 / 1; ``normal`` N(0, 0.02) tables."""
         shape = tuple(int(s) for s in shape)
         if key in self.trained:
             a = np.asarray(self.trained[key], np.float32)
@@ -67,14 +69,15 @@ class Weights:
             return a
         self.used_random += 1
         rng = np.random.default_rng([self.seed, zlib.crc32(key.encode())])
+        if init == "uniform":
+            bound = 1.0 / math.sqrt(max(fan_in, 1))
+            return rng.uniform(-bound, bound, shape).astype(np.float32)
         z = rng.standard_normal(shape).astype(np.float32)
-        scale = {"he": math.sqrt(2.0 / max(fan_in, 1)), "bias": 0.01, "one": 0.1, "zero": 0.1, "var": 0.1,
-                 "normal": 0.02}[init]
         if init == "one":
-            return (1.0 + scale * z).astype(np.float32)
+            return (1.0 + 0.1 * z).astype(np.float32)
         if init == "var":
-            return (1.0 + scale * np.abs(z)).astype(np.float32)
-        return (scale * z).astype(np.float32)
+            return (1.0 + 0.1 * np.abs(z)).astype(np.float32)
+        return ((0.1 if init == "zero" else 0.02) * z).astype(np.float32)
 
 
 class _Builder:
@@ -114,7 +117,7 @@ def _conv(b: _Builder, n: Node, x: list[str]) -> None:
     c, g, k = a["in_channels"], a["groups"], a["kernel"]
     w = b.init(f"{n.name}.weight", b.w.get(f"{n.name}.weight", (a["out_channels"], c // g, *k),
                                            fan_in=c // g * k[0] * k[1]))
-    ins = [x[0], w] + ([b.init(f"{n.name}.bias", b.w.get(f"{n.name}.bias", (a["out_channels"],), "bias"))]
+    ins = [x[0], w] + ([b.init(f"{n.name}.bias", b.w.get(f"{n.name}.bias", (a["out_channels"],), fan_in=c // g * k[0] * k[1]))]
                        if a["bias"] else [])
     b.op("Conv", ins, n.name, n.name, kernel_shape=list(k), strides=list(a["stride"]),
          dilations=list(a["dilation"]), group=g, pads=_pads4(a["padding"]))
@@ -126,7 +129,7 @@ def _conv_transpose(b: _Builder, n: Node, x: list[str]) -> None:
     pad = a.get("transposed_padding", a["padding"])
     w = b.init(f"{n.name}.weight", b.w.get(f"{n.name}.weight", (c, a["out_channels"] // g, *k),
                                            fan_in=c // g * k[0] * k[1]))
-    ins = [x[0], w] + ([b.init(f"{n.name}.bias", b.w.get(f"{n.name}.bias", (a["out_channels"],), "bias"))]
+    ins = [x[0], w] + ([b.init(f"{n.name}.bias", b.w.get(f"{n.name}.bias", (a["out_channels"],), fan_in=c // g * k[0] * k[1]))]
                        if a["bias"] else [])
     b.op("ConvTranspose", ins, n.name, n.name, kernel_shape=list(k), strides=list(a["stride"]),
          dilations=list(a["dilation"]), group=g, pads=_pads4(pad), output_padding=list(a["output_padding"]))
@@ -140,7 +143,7 @@ def _linear(b: _Builder, n: Node, x: list[str]) -> None:
         b.op("MatMul", [x[0], wt], n.name, n.name)
         return
     y = b.op("MatMul", [x[0], wt], f"{n.name}/matmul", n.name)
-    bias = b.init(f"{n.name}.bias", b.w.get(f"{n.name}.bias", (o,), "bias"))
+    bias = b.init(f"{n.name}.bias", b.w.get(f"{n.name}.bias", (o,), fan_in=f))
     b.op("Add", [y, bias], n.name, f"{n.name}/bias")
 
 

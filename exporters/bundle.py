@@ -1,0 +1,180 @@
+"""An export bundle: every artifact of a design in one folder, written into a temporary folder and renamed at
+the end (`diffhw.outputs.new_dir` / `finish_dir`), so a failure never leaves a half-written bundle.
+
+    BUNDLE/design.json            hardware, per-layer dataflow/tiles/device/bound and exact metrics, totals
+    BUNDLE/maestro/{model,mapping,hw}.m
+    BUNDLE/model.onnx, model.int8.onnx
+    BUNDLE/allocation.json        {"<onnx node>": "DEVICE:index"}
+    BUNDLE/subgraphs/             NNN_<device>.onnx + manifest.json
+    BUNDLE/timeloop/arch.yaml, timeloop/problems/<layer>.yaml
+    BUNDLE/report.md (+ layers.png, convergence.png)
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from diffhw.errors import InputError
+from diffhw.exporters import allocation as alloc
+from diffhw.exporters import onnx as onnx_export
+from diffhw.exporters import report, timeloop
+from diffhw.exporters.design import Exported, evaluate
+from diffhw.exporters.maestro import maestro_texts
+from diffhw.outputs import finish_dir, new_dir
+
+__all__ = ["ExportOptions", "export_bundle"]
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """host: the host device of non-accelerator nodes; allocation: a JSON file of per-node overrides;
+    calibration: a .npy file or folder (else seeded random inputs); calibration_method: minmax or entropy;
+    target: a device target (`diffhw.exporters.targets.TARGETS`); seed: random inputs' seed;
+    calibration_samples / heldout_samples: how many random inputs calibrate / measure int8."""
+
+    host: str = alloc.DEFAULT_HOST
+    allocation: Optional[str] = None
+    calibration: Optional[str] = None
+    calibration_method: str = "minmax"
+    target: Optional[str] = None
+    seed: int = 0
+    calibration_samples: int = 16
+    heldout_samples: int = 8
+
+
+def _check_options(opts: ExportOptions) -> None:
+    from diffhw.exporters.targets import TARGETS
+
+    if not alloc.DEVICE_RE.fullmatch(opts.host):
+        raise InputError(file="--host", message=f"{opts.host!r} is not a device NAME:index", fix="e.g. --host X64:0")
+    if opts.calibration_method not in onnx_export.CALIBRATION_METHODS:
+        raise InputError(file="--calibration-method", message=f"unknown method {opts.calibration_method!r}",
+                         fix=f"use one of {', '.join(onnx_export.CALIBRATION_METHODS)}")
+    if opts.target is not None and opts.target not in TARGETS:
+        raise InputError(file="--target", message=f"unknown target {opts.target!r}",
+                         fix=f"use one of {', '.join(TARGETS)}")
+    for path, flag in ((opts.allocation, "--allocation"), (opts.calibration, "--calibration")):
+        if path is not None and not Path(path).exists():
+            raise InputError(file=str(path), message=f"{flag}: no such file or folder", fix="check the path")
+
+
+def _feeds(proto, design: Exported, opts: ExportOptions):
+    """(calibration feeds, their source, held-out feeds, their source)."""
+    specs = onnx_export.input_specs(proto, design.input_shape)
+    if opts.calibration is not None:
+        feeds = onnx_export.calibration_inputs(opts.calibration, specs)
+        if len(feeds) >= 2:
+            k = max(1, len(feeds) // 4)
+            return feeds[:-k], f"--calibration {opts.calibration}", feeds[-k:], \
+                f"the last {k} of --calibration {opts.calibration}"
+        held = onnx_export.random_inputs(specs, opts.heldout_samples, opts.seed + 1)
+        return feeds, f"--calibration {opts.calibration}", held, f"seeded random inputs, seed {opts.seed + 1}"
+    cal = onnx_export.random_inputs(specs, opts.calibration_samples, opts.seed)
+    held = onnx_export.random_inputs(specs, opts.heldout_samples, opts.seed + 1)
+    return cal, f"seeded random inputs (seed {opts.seed}): no calibration data given", held, \
+        f"seeded random inputs, seed {opts.seed + 1}"
+
+
+def _write(folder: Path, files: dict) -> None:
+    for name, data in files.items():
+        p = folder / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        (p.write_bytes if isinstance(data, bytes) else p.write_text)(data)
+
+
+def export_bundle(design: Exported, out, options: ExportOptions = ExportOptions()) -> dict:
+    """Write the bundle of `design` to the new folder `out`; returns its design.json document. Raises
+    `InputError` (bad options, a node without an ONNX form, bad calibration or allocation files) or
+    `diffhw.outputs.OutputError` (`out` exists or cannot be written), leaving nothing at `out`."""
+    import onnx
+
+    _check_options(options)
+    tmp = new_dir(out)
+    try:
+        doc = _fill(tmp, design, options, onnx)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finish_dir(tmp, out)
+    return doc
+
+
+def _fill(tmp: Path, design: Exported, opts: ExportOptions, onnx) -> dict:
+    from diffhw.exporters.targets import TARGETS
+
+    ev = evaluate(design)
+    refused = TARGETS[opts.target].refusals(design.graph) if opts.target else {}
+    proto, note = onnx_export.float_model(design)
+    if proto.ByteSize() >= onnx.checker.MAXIMUM_PROTOBUF:
+        raise InputError(file=design.name, message="the ONNX model is over 2 GB (protobuf's limit)",
+                         fix="export a smaller network")
+    onnx.save(proto, tmp / "model.onnx")
+
+    pairs = alloc.layer_nodes(proto, design.graph)
+    node_of = {g: o for o, g in pairs.items()}
+    overrides = alloc.read_allocation(opts.allocation, proto) if opts.allocation else {}
+    allocation = alloc.allocate(proto, [o for o, g in pairs.items() if g not in refused], opts.host, overrides)
+    _write(tmp, {"allocation.json": json.dumps(allocation, indent=1) + "\n"})
+    parts = alloc.split(proto, allocation)
+    (tmp / "subgraphs").mkdir()
+    manifest = {"model": "model.onnx", "subgraphs": []}
+    for k, part in enumerate(parts):
+        fname = f"{k:03d}_{part['device'].replace(':', '')}.onnx"
+        onnx.save(part.pop("model"), tmp / "subgraphs" / fname)
+        manifest["subgraphs"].append({"index": k, "file": fname, **part})
+    _write(tmp, {"subgraphs/manifest.json": json.dumps(manifest, indent=1) + "\n"})
+
+    cal, cal_src, held, held_src = _feeds(proto, design, opts)
+    onnx_export.quantize_int8(tmp / "model.onnx", tmp / "model.int8.onnx", cal, opts.calibration_method)
+    float_out = onnx_export.run_model(tmp / "model.onnx", held)
+    err = onnx_export.int8_error(float_out, onnx_export.run_model(tmp / "model.int8.onnx", held))
+    env = alloc.run_chain(tmp / "subgraphs", held[0])
+    chain = max(float(abs(env[o.name] - f).max()) for o, f in zip(proto.graph.output, float_out[0]))
+
+    _write(tmp, {f"maestro/{k}": v for k, v in maestro_texts(design.network, design.hw).items()})
+    _write(tmp, {"timeloop/arch.yaml": timeloop.arch_yaml(design.hw, design.name),
+                 **{f"timeloop/{k}": v for k, v in timeloop.problem_files(design.network.layers).items()}})
+
+    layers = []
+    for r in ev.rows:
+        onnx_node = node_of.get(r["node"])
+        layers.append({"name": r["name"], "node": r["node"], "onnx_node": onnx_node, "type": r["type"],
+                       **{k: r[k] for k in ("dataflow", "tiles") if k in r},
+                       "device": allocation.get(onnx_node, opts.host), "bound": report.bound(r, design.hw),
+                       "latency_cycles": r["runtime_cycles"], "energy": r["energy_total"],
+                       **{k: r[k] for k in ("num_macs", "total_l1_size_req", "total_l2_size_req",
+                                            "peak_noc_bw_req", "offchip_bw_req", "area", "power")}})
+    hw = {k: int(getattr(design.hw, k)) for k in ("num_pes", "l1_size", "l2_size", "noc_bw", "offchip_bw",
+                                                  "simd_lanes", "noc_hops")}
+    devices = {}
+    for d in allocation.values():
+        devices[d] = devices.get(d, 0) + 1
+    doc = {"network": design.name, "source": design.source, "hardware": hw, "totals": ev.totals,
+           "layers": layers,
+           "onnx": {"note": note, "nodes": len(proto.graph.node),
+                    "inputs": [i.name for i in proto.graph.input if i.name not in
+                               {t.name for t in proto.graph.initializer}],
+                    "outputs": [o.name for o in proto.graph.output]},
+           "int8": {"method": opts.calibration_method, "format": "QDQ int8 (activations and weights)",
+                    "calibration_inputs": len(cal), "calibration_source": cal_src,
+                    "heldout_inputs": len(held), "heldout_source": held_src, **err},
+           "allocation": {"accelerator": alloc.ACCELERATOR, "host": opts.host, "nodes_per_device": devices,
+                          "overrides": opts.allocation, "subgraphs": len(parts), "chain_max_abs_diff": chain}}
+    m = design.run_doc.get("metrics") if design.run_doc else None
+    if m:
+        doc["run"] = {"latency_cycles": m.get("latency_cycles"), "energy": m.get("energy"),
+                      "agrees": m.get("latency_cycles") == ev.totals["latency_cycles"]
+                      and abs(m.get("energy", 0) - ev.totals["energy"]) <= 1e-9 * abs(ev.totals["energy"])}
+    if opts.target:
+        doc["target"] = {"name": opts.target, "description": TARGETS[opts.target].DESCRIPTION,
+                         "host_layers": refused}
+    objective = (design.run_doc.get("problem") or {}).get("objective") if design.run_doc else None
+    figures = report.write_figures(tmp, layers, design.run_doc or {},
+                                   {"latency": ev.totals["latency_cycles"], "energy": ev.totals["energy"],
+                                    "edp": ev.totals["edp"]}.get(objective))
+    _write(tmp, {"design.json": json.dumps(doc, indent=1) + "\n", "report.md": report.report_markdown(doc, figures)})
+    return doc
