@@ -1,1 +1,16 @@
-"""Exporters: a design (layers, dataflow, hardware) -> files other tools consume (`diffhw.exporters`)."""
+"""Exporters: a design (layers, dataflows, hardware) -> files other tools consume (`diffhw.exporters`).
+
+    from diffhw.exporters import from_run, from_model, export_bundle, ExportOptions
+    export_bundle(from_run("runs/mnv2"), "bundle")                                  # a codesign run
+    export_bundle(from_model("resnet18", "hw.m", "os"), "b2", ExportOptions(target="k210"))
+
+One module per artifact: `design` (what is exported and its exact evaluation), `maestro` (MAESTRO files),
+`onnx_build` (op graph -> ONNX), `onnx` (model.onnx, int8 quantization), `allocation` (op-to-device
+allocation, subgraphs), `timeloop` (Timeloop/Accelergy inputs), `report` (report.md, figures), `targets`
+(device limits, e.g. k210), `bundle` (all of them into one folder).
+"""
+
+from diffhw.exporters.bundle import ExportOptions, export_bundle
+from diffhw.exporters.design import Evaluation, Exported, evaluate, from_model, from_run
+
+__all__ = ["ExportOptions", "export_bundle", "Exported", "Evaluation", "evaluate", "from_model", "from_run"]

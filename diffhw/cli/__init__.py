@@ -5,6 +5,7 @@
     diffhw eval      batched network-level evaluation: models x hardware x dataflows
     diffhw codesign  search accelerator hardware and dataflows for a network under budgets
     diffhw bench     compile time and steady-state throughput on the current JAX device
+    diffhw export    a chosen design as files other tools run (MAESTRO, ONNX, int8, allocation, Timeloop)
 
 MODEL is a zoo name, an .onnx file, a MAESTRO .m model file or a PyTorch factory `package.module:function`
 (`diffhw.frontends.models.load_model`). Every failure reaches the user as one `error:` line with a non-zero
@@ -19,12 +20,12 @@ import sys
 import time
 from typing import Optional, Sequence
 
-from diffhw.cli import bench, codesign, eval as eval_cmd, layers, maestro
+from diffhw.cli import bench, codesign, eval as eval_cmd, export, layers, maestro
 from diffhw.cli.maestro import normalize_maestro_flags
 from diffhw.errors import ErrorReport, InputError
 from diffhw.outputs import OutputError, os_error
 
-SUBCOMMANDS = (maestro, bench, layers, eval_cmd, codesign)
+SUBCOMMANDS = (maestro, bench, layers, eval_cmd, codesign, export)
 
 
 def build_parser() -> argparse.ArgumentParser:
