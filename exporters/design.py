@@ -12,7 +12,6 @@ the frontends take (`diffhw.frontends.models.load_model`) under a dataflow on gi
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional, Sequence

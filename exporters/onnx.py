@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import math
 from pathlib import Path
 from typing import Optional, Sequence
@@ -190,9 +191,16 @@ def quantize_int8(float_path: Path, out_path: Path, feeds: Sequence[dict], metho
         def get_next(self):
             return next(self.it, None)
 
-    quantize_static(str(float_path), str(out_path), Reader(), quant_format=QuantFormat.QDQ,
-                    activation_type=QuantType.QInt8, weight_type=QuantType.QInt8,
-                    calibrate_method={"minmax": CalibrationMethod.MinMax, "entropy": CalibrationMethod.Entropy}[method])
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # quantize_static logs a pre-processing hint on the root logger
+    try:
+        quantize_static(str(float_path), str(out_path), Reader(), quant_format=QuantFormat.QDQ,
+                        activation_type=QuantType.QInt8, weight_type=QuantType.QInt8,
+                        calibrate_method={"minmax": CalibrationMethod.MinMax,
+                                          "entropy": CalibrationMethod.Entropy}[method])
+    finally:
+        root.setLevel(level)
 
 
 def int8_error(float_out: list, int8_out: list) -> dict:

@@ -34,8 +34,7 @@ def cmd_export(args) -> int:
         return 2
     from diffhw.exporters import ExportOptions, export_bundle, from_model, from_run
 
-    logging.getLogger("onnxruntime").setLevel(logging.ERROR)
-    logging.getLogger("root").setLevel(logging.ERROR)
+    logging.getLogger("torch").setLevel(logging.ERROR)  # torch.onnx's notes on optional packages
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         design = from_run(args.source) if run else from_model(args.source, args.hw, args.dataflow,
@@ -51,7 +50,7 @@ def cmd_export(args) -> int:
     print(f"model.onnx: {doc['onnx']['note']}")
     print(f"model.int8.onnx ({q['method']}): max |int8 - float| {q['max_abs_diff']:.4g} on {q['heldout_inputs']} "
           f"held-out inputs (float max {q['max_abs_float']:.4g})")
-    print(f"allocation: " + ", ".join(f"{n} nodes on {d}" for d, n in a["nodes_per_device"].items()) +
+    print("allocation: " + ", ".join(f"{n} nodes on {d}" for d, n in a["nodes_per_device"].items()) +
           f"; {a['subgraphs']} subgraphs, chained max abs diff {a['chain_max_abs_diff']:.3g}")
     for name, why in (doc.get("target") or {}).get("host_layers", {}).items():
         print(f"note: {args.target}: layer {name} runs on the host: {why}")
