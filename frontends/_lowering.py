@@ -1,4 +1,4 @@
-"""Helpers shared by the PyTorch and ONNX frontends: node names and two-operand einsum lowering.
+"""Helpers shared by the PyTorch and ONNX frontends: node names, two-operand einsum and recurrent layers.
 
 Both frontends name nodes the same way, so a module and its ONNX export give the same layer table:
 
@@ -142,3 +142,32 @@ def einsum(g, equation: str, operands: Sequence[str], out_shape: Sequence[int],
     if tuple(g.shape(y)) != tuple(out_shape):
         raise Unsupported(f"einsum {equation!r}: lowered shape {g.shape(y)} differs from {tuple(out_shape)}")
     return y
+
+
+#: Gate GEMMs per recurrent cell: W_ih and W_hh have gates x hidden rows.
+RNN_GATES = {"lstm": 4, "gru": 3, "rnn_tanh": 1, "rnn_relu": 1}
+
+
+def recurrent_layer(g, x: str, cell: str, hidden: int, directions: int, bias: bool,
+                    name: Callable[[str], str]) -> str:
+    """One LSTM / GRU / RNN layer on a time-major input x (T, B, F) -> (T, B, directions * hidden).
+
+    Per direction: the input projections of all T steps as one ``linear`` (GEMM M = T*B, K = F, N = gates *
+    hidden, with W_ih and b_ih) and the recurrent product of each step as a ``matmul`` of the previous hidden
+    states (T, B, hidden) by W_hh (hidden, gates * hidden): GEMM M = B, K = hidden, N = gates * hidden repeated
+    T times (one per step: step t needs step t-1's output). Gate nonlinearities and the state update are an
+    ``other`` node (no MACs). `name(role)` makes a node name (roles ``ih``, ``hh``, ``weight_hh``, ...).
+    """
+    steps, batch, _ = g.shape(x)
+    n = RNN_GATES[cell] * hidden
+    outs = []
+    for sfx in ("", "_reverse")[:directions]:
+        ih = g.linear(x, n, bias=bias, name=name(f"ih{sfx}"))
+        state = g.other([ih], (steps, batch, hidden), "rnn_state", note="hidden state of the previous step",
+                        name=name(f"state{sfx}"))
+        hh = g.matmul(state, g.parameter((hidden, n), name=name(f"weight_hh{sfx}")), name=name(f"hh{sfx}"))
+        if bias:
+            hh = g.add(hh, g.parameter((n,), name=name(f"bias_hh{sfx}")), name=name(f"add{sfx}"))
+        outs.append(g.other([ih, hh], (steps, batch, hidden), cell, note="gates and state update; no MACs",
+                            name=name(f"{cell}{sfx}")))
+    return outs[0] if directions == 1 else g.concat(outs, axis=2, name=name("concat"))

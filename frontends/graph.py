@@ -27,11 +27,16 @@ Shapes are NCHW for images and (B, ..., F) for sequences. Lowering (`convention`
   ``"maestro"``: CONV 1x1 on a 1x1 input (K = out, C = in, no Stride line, batch and sequence dropped).
 * ``matmul`` (..., m, k) @ (..., k, n): GEMM M = m, K = k, N = n repeated batch times (batch x heads), in
   both conventions.
-* ``conv_transpose`` with stride 1 is exactly a convolution (flipped kernel, padding d*(k-1) - p, plus
-  output_padding at the end) and is lowered as that conv. With stride > 1 the only single-layer form is the
-  conv on the zero-inserted input, which would count about stride^2 times the real MACs (multiplications by
-  inserted zeros) and misstate the data reuse; such a layer is recorded as an ``other`` node
-  (op ``conv_transpose``, with a note): its shape and parameters are kept, it contributes no layer or MACs.
+* 1-D convs (N, C, L): the 2-D rules with R = Y = 1 (S = kernel, X = L + padding). 3-D convs (N, C, D, H,
+  W): the 2-D rules on the (H, W) plane with the kd depth taps folded into C (C = in * kd: an output plane
+  sums kd input planes of every channel) and repeated D_out times (one per output depth position); a
+  depthwise 3-D conv with kd > 1 is a grouped CONV (K = m, C = kd) repeated channels x D_out times.
+* ``conv_transpose`` (1-, 2-, 3-D, any stride, dilation, padding, groups) in its scatter form: every input
+  position multiplies every kernel tap once, so it is the CONV of the grouped-conv rules with K = out/g,
+  C = in/g, R x S = the kernel on the *input* plane padded by kernel - 1 (Y = H + R - 1), stride 1. Its MACs
+  are N * in * out/g * prod(kernel) * prod(input size), the count of `torch.utils.flop_counter` (a conv on
+  the zero-inserted input would count about stride^2 times more: multiplications by inserted zeros); the
+  strided scatter of the outputs is not modelled. (MAESTRO's own TRCONV type is not used yet.)
 
 `Graph.macs()` is the sum over layers of `LayerSpec.num_macs() * repeat` in the padded convention.
 Padding MACs count (as in torchvision's / fvcore's and `torch.utils.flop_counter`'s counts).
@@ -192,76 +197,84 @@ class Graph:
 
     def conv(self, x: Handle, out_channels: int, kernel, stride=1, padding=0, groups: int = 1, dilation=1,
              bias: bool = False, name: Optional[str] = None) -> str:
-        """2-D convolution (N, C, H, W) -> (N, out, H', W'). `padding` is p, (ph, pw) or ONNX-style
-        (top, left, bottom, right)."""
+        """1-, 2- or 3-D convolution (N, C, *S) -> (N, out, *S'), d = len(S). `kernel`, `stride`, `dilation`:
+        an int or d ints; `padding`: p, d ints, or 2d ints (all begins, then all ends: ONNX-style, e.g.
+        (top, left, bottom, right) in 2-D)."""
         name = self._new_name("conv", name)
-        a = self._in("conv", name, x, rank=4)
-        pads = self._pads("conv", name, padding)
+        a = self._in("conv", name, x)
+        d = self._spatial_rank("conv", name, a)
+        pads = self._pads("conv", name, padding, d)
         return self._conv_node("conv", name, a, out_channels, kernel, stride, pads, groups, dilation, bias)
 
     def conv_transpose(self, x: Handle, out_channels: int, kernel, stride=1, padding=0, output_padding=0,
                        groups: int = 1, bias: bool = False, dilation=1, name: Optional[str] = None) -> str:
-        """Transposed 2-D convolution (torch semantics): H' = (H-1)*s - 2p + d*(k-1) + output_padding + 1.
-        Stride 1: a ``conv_transpose`` node lowered as its equivalent conv (its ``padding`` attribute is that
-        conv's padding, the transposed one is ``transposed_padding``); stride > 1: an ``other`` node (see the
-        module docstring)."""
+        """Transposed 1-, 2- or 3-D convolution (torch semantics): S' = (S-1)*s - pad_begin - pad_end +
+        d*(k-1) + output_padding + 1; `padding` as for `conv`. Lowered in its scatter form (module
+        docstring)."""
         name = self._new_name("conv_transpose", name)
-        a = self._in("conv_transpose", name, x, rank=4)
-        k, s, p, op, d = (_ints(v, 2) for v in (kernel, stride, padding, output_padding, dilation))
-        if None in (k, s, p, op, d) or min(k + s + d) < 1 or min(p + op) < 0:
-            self._fail("conv_transpose", name, f"kernel {kernel!r}, stride {stride!r}, dilation {dilation!r} "
-                       f"must be ints >= 1, padding {padding!r} and output_padding {output_padding!r} >= 0")
-        equiv = [d[i] * (k[i] - 1) - p[i] for i in range(2)]
-        if s == (1, 1) and min(equiv) >= 0:
-            pads = (equiv[0], equiv[1], equiv[0] + op[0], equiv[1] + op[1])
-            extra = {"transposed_padding": p, "output_padding": op}
-            return self._conv_node("conv_transpose", name, a, out_channels, k, 1, pads, groups, d, bias, extra)
+        a = self._in("conv_transpose", name, x)
+        d = self._spatial_rank("conv_transpose", name, a)
+        k, s, op, dil = (_ints(v, d) for v in (kernel, stride, output_padding, dilation))
+        if None in (k, s, op, dil) or min(k + s + dil) < 1 or min(op) < 0:
+            self._fail("conv_transpose", name, f"kernel {kernel!r}, stride {stride!r} and dilation {dilation!r} "
+                       f"must be ints >= 1, output_padding {output_padding!r} >= 0 ({d} per dimension)")
+        pads = self._pads("conv_transpose", name, padding, d)
         c = a.shape[1]
-        if c % groups or out_channels % groups:
-            self._fail("conv_transpose", name, f"in_channels {c} and out_channels {out_channels} must be "
-                                               f"divisible by groups {groups}")
-        hw = [(a.shape[2 + i] - 1) * s[i] - 2 * p[i] + d[i] * (k[i] - 1) + op[i] + 1 for i in range(2)]
-        note = ("conv_transpose with stride > 1 (or padding > dilation*(kernel-1)) has no exact single-layer "
-                "MAESTRO form (a conv on the zero-inserted input would count ~stride^2 x the MACs); recorded "
-                "with its shape and parameters, no layer, MACs not counted")
-        attrs = {"op": "conv_transpose", "note": note, "in_channels": c, "out_channels": out_channels,
-                 "kernel": k, "stride": s, "padding": p, "output_padding": op, "dilation": d, "groups": groups,
-                 "bias": bias}
-        params = out_channels * (c // groups) * k[0] * k[1] + (out_channels if bias else 0)
-        return self._add("other", name, [a], (a.shape[0], out_channels, *hw), attrs, params)
+        self._check_groups("conv_transpose", name, a, out_channels, groups)
+        out = [(a.shape[2 + i] - 1) * s[i] - pads[i] - pads[d + i] + dil[i] * (k[i] - 1) + op[i] + 1
+               for i in range(d)]
+        if min(out) < 1:
+            self._fail("conv_transpose", name, f"padding {padding!r} leaves no output of input {a.shape}")
+        attrs = {"in_channels": c, "out_channels": int(out_channels), "kernel": k, "stride": s,
+                 "padding": self._pad_attr(pads), "output_padding": op, "dilation": dil, "groups": int(groups),
+                 "bias": bool(bias)}
+        params = out_channels * (c // groups) * math.prod(k) + (out_channels if bias else 0)
+        return self._add("conv_transpose", name, [a], (a.shape[0], out_channels, *out), attrs, params)
 
-    def _pads(self, kind: str, name: str, padding) -> tuple[int, int, int, int]:
-        """(top, left, bottom, right) from p, (ph, pw) or (top, left, bottom, right)."""
-        n = 4 if not isinstance(padding, (int, np.integer)) and len(tuple(padding)) == 4 else 2
+    def _spatial_rank(self, kind: str, name: str, a: Node) -> int:
+        if len(a.shape) not in (3, 4, 5):
+            self._fail(kind, name, f"expects a (N, C, L), (N, C, H, W) or (N, C, D, H, W) input, got {a.name!r} "
+                                   f"of shape {a.shape}")
+        return len(a.shape) - 2
+
+    def _pads(self, kind: str, name: str, padding, d: int = 2) -> tuple[int, ...]:
+        """(begin..., end...) from p, d ints or 2d ints (2-D: (top, left, bottom, right))."""
+        n = 2 * d if not isinstance(padding, (int, np.integer)) and len(tuple(padding)) == 2 * d else d
         p = _ints(padding, n)
         if p is None or min(p) < 0:
-            self._fail(kind, name, f"padding {padding!r} must be p, (ph, pw) or (top, left, bottom, right), >= 0")
-        return p * 2 if n == 2 else p
+            self._fail(kind, name, f"padding {padding!r} must be p, {d} ints or {2 * d} ints (begins, ends), >= 0")
+        return p * 2 if n == d else p
 
-    def _conv_node(self, kind: str, name: str, a: Node, out_channels: int, kernel, stride,
-                   pads: tuple[int, int, int, int], groups: int, dilation, bias: bool,
-                   extra: Optional[Mapping[str, Any]] = None) -> str:
-        n, c, h, w = a.shape
-        k, s, d = _ints(kernel, 2), _ints(stride, 2), _ints(dilation, 2)
-        if None in (k, s, d) or min(k + s + d) < 1:
-            self._fail(kind, name, f"kernel {kernel!r}, stride {stride!r} and dilation {dilation!r} must be "
-                                   "ints >= 1 (or pairs of them)")
+    @staticmethod
+    def _pad_attr(pads: tuple[int, ...]) -> tuple[int, ...]:
+        """The ``padding`` attribute: the begins when they equal the ends, else (begins..., ends...)."""
+        d = len(pads) // 2
+        return pads[:d] if pads[:d] == pads[d:] else pads
+
+    def _check_groups(self, kind: str, name: str, a: Node, out_channels: int, groups: int) -> None:
         if not isinstance(groups, (int, np.integer)) or groups < 1 or out_channels < 1:
             self._fail(kind, name, f"groups ({groups!r}) and out_channels ({out_channels!r}) must be >= 1")
-        if c % groups or out_channels % groups:
-            self._fail(kind, name, f"in_channels {c} (from {a.name!r}, shape {a.shape}) and out_channels "
+        if a.shape[1] % groups or out_channels % groups:
+            self._fail(kind, name, f"in_channels {a.shape[1]} (from {a.name!r}, shape {a.shape}) and out_channels "
                                    f"{out_channels} must be divisible by groups {groups}")
-        pt, pl, pb, pr = pads
-        ho = (h + pt + pb - d[0] * (k[0] - 1) - 1) // s[0] + 1
-        wo = (w + pl + pr - d[1] * (k[1] - 1) - 1) // s[1] + 1
-        if ho < 1 or wo < 1:
-            self._fail(kind, name, f"kernel {k} (dilation {d}) does not fit the padded input {h}x{w} + pads "
-                                   f"{pads} of {a.name!r}")
-        padding = (pt, pl) if (pt, pl) == (pb, pr) else pads
+
+    def _conv_node(self, kind: str, name: str, a: Node, out_channels: int, kernel, stride,
+                   pads: tuple[int, ...], groups: int, dilation, bias: bool) -> str:
+        n, c, *size = a.shape
+        d = len(size)
+        k, s, dil = _ints(kernel, d), _ints(stride, d), _ints(dilation, d)
+        if None in (k, s, dil) or min(k + s + dil) < 1:
+            self._fail(kind, name, f"kernel {kernel!r}, stride {stride!r} and dilation {dilation!r} must be "
+                                   f"ints >= 1 (or {d} of them)")
+        self._check_groups(kind, name, a, out_channels, groups)
+        out = [(size[i] + pads[i] + pads[d + i] - dil[i] * (k[i] - 1) - 1) // s[i] + 1 for i in range(d)]
+        if min(out) < 1:
+            self._fail(kind, name, f"kernel {k} (dilation {dil}) does not fit the padded input {tuple(size)} + "
+                                   f"pads {pads} of {a.name!r}")
         attrs = {"in_channels": c, "out_channels": int(out_channels), "kernel": k, "stride": s,
-                 "padding": padding, "dilation": d, "groups": int(groups), "bias": bool(bias), **(extra or {})}
-        params = out_channels * (c // groups) * k[0] * k[1] + (out_channels if bias else 0)
-        return self._add(kind, name, [a], (n, out_channels, ho, wo), attrs, params)
+                 "padding": self._pad_attr(pads), "dilation": dil, "groups": int(groups), "bias": bool(bias)}
+        params = out_channels * (c // groups) * math.prod(k) + (out_channels if bias else 0)
+        return self._add(kind, name, [a], (n, out_channels, *out), attrs, params)
 
     def linear(self, x: Handle, out_features: int, bias: bool = True, name: Optional[str] = None) -> str:
         """Fully connected layer on the last dim: (..., F) -> (..., out_features)."""
@@ -455,27 +468,34 @@ class Graph:
 
     def _lower_conv(self, node: Node, convention: str) -> tuple[LayerSpec, int]:
         a = node.attrs
-        n, c, h, w = self._by_name[node.inputs[0]].shape
-        (kh, kw), (sh, sw), (dh, dw) = a["kernel"], a["stride"], a["dilation"]
-        g, out = a["groups"], a["out_channels"]
-        if convention == "maestro":
-            y, x, batch = h, w, {}
-        else:
-            pt, pl, pb, pr = self._pads(node.kind, node.name, a["padding"])
-            ho, wo = node.shape[2:]
-            y = h + pt + pb if dh == 1 else (ho - 1) * sh + kh
-            x = w + pl + pr if dw == 1 else (wo - 1) * sw + kw
-            batch = {"N": n} if n > 1 else {}
-        if g == 1:
-            op, k, cin, rep = "CONV", out, c, 1
-        elif g == c:
-            op, k, cin, rep = "DSCONV", 1, c, out // c
+        n, c, *size = self._by_name[node.inputs[0]].shape
+        d = len(size)
+        k, g, out = a["kernel"], a["groups"], a["out_channels"]
+        if node.kind == "conv_transpose":  # scatter form: every input position meets every tap, stride 1
+            stride, y = (1,) * d, [h + kk - 1 for h, kk in zip(size, k)]
         elif convention == "maestro":
-            op, k, cin, rep = "CONV", out, c, 1
+            stride, y = a["stride"], size
         else:
-            op, k, cin, rep = "CONV", out // g, c // g, g
-        dims = {**batch, "K": k, "C": cin, "R": kh, "S": kw, "Y": y, "X": x}
-        return LayerSpec(node.name, op, dims, {"X": sw, "Y": sh}), rep
+            stride, pads = a["stride"], self._pads(node.kind, node.name, a["padding"], d)
+            y = [size[i] + pads[i] + pads[d + i] if a["dilation"][i] == 1 else
+                 (node.shape[2 + i] - 1) * stride[i] + k[i] for i in range(d)]
+        # (R, S), (Y, X), strides of the lowered 2-D plane; a 1-D conv has R = Y = 1, a 3-D one folds its
+        # depth taps into C and runs once per output (transposed: input) depth position.
+        rs, yx, st = ((1,) + k[-1:], (1,) + tuple(y[-1:]), (1,) + stride[-1:]) if d == 1 else \
+            (k[-2:], tuple(y[-2:]), stride[-2:])
+        taps, positions = (k[0], (size if node.kind == "conv_transpose" else node.shape[2:])[0]) if d == 3 \
+            else (1, 1)
+        if g == 1:
+            op, kk, cin, rep = "CONV", out, c * taps, 1
+        elif g == c and taps == 1:
+            op, kk, cin, rep = "DSCONV", 1, c, out // c
+        elif convention == "maestro":
+            op, kk, cin, rep = "CONV", out, c * taps, 1
+        else:
+            op, kk, cin, rep = "CONV", out // g, c // g * taps, g
+        batch = {"N": n} if n > 1 and convention == "padded" else {}
+        dims = {**batch, "K": kk, "C": cin, "R": rs[0], "S": rs[1], "Y": yx[0], "X": yx[1]}
+        return LayerSpec(node.name, op, dims, {"X": st[1], "Y": st[0]}), rep * positions
 
     @staticmethod
     def _lower_linear(node: Node, convention: str) -> tuple[LayerSpec, int]:

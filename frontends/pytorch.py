@@ -32,6 +32,7 @@ What each op becomes (names: `diffhw.frontends._lowering`):
 from __future__ import annotations
 
 import importlib
+import logging
 import math
 import operator
 import warnings
@@ -179,6 +180,8 @@ class _Importer:
             return self.getitem(node)
         op = _op_name(node.target)
         val = node.meta.get("val")
+        if not isinstance(val, (tuple, list)) and not hasattr(val, "shape"):
+            return None  # no tensor out: an assertion (_assert_tensor_metadata, ...), a size or other metadata
         inputs = [a for a in node.all_input_nodes]
         if all(self.is_const(a) for a in inputs):
             params = {k: v for a in inputs for k, v in self.value(a).params.items()}
@@ -240,26 +243,38 @@ class _Importer:
         x, w = a["input"], a["weight"]
         if not self.is_const(w):
             raise _lowering.Unsupported(f"{op} with a computed (non-parameter) weight is not lowered")
-        rank = len(self.g.shape(self.handle(x)))
-        if rank != 4:
-            raise _lowering.Unsupported(f"{op} on a rank-{rank} input: only 2-D convolutions (N, C, H, W) are "
-                                        "lowered")
-        ws, groups, bias = self.value(w).shape, int(a["groups"]), a["bias"] is not None
-        stride, dilation = _pair(a["stride"]), _pair(a["dilation"])
-        if op == "conv_transpose2d" or (op == "convolution" and a["transposed"]):
-            return self.g.conv_transpose(self.handle(x), ws[1] * groups, ws[2:], stride, _pair(a["padding"]),
-                                         _pair(a["output_padding"]), groups, bias, dilation,
+        h = self.handle(x)
+        shape, ws, groups = self.g.shape(h), self.value(w).shape, int(a["groups"])
+        d = len(ws) - 2
+        transposed = op.startswith("conv_transpose") or (op == "convolution" and a["transposed"])
+        weight_in = ws[0] if transposed else ws[1] * groups
+        if len(shape) != d + 2 or shape[1] != weight_in:
+            raise self.weight_error(node, shape, f"{weight_in} input channels ((N, C, ...) of rank {d + 2})")
+        nd = lambda v: tuple(int(t) for t in v) * (d if len(v) == 1 else 1)  # noqa: E731 - torch's [v] -> d
+        stride, dilation = nd(a["stride"]), nd(a["dilation"])
+        bias = a["bias"] is not None
+        if transposed:
+            return self.g.conv_transpose(h, ws[1] * groups, ws[2:], stride, nd(a["padding"]),
+                                         nd(a["output_padding"]), groups, bias, dilation,
                                          name=self.name(node, "conv_transpose", True))
         padding = a["padding"]
         if padding == "valid":
             padding = 0
         elif padding == "same":
-            total = [d * (k - 1) for d, k in zip(dilation, ws[2:])]
-            padding = (total[0] // 2, total[1] // 2, total[0] - total[0] // 2, total[1] - total[1] // 2)
+            total = [dd * (k - 1) for dd, k in zip(dilation, ws[2:])]
+            padding = tuple(t // 2 for t in total) + tuple(t - t // 2 for t in total)
         else:
-            padding = _pair(padding)
-        return self.g.conv(self.handle(x), ws[0], ws[2:], stride, padding, groups, dilation, bias,
+            padding = nd(padding)
+        return self.g.conv(h, ws[0], ws[2:], stride, padding, groups, dilation, bias,
                            name=self.name(node, "conv", True))
+
+    def weight_error(self, node, shape, expected: str) -> InputError:
+        """The input of weighted op `node` (shape `shape`) does not fit its weights."""
+        scope = self.scope(node) or node.name
+        return InputError(file=self.source, layer=scope,
+                          message=f"{node.target} gets an input of shape {shape}, its weights expect {expected}",
+                          fix="give an input shape that fits the model's first layer (e.g. the channels its "
+                              "first conv was built for: --input-shape N,C,H,W)")
 
     def bias_add(self, node, n_out: int):
         """The single consumer ``add`` of `node` whose other operand is an `n_out`-element constant, if any."""
@@ -315,6 +330,11 @@ class _Importer:
         a = self.bind(node)
         q, k, v = (self.handle(a[n]) for n in ("query", "key", "value"))
         r = len(self.g.shape(k))
+        heads = self.g.shape(q)[-3] if r >= 3 else 1
+        if r >= 3 and self.g.shape(k)[-3] != heads:  # grouped-query attention: K, V heads repeated
+            k, v = (self.g.other([t], self.g.shape(t)[:-3] + (heads,) + self.g.shape(t)[-2:], "repeat_kv",
+                                 note="key/value heads repeated for grouped-query attention",
+                                 name=self.name(node, "repeat_kv")) for t in (k, v))
         s = self.g.matmul(q, self.g.permute(k, list(range(r - 2)) + [r - 1, r - 2], name=self.name(node, "permute")),
                           name=self.name(node, "matmul"))
         mask = a.get("attn_mask")
@@ -322,6 +342,32 @@ class _Importer:
             s = self.g.add(s, self.handle(mask), name=self.name(node, "add"))
         p = self.g.softmax(s, -1, name=self.name(node, "softmax"))
         return self.g.matmul(p, v, name=self.name(node, "matmul"))
+
+    def recurrent(self, node, op):
+        """aten.lstm / gru / rnn_tanh / rnn_relu (``.input`` overload: input, hx, params, has_biases,
+        num_layers, dropout, train, bidirectional, batch_first) -> `_lowering.recurrent_layer` per layer."""
+        a = self.bind(node)
+        if "params" not in a or "batch_first" not in a:
+            raise _lowering.Unsupported(f"{node.target} (packed sequences) is not lowered")
+        x = self.handle(a["input"])
+        shape, weights = self.g.shape(x), [self.value(p).shape for p in a["params"]]
+        layers, directions, bias = int(a["num_layers"]), 2 if a["bidirectional"] else 1, bool(a["has_biases"])
+        hidden, gates = weights[1][1], _lowering.RNN_GATES[op]
+        if len(weights) != layers * directions * (4 if bias else 2) or weights[0][0] != gates * hidden:
+            raise _lowering.Unsupported(f"{op} with projections (proj_size) is not lowered")
+        if len(shape) != 3 or shape[-1] != weights[0][1]:
+            raise self.weight_error(node, shape, f"a (T, B, {weights[0][1]}) or (B, T, {weights[0][1]}) input")
+        if a["batch_first"]:
+            x = self.g.permute(x, [1, 0, 2], name=self.name(node, "permute"))
+        scope = self.scope(node)
+        for layer in range(layers):
+            x = _lowering.recurrent_layer(self.g, x, op, hidden, directions, bias,
+                                          lambda role: self.names(scope, f"{role}_l{layer}"))
+        if a["batch_first"]:
+            x = self.g.permute(x, [1, 0, 2], name=self.name(node, "permute"))
+        states = [self.g.other([x], tuple(v.shape), f"{op}_state", note="final hidden / cell state; no MACs",
+                               name=self.name(node, f"{op}_state")) for v in node.meta["val"][1:]]
+        return [x] + states
 
     # ---------------------------------------------------------------------------- non-MAC ops
 
@@ -437,6 +483,7 @@ _HANDLERS = {
     **{op: _Importer.matmul for op in ("matmul", "mm", "bmm", "addmm", "baddbmm")},
     "einsum": _Importer.einsum,
     "scaled_dot_product_attention": _Importer.sdpa,
+    **{op: _Importer.recurrent for op in _lowering.RNN_GATES},
     **{op: _Importer.binary for op in ("add", "sub", "rsub", "mul", "div")},
     **{op: _Importer.norm for op in _NORMS},
     **{op: _Importer.pool for op in ("max_pool2d", "max_pool2d_with_indices", "avg_pool2d")},
@@ -489,9 +536,17 @@ def from_torch(module, example_input_or_shape, name: Optional[str] = None) -> Gr
                          fix="pass a tensor, a shape such as (1, 3, 224, 224), or a tuple of them") from e
     was_training = module.training
     module.eval()
+    misfits: list[InputError] = []
+    hooks = [m.register_forward_pre_hook(_weight_check(torch, path, source, args, misfits))
+             for path, m in module.named_modules() if isinstance(m, _weighted_modules(torch))]
+    quiet = logging.getLogger("torch._subclasses.fake_tensor")  # logs a traceback for each failing shape check
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
     try:
         ep = torch.export.export(module, args, strict=False)
     except Exception as e:  # torch.export raises many unrelated types (UserError, GuardOnDataDependent, ...)
+        if misfits:
+            raise misfits[0] from e
         first = next((line for line in str(e).splitlines() if line.strip()), type(e).__name__)
         raise InputError(file=source, message=f"torch.export cannot trace {cls}: {type(e).__name__}: {first}",
                          fix="make forward traceable: no Python control flow on tensor values (use torch.where "
@@ -499,7 +554,45 @@ def from_torch(module, example_input_or_shape, name: Optional[str] = None) -> Gr
                              "dtype") from e
     finally:
         module.train(was_training)
+        quiet.setLevel(level)
+        for hook in hooks:
+            hook.remove()
     return _Importer(torch, ep, Graph(name or cls), source).run()
+
+
+def _weighted_modules(torch) -> tuple:
+    nn = torch.nn
+    return (nn.modules.conv._ConvNd, nn.Linear, nn.RNNBase)
+
+
+def _weight_check(torch, path: str, source: str, args: tuple, misfits: list):
+    """A forward pre-hook recording (in `misfits`) an InputError when module `path` gets an input whose
+    channels / features do not match its weights (which torch.export reports without naming the layer)."""
+
+    def hook(module, inputs):
+        x = inputs[0] if inputs else None
+        if misfits or not isinstance(x, torch.Tensor) or x.dim() == 0:
+            return
+        if isinstance(module, torch.nn.modules.conv._ConvNd):
+            dim, want, what = 1, module.in_channels, f"{module.in_channels} input channels"
+        elif isinstance(module, torch.nn.RNNBase):
+            dim, want, what = -1, module.input_size, f"{module.input_size} input features"
+        else:
+            dim, want, what = -1, module.in_features, f"{module.in_features} input features"
+        got = tuple(int(d) for d in x.shape)
+        if got[dim] == want:
+            return
+        fix = "give an input shape that fits the model's first layer"
+        if any(tuple(a.shape) == got for a in args if isinstance(a, torch.Tensor)):
+            fixed = list(got)
+            fixed[dim] = want
+            fix = f"pass --input-shape {','.join(map(str, fixed))} (dimension {dim % len(got)} = {want})"
+        name = path or type(module).__name__
+        misfits.append(InputError(file=source, layer=name, fix=fix,
+                                  message=f"{type(module).__name__} gets an input of shape {got}, its weights "
+                                          f"expect {what}"))
+
+    return hook
 
 
 def from_torch_factory(spec: str, input_shape: Optional[Sequence[int]], name: Optional[str] = None) -> Graph:

@@ -110,18 +110,49 @@ def test_matmul_batch_and_heads_repeat():
     assert g.shape(mv) == (2, 12, 128) and g[mv].attrs == {"batch": 24, "m": 128, "k": 64, "n": 1}
 
 
-def test_conv_transpose_stride_one_is_a_conv_and_strided_is_recorded():
+def test_conv_transpose_lowers_in_scatter_form_for_any_stride():
     g = Graph("t", input_shape=(1, 8, 10, 10))
-    y = g.conv_transpose("input", 4, 3, padding=0)  # == conv with padding 2: output 12x12
+    y = g.conv_transpose("input", 4, 3, padding=0)
     assert g.shape(y) == (1, 4, 12, 12)
-    node, spec, _ = one(g)
-    assert node.kind == "conv_transpose" and spec.dims["Y"] == 14
-    assert g.macs() == conv_macs(1, 4, 8, 3, 3, 12, 12)
+    node, spec, rep = one(g)
+    # every input pixel meets every tap once: a 3x3 CONV on the 10x10 input padded by 2, stride 1
+    assert node.kind == "conv_transpose" and (spec.dims["Y"], spec.stride["Y"], rep) == (12, 1, 1)
+    assert g.macs() == 8 * 4 * 9 * 10 * 10
     up = g.conv_transpose(y, 2, 4, stride=2, padding=1, bias=True)
     assert g.shape(up) == (1, 2, 24, 24)  # (12 - 1) * 2 - 2 + 3 + 1
-    assert g[up].kind == "other" and g[up].attrs["op"] == "conv_transpose" and "zero-inserted" in g[up].attrs["note"]
-    assert g.unsupported() == [g[up]] and g[up].params == 4 * 2 * 16 + 2
-    assert len(g.mac_layers()) == 1  # not counted
+    assert g[up].kind == "conv_transpose" and g[up].params == 4 * 2 * 16 + 2 and not g.unsupported()
+    assert g.macs() == 8 * 4 * 9 * 10 * 10 + 4 * 2 * 16 * 12 * 12
+    grouped = g.conv_transpose(up, 4, (2, 3), stride=(2, 1), groups=2, dilation=2, padding=(1, 0, 0, 2))
+    assert g.shape(grouped) == (1, 4, 48, 26)  # 23 * 2 - 1 + 2 + 1, 23 - 2 + 4 + 1
+    _, spec, rep = g.mac_layers()[-1]
+    # groups == in_channels: depthwise with channel multiplier 2 (a DSCONV run twice)
+    assert (spec.op, spec.dims["C"], spec.dims["R"], spec.dims["S"], spec.dims["Y"], rep) == ("DSCONV", 2, 2, 3, 25, 2)
+    assert spec.num_macs() * rep == 2 * 2 * 6 * 24 * 24
+
+
+def test_conv_1d_and_3d():
+    g = Graph("t", input_shape=(2, 4, 50))
+    y = g.conv("input", 8, 5, stride=2, padding=(1, 2), dilation=1)
+    assert g.shape(y) == (2, 8, 25) and g[y].attrs["padding"] == (1, 2)  # (50 + 3 - 5) // 2 + 1
+    _, spec, rep = g.mac_layers()[0]
+    assert (spec.op, spec.dims["R"], spec.dims["S"], spec.dims["Y"], spec.dims["X"], spec.stride["X"]) == \
+        ("CONV", 1, 5, 1, 53, 2)
+    assert g.macs() == 2 * 8 * 4 * 5 * 25
+    dw = g.conv(y, 8, 3, groups=8, padding=1, dilation=2)
+    assert g.shape(dw) == (2, 8, 23) and g.mac_layers()[1][1].op == "DSCONV"
+    v = Graph("v", input_shape=(1, 3, 6, 16, 16))
+    z = v.conv("input", 8, (3, 3, 3), stride=(1, 2, 2), padding=1)
+    assert v.shape(z) == (1, 8, 6, 8, 8) and v[z].params == 8 * 3 * 27
+    _, spec, rep = v.mac_layers()[0]
+    assert (spec.dims["C"], spec.dims["R"], spec.dims["Y"], rep) == (9, 3, 18, 6)  # depth taps in C, per D_out
+    assert v.macs() == 8 * 3 * 27 * 6 * 8 * 8
+    dw3 = v.conv(z, 8, 3, groups=8, padding=1)
+    assert v.macs() == 8 * 3 * 27 * 6 * 8 * 8 + 8 * 27 * 6 * 8 * 8
+    t = v.conv_transpose(dw3, 4, (2, 2, 2), stride=2)
+    assert v.shape(t) == (1, 4, 12, 16, 16) and v.mac_layers()[-1][2] == 6  # once per input depth position
+    assert v.macs() - 8 * 3 * 27 * 6 * 8 * 8 - 8 * 27 * 6 * 8 * 8 == 8 * 4 * 8 * 6 * 8 * 8
+    with pytest.raises(ValueError, match="expects a"):
+        v.conv(v.input((3, 4)), 2, 1)
 
 
 def test_non_mac_shapes_and_params():
@@ -146,7 +177,7 @@ def test_non_mac_shapes_and_params():
 
 @pytest.mark.parametrize("build, words", [
     (lambda g: g.conv("input", 64, 3, groups=5, name="c1"), ["'c1'", "divisible by groups"]),
-    (lambda g: g.conv(g.reshape("input", (1, 3, -1), name="flat"), 8, 3, name="c2"), ["'c2'", "rank-4"]),
+    (lambda g: g.conv(g.reshape("input", (3, -1), name="flat"), 8, 3, name="c2"), ["'c2'", "(N, C, H, W)"]),
     (lambda g: g.conv("input", 8, 9, name="big"), ["'big'", "does not fit"]),
     (lambda g: g.conv("nope", 8, 3, name="c3"), ["'c3'", "'nope'", "not a node"]),
     (lambda g: g.conv("input", 8, 3, padding=-1, name="c4"), ["'c4'", "padding"]),

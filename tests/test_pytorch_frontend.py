@@ -127,12 +127,13 @@ def test_scaled_dot_product_attention_is_two_matmuls():
     assert fc.get_total_flops() == 2 * sum(r["macs"] for r in rows[0])
 
 
-def test_strided_conv_transpose_is_recorded_without_macs():
+def test_strided_conv_transpose_counts_flop_counter_macs():
     model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ConvTranspose2d(4, 2, 2, stride=2))
     g = from_torch(model, (1, 3, 6, 6))
     node = g["1"]
-    assert node.kind == "other" and node.attrs["op"] == "conv_transpose" and node.shape == (1, 2, 8, 8)
+    assert node.kind == "conv_transpose" and node.shape == (1, 2, 8, 8)
     assert node.params == 4 * 2 * 2 * 2 + 2
+    assert_macs_match_flop_counter(model, (torch.zeros(1, 3, 6, 6),), g)
 
 
 def test_unsupported_ops_are_recorded_with_a_note():
@@ -141,20 +142,25 @@ def test_unsupported_ops_are_recorded_with_a_note():
             y = F.interpolate(x, scale_factor=2.0)
             return y + torch.cumsum(F.pad(y, (1, 1, 1, 1)), 1)[..., 1:-1, 1:-1]
 
-    class C1(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.c = nn.Conv1d(3, 4, 3)
-
-        def forward(self, x):
-            return self.c(x)
+    class Chain(nn.Module):
+        def forward(self, a, b, c):
+            return torch.einsum("ij,jk,kl->il", a, b, c)
 
     g = from_torch(Up(), (1, 2, 4, 4))
     assert g.unsupported() and all(n.attrs["note"] for n in g.unsupported())
     assert g.nodes[-1].shape == (1, 2, 8, 8)
-    with pytest.warns(UserWarning, match="conv1d"):
-        g = from_torch(C1(), (1, 3, 10))
-    assert g.macs() == 0 and g.unsupported()[0].shape == (1, 4, 8)
+    with pytest.warns(UserWarning, match="3 operands"):
+        g = from_torch(Chain(), ((2, 3), (3, 4), (4, 5)))
+    assert g.macs() == 0 and g.unsupported()[0].shape == (2, 5)
+
+
+def test_input_that_contradicts_the_weights_names_the_layer_and_the_fix():
+    model, _ = torch_nets.build("vgg")
+    with pytest.raises(InputError, match=r"layer 'features.0': Conv2d gets an input of shape \(1, 5, 32, 32\), "
+                                         r"its weights expect 3 input channels.*--input-shape 1,3,32,32"):
+        from_torch(model, (1, 5, 32, 32))
+    with pytest.raises(InputError, match=r"layer 'classifier.0'.*expect 2048 input features"):
+        from_torch(model, (1, 3, 36, 36))
 
 
 def test_untraceable_and_dynamic_modules_get_clear_errors():

@@ -1,0 +1,135 @@
+"""Total MACs of Hugging Face `transformers` model classes: FlopCounterMode vs the PyTorch and ONNX frontends.
+
+    pip install transformers          # models built from their configs (no weights downloaded)
+    python experiments/frontends/hf_models.py [NAME ...] [--markdown]
+
+For every model: the reference is ``torch.utils.flop_counter.FlopCounterMode`` (FLOPs / 2, attention
+"eager"); the PyTorch path is `from_torch` on the same example inputs; the ONNX path is ``torch.onnx.export``
+(the default exporter) to a temporary file, then `from_onnx`. Prints one row per model with the relative
+error of each path (``fail: ...`` when a path raises).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import warnings
+
+import torch
+import transformers as tf
+from torch.utils.flop_counter import FlopCounterMode
+
+from diffhw.frontends.onnx_graph import from_onnx
+from diffhw.frontends.pytorch import from_torch
+
+
+def _image(size=224, channels=3):
+    return (torch.zeros(1, channels, size, size),)
+
+
+def _ids(n=32):
+    return (torch.zeros(1, n, dtype=torch.long),)
+
+
+def _audio(n=16000):
+    return (torch.zeros(1, n),)
+
+
+#: name -> (config factory, example inputs). Default configs except where noted (fewer layers/positions
+#: only where a default model would take minutes to export on 2 cores; the kinds of layers are unchanged).
+MODELS = {
+    "mobilenet_v2": (lambda: tf.MobileNetV2Config(), _image()),                     # TF 'same' padding
+    "mobilenet_v1": (lambda: tf.MobileNetV1Config(), _image()),                     # TF 'same' padding
+    "efficientnet": (lambda: tf.EfficientNetConfig(), _image()),
+    "resnet": (lambda: tf.ResNetConfig(), _image()),
+    "convnext": (lambda: tf.ConvNextConfig(), _image()),
+    "vit": (lambda: tf.ViTConfig(), _image()),
+    "deit": (lambda: tf.DeiTConfig(), _image()),
+    "swin": (lambda: tf.SwinConfig(), _image()),                                    # window attention
+    "mobilevit": (lambda: tf.MobileViTConfig(), _image(256)),                       # mobile hybrid
+    "segformer": (lambda: tf.SegformerConfig(), _image(128)),
+    "gpt2": (lambda: tf.GPT2Config(n_layer=2), _ids()),                             # decoder blocks, Conv1D
+    "bert": (lambda: tf.BertConfig(num_hidden_layers=2), _ids()),
+    "llama": (lambda: tf.LlamaConfig(num_hidden_layers=2, hidden_size=256, intermediate_size=688,
+                                     num_attention_heads=8, num_key_value_heads=2, vocab_size=1000), _ids()),
+    "wav2vec2": (lambda: tf.Wav2Vec2Config(num_hidden_layers=2), _audio()),         # conv1d front end
+    "hubert": (lambda: tf.HubertConfig(num_hidden_layers=2), _audio()),
+}
+
+
+def reference_macs(model, args) -> int:
+    with torch.no_grad(), FlopCounterMode(display=False) as fc:
+        model(*args)
+    return fc.get_total_flops() // 2
+
+
+def onnx_macs(model, args, path) -> int:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with open(os.devnull, "w") as null:
+            old = sys.stdout
+            sys.stdout = null
+            try:
+                torch.onnx.export(model, args, path)
+            finally:
+                sys.stdout = old
+    return from_onnx(path).macs()
+
+
+def build(name):
+    config_fn, args = MODELS[name]
+    config = config_fn()
+    config.use_cache = False  # no KV cache object in the outputs (torch.export cannot return it)
+    model = tf.AutoModel.from_config(config, attn_implementation="eager").eval()
+    return model, args
+
+
+def measure(name, tmp):
+    model, args = build(name)
+    ref = reference_macs(model, args)
+    row = {"model": f"{name} ({type(model).__name__})", "flop_counter": ref}
+    for path, fn in (("torch", lambda: from_torch(model, args).macs()),
+                     ("onnx", lambda: onnx_macs(model, args, os.path.join(tmp, f"{name}.onnx")))):
+        t = time.perf_counter()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                macs = fn()
+            row[path] = macs
+            row[path + "_err"] = f"{(macs - ref) / ref * 100:+.3f} %"
+        except Exception as e:  # noqa: BLE001 - report every failure in the table
+            row[path] = "fail"
+            row[path + "_err"] = f"{type(e).__name__}: {str(e).splitlines()[0][:150]}"
+        row[path + "_s"] = time.perf_counter() - t
+    return row
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("names", nargs="*", default=list(MODELS))
+    ap.add_argument("--markdown", action="store_true", help="print a Markdown table (for docs/frontends.md)")
+    args = ap.parse_args()
+    torch.manual_seed(0)
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = []
+        for name in args.names:
+            row = measure(name, tmp)
+            rows.append(row)
+            if not args.markdown:
+                print(f"{row['model']:42s} {row['flop_counter']:>14,} | torch {row['torch']!s:>14} "
+                      f"{row['torch_err']} ({row['torch_s']:.1f} s) | onnx {row['onnx']!s:>14} {row['onnx_err']} "
+                      f"({row['onnx_s']:.1f} s)", flush=True)
+    if args.markdown:
+        print("| model | FlopCounterMode MACs | PyTorch path MACs | rel. error | ONNX path MACs | rel. error |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for r in rows:
+            fmt = lambda v: f"{v:,}" if isinstance(v, int) else v  # noqa: E731
+            print(f"| {r['model']} | {r['flop_counter']:,} | {fmt(r['torch'])} | {r['torch_err']} | "
+                  f"{fmt(r['onnx'])} | {r['onnx_err']} |")
+
+
+if __name__ == "__main__":
+    main()
