@@ -40,7 +40,8 @@ def bench(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec], repeat:
     """Time `evaluate_batches` on all dataflow groups and `evaluate_arrays` per group; a JSON-able report."""
     _, groups, errors = prepare(layers, hardware)
     report = {"device": str(jax.devices()[0]), "platform": jax.default_backend(),
-              "num_devices": jax.device_count(), "invalid_items": len(errors), "groups": []}
+              "num_devices": jax.device_count(), "invalid_items": len(errors),
+              "invalid_examples": [str(e) for e in errors[:5]], "groups": []}
     batches = []
     for g in groups:
         n = len(g.items)

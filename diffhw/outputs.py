@@ -78,8 +78,8 @@ def check_dir(path: Union[str, Path], flag: str = "--out") -> Path:
     holding files it did not write), and its parent must be writable. Parents are created as needed."""
     p = Path(path)
     if p.exists() and (not p.is_dir() or any(p.iterdir())):
-        kind = "folder is not empty" if p.is_dir() else "path is a file"
-        raise OutputError(p, f"the {kind}", f"choose another {flag} (a new folder) or remove it")
+        kind = "a folder that is not empty" if p.is_dir() else "a file"
+        raise OutputError(p, f"it exists and is {kind}", f"choose another {flag} (a new folder) or remove it")
     parent = p.parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent

@@ -32,8 +32,10 @@ def cmd_bench(args) -> int:
           f"{args.repeat}) ...", file=sys.stderr)
     report = bench(layers, specs, repeat=args.repeat, min_items=args.min_items)
     if not report["groups"]:
-        print("error: no layer x hardware item can be evaluated (every item is invalid: see the errors above)",
-              file=sys.stderr)
+        for e in report["invalid_examples"]:
+            print(f"error: {e}", file=sys.stderr)
+        print(f"error: none of the {report['invalid_items']:,} layer x hardware items can be evaluated (the first "
+              "reasons are above)", file=sys.stderr)
         return 1
     print(table(report))
     if args.json:

@@ -5,11 +5,14 @@ Writes design.json, MAESTRO hw.m + mapping.m and the convergence plot into a run
 
 from __future__ import annotations
 
+import math
+import shutil
 import sys
 import time
 from pathlib import Path
 
 from diffhw.errors import InputError
+from diffhw.outputs import finish_dir, new_dir
 
 
 def _codesign_methods() -> tuple[dict, str]:
@@ -43,7 +46,7 @@ def _parse_assignments(items, what: str, pair: bool = False) -> dict:
                 x = float(t)
             except ValueError:
                 x = float("nan")
-            if not (x >= 1 and x == int(x)):
+            if not (math.isfinite(x) and x >= 1 and x == int(x)):
                 raise ValueError(f"{what} {item!r}: {t!r} is not a positive integer")
             return int(x)
 
@@ -82,16 +85,19 @@ class _SearchBar:
 def cmd_codesign(args) -> int:
     """`diffhw codesign`: search hardware + dataflows for a network, write design.json, MAESTRO files and
     the convergence plot to --out."""
-    from diffhw.optimize import baselines, report
-    from diffhw.optimize.problem import DEFAULT_BOUNDS, Problem, smallest_design
-
     if not args.network and not args.model:
         args.network = DEFAULT_CODESIGN_NETWORK
     out = Path(args.out) if args.out else _new_run_dir(Path(args.model).stem if args.model else args.network)
-    if (out / "design.json").exists():
-        print(f"error: {out / 'design.json'} exists: choose another --out (a run never overwrites a result)",
-              file=sys.stderr)
-        return 2
+    tmp = new_dir(out)  # made before any work (a run writes a new folder, never into a user's), renamed at the end
+    try:
+        return _codesign(args, out, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _codesign(args, out: Path, tmp: Path) -> int:
+    from diffhw.optimize import baselines, report
+    from diffhw.optimize.problem import DEFAULT_BOUNDS, Problem, smallest_design
     methods, default = _codesign_methods()
     method = args.method or default
     if method not in methods:
@@ -103,6 +109,14 @@ def cmd_codesign(args) -> int:
     try:
         fixed = _parse_assignments(args.fix, "--fix")
         bounds = _parse_assignments(args.bound, "--bound", pair=True)
+        for k, v in fixed.items():
+            if v > BOUND_LIMITS[k]:
+                raise ValueError(f"--fix {k}={v}: above the {BOUND_LIMITS[k]:,} this search supports for {k}")
+        for k, (lo, hi) in bounds.items():
+            if hi > BOUND_LIMITS[k]:
+                raise ValueError(f"--bound {k}={lo}:{hi}: the upper bound is above the {BOUND_LIMITS[k]:,} "
+                                 f"this search supports for {k} (its moves enumerate candidate values); "
+                                 f"use HI <= {BOUND_LIMITS[k]:,}")
         for k, v in fixed.items():
             if k in bounds:
                 raise ValueError(f"{k} is both fixed (--fix) and bounded (--bound)")
@@ -142,16 +156,21 @@ def cmd_codesign(args) -> int:
     except baselines.SearchError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    out.mkdir(parents=True, exist_ok=True)
+    if args.budget_seconds is not None and result.wall_seconds > 1.5 * args.budget_seconds + 1:
+        result.note = "; ".join(filter(None, [result.note, (
+            f"the search took {result.wall_seconds:.0f} s for a {args.budget_seconds:g} s budget: the budget is "
+            "checked between batches of designs, and the first batches include tracing and compiling the cost "
+            "model, which a budget cannot interrupt")]))
     files = []
     if result.best is not None:
-        files += report.export_maestro(out, problem, result.best)
-    files.append(report.write_convergence(out, result.history, method, problem.objective))
+        files += report.export_maestro(tmp, problem, result.best)
+    files.append(report.write_convergence(tmp, result.history, method, problem.objective))
     if files[-1].suffix == ".csv":
         print("note: matplotlib is not installed: wrote convergence.csv instead of convergence.png "
               "(pip install 'diffhw[plot]')", file=sys.stderr)
-    report.write_design(out / "design.json", problem, result)
-    files.insert(0, out / "design.json")
+    report.write_design(tmp / "design.json", problem, result)
+    files.insert(0, tmp / "design.json")
+    finish_dir(tmp, out)
     m = result.metrics
     if result.best is not None:
         hw = result.best.hardware_dict()
@@ -171,6 +190,11 @@ def cmd_codesign(args) -> int:
         return 1
     return 0
 
+
+#: Largest upper bound per hardware parameter (--bound): the search's moves enumerate candidate PE counts
+#: and bandwidths, so the range must stay small enough to list; buffer sizes are 32-bit in MAESTRO.
+BOUND_LIMITS = {"num_pes": 1 << 16, "noc_bw": 1 << 16, "offchip_bw": 1 << 16, "l1_size": (1 << 31) - 1,
+                "l2_size": (1 << 31) - 1}
 
 #: The network `diffhw codesign` optimizes when given none (the Quickstart's default run).
 DEFAULT_CODESIGN_NETWORK = "vgg16"
@@ -209,8 +233,8 @@ def add_parser(sub) -> None:
     budget.add_argument("--budget-evals", type=int, metavar="N", help="candidate designs to evaluate")
     budget.add_argument("--budget-seconds", type=float, metavar="S", help="wall-clock budget")
     c.add_argument("--seed", type=int, default=0)
-    c.add_argument("--out", metavar="DIR", help="run directory (must not hold a design.json; default: a new "
-                   "codesign-runs/NETWORK-N)")
+    c.add_argument("--out", metavar="DIR", help="run directory, created by the run (must not exist or be empty; "
+                   "default: a new codesign-runs/NETWORK-N)")
     c.add_argument("--quiet", action="store_true", help="no progress bar")
     c.set_defaults(func=cmd_codesign)
 
