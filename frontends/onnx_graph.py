@@ -468,31 +468,78 @@ class _Importer:
         if w is None:
             raise _lowering.Unsupported(f"{node.op_type} with a computed (non-initializer) weight is not lowered")
         x = self.handle(node, ins[0])
-        shape = self.g.shape(x)
-        if len(shape) != 4:
-            raise _lowering.Unsupported(f"{node.op_type} on a rank-{len(shape)} input: only 2-D convolutions "
-                                        "(N, C, H, W) are lowered")
+        shape, groups, bias = self.g.shape(x), int(a.get("group", 1)), len(ins) > 2
+        d = len(w.shape) - 2
+        transposed = node.op_type == "ConvTranspose"
+        weight_in = w.shape[0] if transposed else w.shape[1] * groups
+        if len(shape) != d + 2 or shape[1] != weight_in:
+            raise self.weight_error(node, shape, f"{weight_in} input channels ((N, C, ...) of rank {d + 2})")
         k = tuple(a.get("kernel_shape", w.shape[2:]))
-        s, d = tuple(a.get("strides", (1, 1))), tuple(a.get("dilations", (1, 1)))
-        groups, bias = int(a.get("group", 1)), len(ins) > 2
-        pads = tuple(a.get("pads", (0, 0, 0, 0)))
+        s, dil = tuple(a.get("strides", (1,) * d)), tuple(a.get("dilations", (1,) * d))
+        pads = tuple(a.get("pads", (0,) * 2 * d))
         auto = a.get("auto_pad", b"NOTSET")
         auto = auto.decode() if isinstance(auto, bytes) else auto
-        if node.op_type == "ConvTranspose":
-            if auto != "NOTSET" or pads[:2] != pads[2:] or "output_shape" in a:
-                raise _lowering.Unsupported("ConvTranspose with auto_pad, output_shape or asymmetric pads is "
-                                            "not lowered")
-            return self.g.conv_transpose(x, w.shape[1] * groups, k, s, pads[:2], tuple(a.get("output_padding",
-                                         (0, 0))), groups, bias, d, name=self.name(node, "conv_transpose", True))
+        if transposed:
+            op = list(a.get("output_padding", (0,) * d))
+            if auto != "NOTSET" or "output_shape" in a:  # pads from the output shape
+                out = self.out_shape(node)[2:]
+                total = [(shape[2 + i] - 1) * s[i] + dil[i] * (k[i] - 1) + op[i] + 1 - out[i] for i in range(d)]
+                op = [o - min(t, 0) for o, t in zip(op, total)]
+                total = [max(t, 0) for t in total]
+                big = [t - t // 2 for t in total]
+                pads = tuple(big + [t // 2 for t in total]) if auto == "SAME_LOWER" else \
+                    tuple([t // 2 for t in total] + big)
+            return self.g.conv_transpose(x, w.shape[1] * groups, k, s, pads, op, groups, bias, dil,
+                                         name=self.name(node, "conv_transpose", True))
         if auto in ("SAME_UPPER", "SAME_LOWER"):
             total = [max((-(-h // si) - 1) * si + di * (ki - 1) + 1 - h, 0)
-                     for h, si, di, ki in zip(shape[2:], s, d, k)]
+                     for h, si, di, ki in zip(shape[2:], s, dil, k)]
             small = [t // 2 for t in total]
             big = [t - t // 2 for t in total]
             pads = tuple(small + big) if auto == "SAME_UPPER" else tuple(big + small)
         elif auto == "VALID":
-            pads = (0, 0, 0, 0)
-        return self.g.conv(x, w.shape[0], k, s, pads, groups, d, bias, name=self.name(node, "conv", True))
+            pads = (0,) * 2 * d
+        return self.g.conv(x, w.shape[0], k, s, pads, groups, dil, bias, name=self.name(node, "conv", True))
+
+    def weight_error(self, node, shape, expected: str) -> InputError:
+        """The input of weighted node `node` (shape `shape`) does not fit its weights."""
+        fix = "give an input shape that fits the model's first layer"
+        if self.g.nodes and self.g.nodes[0].kind == "input" and self.g.nodes[0].shape == tuple(shape) \
+                and node.op_type in ("Conv", "ConvTranspose"):
+            good = list(shape)
+            good[1] = int(expected.split()[0])
+            fix = f"pass --input-shape {','.join(map(str, good))} (input_shape=...) with C = {good[1]}"
+        return self.error(node, f"{node.op_type} gets an input of shape {tuple(shape)}, its weights expect "
+                                f"{expected}", fix)
+
+    def recurrent(self, node):
+        """ONNX LSTM / GRU / RNN (one layer, forward / reverse / bidirectional, layout 0 or 1) ->
+        `_lowering.recurrent_layer`; Y is (T, D, B, H) (layout 1: (B, T, D, H))."""
+        ins, a = list(node.input), self.attrs(node)
+        w = self.const(ins[1])
+        if w is None or (len(ins) > 2 and ins[2] and not self.is_const(ins[2])):
+            raise _lowering.Unsupported(f"{node.op_type} with computed weights is not lowered")
+        x = self.handle(node, ins[0])
+        shape, layout = self.g.shape(x), int(a.get("layout", 0))
+        directions, gates_h, features = w.shape
+        hidden = int(a.get("hidden_size", gates_h // {"LSTM": 4, "GRU": 3, "RNN": 1}[node.op_type]))
+        if len(shape) != 3 or shape[-1] != features:
+            raise self.weight_error(node, shape, f"a (T, B, {features}) input ((B, T, {features}) with layout=1)")
+        acts = [v.decode().lower() if isinstance(v, bytes) else str(v).lower() for v in a.get("activations", [])]
+        cell = {"LSTM": "lstm", "GRU": "gru"}.get(node.op_type, "rnn_relu" if acts[:1] == ["relu"] else "rnn_tanh")
+        if layout:
+            x = self.g.permute(x, [1, 0, 2], name=self.name(node, "permute"))
+        scope = self.scope(node)
+        y = _lowering.recurrent_layer(self.g, x, cell, hidden, directions, len(ins) > 3 and bool(ins[3]),
+                                      lambda role: self.names(scope or "", role) if scope is not None
+                                      else self.names.reserve(f"{node.name or node.op_type}.{role}"))
+        steps, batch, _ = self.g.shape(y)
+        y = self.g.reshape(y, (steps, batch, directions, hidden), name=self.name(node, "reshape"))
+        y = self.g.permute(y, [1, 0, 2, 3] if layout else [0, 2, 1, 3], name=self.name(node, "permute"))
+        states = [self.g.other([y], self.out_shape(node, i), f"{cell}_state", note="final hidden / cell state; "
+                               "no MACs", name=self.name(node, f"{cell}_state")) if node.output[i] else None
+                  for i in range(1, len(node.output))]
+        return [y if node.output[0] else None] + states
 
     def bias_add(self, node, n_out: int):
         """The single consumer ``Add`` of `node`'s output whose other input is an `n_out`-element constant."""
@@ -517,6 +564,9 @@ class _Importer:
         a, b = self.inputs(node)
         wb = self.const(b)
         if wb is not None and len(wb.shape) == 2:
+            shape = self.g.shape(self.handle(node, a))
+            if shape[-1] != wb.shape[0]:
+                raise self.weight_error(node, shape, f"{wb.shape[0]} input features")
             return self.linear(node, a, wb.shape[1], None)
         return self.g.matmul(self.handle(node, a), self.handle(node, b), name=self.name(node, "matmul"))
 
@@ -582,6 +632,8 @@ class _Importer:
         return [h] + [None] * (len(node.output) - 1)
 
     def global_pool(self, node):
+        if len(self.g.shape(self.handle(node, node.input[0]))) != 4:
+            return self.other(node, "global pooling of a non-4-D input; no MACs")
         return self.g.global_pool(self.handle(node, node.input[0]), "max" if "Max" in node.op_type else "avg",
                                   name=self.name(node, "global_pool"))
 
@@ -640,7 +692,7 @@ class _Importer:
 
 _HANDLERS = {
     "Conv": _Importer.conv, "ConvTranspose": _Importer.conv, "MatMul": _Importer.matmul, "Gemm": _Importer.gemm,
-    "Einsum": _Importer.einsum,
+    "Einsum": _Importer.einsum, "LSTM": _Importer.recurrent, "GRU": _Importer.recurrent, "RNN": _Importer.recurrent,
     **{op: _Importer.binary for op in ("Add", "Sub", "Mul", "Div")},
     **{op: _Importer.norm for op in _NORMS},
     "MaxPool": _Importer.pool, "AveragePool": _Importer.pool,
@@ -675,16 +727,61 @@ def from_onnx(path_or_model, name: Optional[str] = None,
     default = Path(source).stem if source != "<onnx model>" else (model.graph.name or "onnx")
     evaluated = _Importer(onnx, model, Graph(name or default), source).constant_values()
     if evaluated:  # constant subgraphs that inference could not see through: infer again from their shapes
-        model = _with_shapes(onnx, model, evaluated, source)
+        model = _with_shapes(onnx, model, {k: (v.dtype, v.shape) for k, v in evaluated.items()}, source)
+    unknown = _unknown_tensors(model)
+    if unknown:  # shapes computed at run time (TF-style 'same' pads, window padding, ...): one run on zeros
+        shapes = _run_shapes(onnx, model, unknown)
+        if shapes:
+            model = _with_shapes(onnx, model, shapes, source)
     return _Importer(onnx, model, Graph(name or default), source).run()
 
 
-def _with_shapes(onnx, model, values: Mapping[str, np.ndarray], source: str):
-    """`model` with the shapes (and element types) of `values` as value_info, shapes inferred again."""
+def _unknown_tensors(model) -> list[str]:
+    """Node outputs whose shape inference left no static shape."""
+    gr = model.graph
+    known = {vi.name for vi in list(gr.value_info) + list(gr.input) + list(gr.output)
+             if (shape := _tensor_shape(vi)) is not None and all(isinstance(d, int) for d in shape)}
+    return [o for node in gr.node for o in node.output if o and o not in known]
+
+
+def _run_shapes(onnx, model, names: Sequence[str]) -> dict[str, tuple]:
+    """{tensor: (dtype, shape)} of tensors `names` from one onnxruntime run of `model` on zeros of its input
+    shapes; {} without onnxruntime, with dynamic inputs or when the run fails (the import then reports the
+    first unknown shape it needs, naming the node)."""
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        return {}
+    inits = {t.name for t in model.graph.initializer}
+    feeds = {}
+    for inp in model.graph.input:
+        shape = _tensor_shape(inp)
+        if inp.name in inits:
+            continue
+        if shape is None or not all(isinstance(d, int) for d in shape):
+            return {}
+        feeds[inp.name] = np.zeros(shape, onnx.helper.tensor_dtype_to_np_dtype(inp.type.tensor_type.elem_type))
+    probe = onnx.ModelProto.FromString(model.SerializeToString())
+    outputs = {o.name for o in probe.graph.output}
+    probe.graph.output.extend(onnx.ValueInfoProto(name=n) for n in names if n not in outputs)
+    opts = ort.SessionOptions()
+    opts.log_severity_level = 3
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    try:
+        session = ort.InferenceSession(probe.SerializeToString(), opts, providers=["CPUExecutionProvider"])
+        results = session.run(list(names), feeds)
+    except Exception:  # noqa: BLE001 - any onnxruntime failure: fall back to the import's unknown-shape error
+        return {}
+    return {n: (r.dtype, r.shape) for n, r in zip(names, results) if isinstance(r, np.ndarray)}
+
+
+def _with_shapes(onnx, model, shapes: Mapping[str, tuple], source: str):
+    """`model` with tensors' (dtype, shape) from `shapes` as value_info, shapes inferred again."""
     model = onnx.ModelProto.FromString(model.SerializeToString())
     infos = {vi.name: vi for vi in model.graph.value_info}
-    for name, v in values.items():
-        new = onnx.helper.make_tensor_value_info(name, onnx.helper.np_dtype_to_tensor_dtype(v.dtype), v.shape)
+    for name, (dtype, shape) in shapes.items():
+        new = onnx.helper.make_tensor_value_info(name, onnx.helper.np_dtype_to_tensor_dtype(np.dtype(dtype)),
+                                                 shape)
         if name in infos:
             infos[name].CopyFrom(new)
         else:
