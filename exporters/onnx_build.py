@@ -1,8 +1,8 @@
 """An op graph (`diffhw.frontends.graph.Graph`) as an ONNX model, for networks that come without one (builder,
 zoo, NAS and MAESTRO-file graphs).
 
-Every node kind of the graph has an ONNX form (opset 17, float32): conv -> Conv, stride-1 conv_transpose and
-the ``other`` conv_transpose -> ConvTranspose, linear -> MatMul (+ Add for the bias), matmul -> MatMul,
+Every node kind of the graph has an ONNX form (opset 17, float32): conv -> Conv, conv_transpose ->
+ConvTranspose (1-, 2- or 3-D), linear -> MatMul (+ Add for the bias), matmul -> MatMul,
 pool -> MaxPool / AveragePool, global_pool -> GlobalAveragePool / GlobalMaxPool (or a pool of the exact
 window), act -> the ONNX activation (relu6 -> Clip, silu/swish -> x * Sigmoid, gelu -> the Erf form,
 hardsigmoid / hsigmoid -> HardSigmoid with torch's constants), add / mul / concat / softmax, norm ->
@@ -106,33 +106,24 @@ class _Builder:
                               "or build it from ops the graph exporter knows (see diffhw.exporters.onnx_build)")
 
 
-def _pads4(p) -> list[int]:
-    """ONNX pads (top, left, bottom, right) of a graph padding (ph, pw) or (top, left, bottom, right)."""
+def _pads(p, d: int) -> list[int]:
+    """ONNX pads (begins..., ends...) of a graph padding attribute: d begins (= ends) or 2d values."""
     p = [int(v) for v in p]
-    return p * 2 if len(p) == 2 else p
+    return p * 2 if len(p) == d else p
 
 
-def _conv(b: _Builder, n: Node, x: list[str]) -> None:
+def _conv_like(b: _Builder, n: Node, x: list[str], op_type: str) -> None:
+    """Conv (weights [out, in/g, *k]) or ConvTranspose (weights [in, out/g, *k]) of any spatial rank."""
     a = n.attrs
-    c, g, k = a["in_channels"], a["groups"], a["kernel"]
-    w = b.init(f"{n.name}.weight", b.w.get(f"{n.name}.weight", (a["out_channels"], c // g, *k),
-                                           fan_in=c // g * k[0] * k[1]))
-    ins = [x[0], w] + ([b.init(f"{n.name}.bias", b.w.get(f"{n.name}.bias", (a["out_channels"],), fan_in=c // g * k[0] * k[1]))]
+    c, g, k = a["in_channels"], a["groups"], tuple(a["kernel"])
+    shape = (a["out_channels"], c // g, *k) if op_type == "Conv" else (c, a["out_channels"] // g, *k)
+    fan_in = c // g * math.prod(k)
+    w = b.init(f"{n.name}.weight", b.w.get(f"{n.name}.weight", shape, fan_in=fan_in))
+    ins = [x[0], w] + ([b.init(f"{n.name}.bias", b.w.get(f"{n.name}.bias", (a["out_channels"],), fan_in=fan_in))]
                        if a["bias"] else [])
-    b.op("Conv", ins, n.name, n.name, kernel_shape=list(k), strides=list(a["stride"]),
-         dilations=list(a["dilation"]), group=g, pads=_pads4(a["padding"]))
-
-
-def _conv_transpose(b: _Builder, n: Node, x: list[str]) -> None:
-    a = n.attrs
-    c, g, k = a["in_channels"], a["groups"], a["kernel"]
-    pad = a.get("transposed_padding", a["padding"])
-    w = b.init(f"{n.name}.weight", b.w.get(f"{n.name}.weight", (c, a["out_channels"] // g, *k),
-                                           fan_in=c // g * k[0] * k[1]))
-    ins = [x[0], w] + ([b.init(f"{n.name}.bias", b.w.get(f"{n.name}.bias", (a["out_channels"],), fan_in=c // g * k[0] * k[1]))]
-                       if a["bias"] else [])
-    b.op("ConvTranspose", ins, n.name, n.name, kernel_shape=list(k), strides=list(a["stride"]),
-         dilations=list(a["dilation"]), group=g, pads=_pads4(pad), output_padding=list(a["output_padding"]))
+    extra = {"output_padding": list(a["output_padding"])} if op_type == "ConvTranspose" else {}
+    b.op(op_type, ins, n.name, n.name, kernel_shape=list(k), strides=list(a["stride"]),
+         dilations=list(a["dilation"]), group=g, pads=_pads(a["padding"], len(k)), **extra)
 
 
 def _linear(b: _Builder, n: Node, x: list[str]) -> None:
@@ -149,7 +140,7 @@ def _linear(b: _Builder, n: Node, x: list[str]) -> None:
 
 def _pool(b: _Builder, n: Node, x: list[str]) -> None:
     a = n.attrs
-    attrs = dict(kernel_shape=list(a["kernel"]), strides=list(a["stride"]), pads=_pads4(a["padding"]),
+    attrs = dict(kernel_shape=list(a["kernel"]), strides=list(a["stride"]), pads=_pads(a["padding"], 2),
                  ceil_mode=int(bool(a.get("ceil_mode"))))
     if a.get("op", "max") == "max":
         b.op("MaxPool", x, n.name, n.name, **attrs)
@@ -238,9 +229,7 @@ def _parameter(b: _Builder, n: Node, x: list[str]) -> None:
 
 def _other(b: _Builder, n: Node, x: list[str]) -> None:
     op = n.attrs.get("op")
-    if op == "conv_transpose":
-        _conv_transpose(b, n, x)
-    elif op == "constant" and not x:
+    if op == "constant" and not x:
         b.init(n.name, np.zeros(n.shape, np.float32))
     else:
         note = n.attrs.get("note")
@@ -248,7 +237,8 @@ def _other(b: _Builder, n: Node, x: list[str]) -> None:
 
 
 _KINDS: dict[str, Callable] = {
-    "conv": _conv, "conv_transpose": _conv_transpose, "linear": _linear, "pool": _pool,
+    "conv": lambda b, n, x: _conv_like(b, n, x, "Conv"),
+    "conv_transpose": lambda b, n, x: _conv_like(b, n, x, "ConvTranspose"), "linear": _linear, "pool": _pool,
     "global_pool": _global_pool, "act": _act, "norm": _norm, "reshape": _reshape, "embedding": _embedding,
     "parameter": _parameter, "other": _other,
     "matmul": lambda b, n, x: b.op("MatMul", x, n.name, n.name),

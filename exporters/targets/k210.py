@@ -25,7 +25,10 @@ WEIGHT_BYTES = 6 * 1024 * 1024
 
 def _conv_reasons(graph, node) -> list[str]:
     a = node.attrs
-    n, c, h, w = graph.shape(node.inputs[0])
+    shape = graph.shape(node.inputs[0])
+    if len(shape) != 4:
+        return [f"{len(shape) - 2}-D convolution (KPU: 2-D only)"]
+    n, c, h, w = shape
     out = []
     if tuple(a["kernel"]) not in ((1, 1), (3, 3)):
         out.append(f"kernel {a['kernel'][0]}x{a['kernel'][1]} (KPU: 1x1 or 3x3)")
