@@ -21,41 +21,30 @@ from diffhw.layers import LayerSpec
 
 __all__ = ["arch_yaml", "problem_yaml", "problem_files"]
 
-_CNN_SHAPE = """  shape:
-    name: CNN-Layer
-    dimensions: [C, M, R, S, N, P, Q]
+def _conv_shape(name: str, dims: str, weights: str, out_channel: str) -> str:
+    """A Timeloop convolution problem shape: `weights` the Weights projection, `out_channel` the output's
+    channel dimension (M for a dense layer, C for a depthwise one)."""
+    return f"""  shape:
+    name: {name}
+    dimensions: [{dims}]
     coefficients:
-    - {name: Wstride, default: 1}
-    - {name: Hstride, default: 1}
-    - {name: Wdilation, default: 1}
-    - {name: Hdilation, default: 1}
+    - {{name: Wstride, default: 1}}
+    - {{name: Hstride, default: 1}}
+    - {{name: Wdilation, default: 1}}
+    - {{name: Hdilation, default: 1}}
     data_spaces:
     - name: Weights
-      projection: [[[C]], [[M]], [[R]], [[S]]]
+      projection: [{weights}]
     - name: Inputs
       projection: [[[N]], [[C]], [[R, Wdilation], [P, Wstride]], [[S, Hdilation], [Q, Hstride]]]
     - name: Outputs
-      projection: [[[N]], [[M]], [[Q]], [[P]]]
+      projection: [[[N]], [[{out_channel}]], [[Q]], [[P]]]
       read_write: true
 """
 
-_DEPTHWISE_SHAPE = """  shape:
-    name: Depthwise-CNN-Layer
-    dimensions: [C, R, S, N, P, Q]
-    coefficients:
-    - {name: Wstride, default: 1}
-    - {name: Hstride, default: 1}
-    - {name: Wdilation, default: 1}
-    - {name: Hdilation, default: 1}
-    data_spaces:
-    - name: Weights
-      projection: [[[C]], [[R]], [[S]]]
-    - name: Inputs
-      projection: [[[N]], [[C]], [[R, Wdilation], [P, Wstride]], [[S, Hdilation], [Q, Hstride]]]
-    - name: Outputs
-      projection: [[[N]], [[C]], [[Q]], [[P]]]
-      read_write: true
-"""
+
+_CNN_SHAPE = _conv_shape("CNN-Layer", "C, M, R, S, N, P, Q", "[[C]], [[M]], [[R]], [[S]]", "M")
+_DEPTHWISE_SHAPE = _conv_shape("Depthwise-CNN-Layer", "C, R, S, N, P, Q", "[[C]], [[R]], [[S]]", "C")
 
 _GEMM_SHAPE = """  shape:
     name: GEMM
