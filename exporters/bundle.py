@@ -32,13 +32,15 @@ __all__ = ["ExportOptions", "export_bundle"]
 @dataclass(frozen=True)
 class ExportOptions:
     """host: the host device of non-accelerator nodes; allocation: a JSON file of per-node overrides;
-    calibration: a .npy file or folder (else seeded random inputs); calibration_method: minmax or entropy;
+    calibration: a .npy file or folder (else a run's calibration data, else seeded random inputs); labels: a
+    .npy of one class per calibration input (the int8 accuracy drop is reported); calibration_method: minmax or entropy;
     target: a device target (`diffhw.exporters.targets.TARGETS`); seed: random inputs' seed;
     calibration_samples / heldout_samples: how many random inputs calibrate / measure int8."""
 
     host: str = alloc.DEFAULT_HOST
     allocation: Optional[str] = None
     calibration: Optional[str] = None
+    labels: Optional[str] = None
     calibration_method: str = "minmax"
     target: Optional[str] = None
     seed: int = 0
@@ -57,26 +59,44 @@ def _check_options(opts: ExportOptions) -> None:
     if opts.target is not None and opts.target not in TARGETS:
         raise InputError(file="--target", message=f"unknown target {opts.target!r}",
                          fix=f"use one of {', '.join(TARGETS)}")
-    for path, flag in ((opts.allocation, "--allocation"), (opts.calibration, "--calibration")):
+    for path, flag in ((opts.allocation, "--allocation"), (opts.calibration, "--calibration"),
+                       (opts.labels, "--labels")):
         if path is not None and not Path(path).exists():
             raise InputError(file=str(path), message=f"{flag}: no such file or folder", fix="check the path")
 
 
 def _feeds(proto, design: Exported, opts: ExportOptions):
-    """(calibration feeds, their source, held-out feeds, their source)."""
+    """(calibration feeds, their source, held-out feeds, their source, held-out labels or None). Calibration
+    data: --calibration, else a run's calibration.npy (or calibration/ folder), else seeded random inputs;
+    with two or more calibration feeds the last quarter is held out. Labels (one class per calibration
+    sample): --labels, else a run's calibration_labels.npy."""
     specs = onnx_export.input_specs(proto, design.input_shape)
-    if opts.calibration is not None:
-        feeds = onnx_export.calibration_inputs(opts.calibration, specs)
-        if len(feeds) >= 2:
-            k = max(1, len(feeds) // 4)
-            return feeds[:-k], f"--calibration {opts.calibration}", feeds[-k:], \
-                f"the last {k} of --calibration {opts.calibration}"
+    path, labels_path = opts.calibration, opts.labels
+    if design.run_dir is not None:
+        path = path or next((str(design.run_dir / f) for f in ("calibration.npy", "calibration")
+                             if (design.run_dir / f).exists()), None)
+        if path is not None and labels_path is None and (design.run_dir / "calibration_labels.npy").is_file():
+            labels_path = str(design.run_dir / "calibration_labels.npy")
+    if path is None:
+        if labels_path is not None:
+            raise InputError(file=labels_path, message="labels without calibration inputs",
+                             fix="pass --calibration with the inputs the labels belong to")
+        cal = onnx_export.random_inputs(specs, opts.calibration_samples, opts.seed)
         held = onnx_export.random_inputs(specs, opts.heldout_samples, opts.seed + 1)
-        return feeds, f"--calibration {opts.calibration}", held, f"seeded random inputs, seed {opts.seed + 1}"
-    cal = onnx_export.random_inputs(specs, opts.calibration_samples, opts.seed)
-    held = onnx_export.random_inputs(specs, opts.heldout_samples, opts.seed + 1)
-    return cal, f"seeded random inputs (seed {opts.seed}): no calibration data given", held, \
-        f"seeded random inputs, seed {opts.seed + 1}"
+        return cal, f"seeded random inputs (seed {opts.seed}): no calibration data given", held, \
+            f"seeded random inputs, seed {opts.seed + 1}", None
+    feeds = onnx_export.calibration_inputs(path, specs)
+    batch = specs[0][1][0]
+    labels = onnx_export.calibration_labels(labels_path, len(feeds) * batch) if labels_path else None
+    if len(feeds) < 2:
+        if labels is not None:
+            raise InputError(file=labels_path, message="labels need at least 2 calibration inputs (the last "
+                             "quarter is held out)", fix="give more calibration inputs")
+        held = onnx_export.random_inputs(specs, opts.heldout_samples, opts.seed + 1)
+        return feeds, f"calibration data {path}", held, f"seeded random inputs, seed {opts.seed + 1}", None
+    k = max(1, len(feeds) // 4)
+    return feeds[:-k], f"calibration data {path}", feeds[-k:], f"the last {k} of calibration data {path}", \
+        None if labels is None else labels[-k * batch:]
 
 
 def _write(folder: Path, files: dict) -> None:
@@ -128,10 +148,10 @@ def _fill(tmp: Path, design: Exported, opts: ExportOptions, onnx) -> dict:
         manifest["subgraphs"].append({"index": k, "file": fname, **part})
     _write(tmp, {"subgraphs/manifest.json": json.dumps(manifest, indent=1) + "\n"})
 
-    cal, cal_src, held, held_src = _feeds(proto, design, opts)
+    cal, cal_src, held, held_src, labels = _feeds(proto, design, opts)
     onnx_export.quantize_int8(tmp / "model.onnx", tmp / "model.int8.onnx", cal, opts.calibration_method)
     float_out = onnx_export.run_model(tmp / "model.onnx", held)
-    err = onnx_export.int8_error(float_out, onnx_export.run_model(tmp / "model.int8.onnx", held))
+    err = onnx_export.int8_error(float_out, onnx_export.run_model(tmp / "model.int8.onnx", held), labels)
     env = alloc.run_chain(tmp / "subgraphs", held[0])
     chain = max(float(abs(env[o.name] - f).max()) for o, f in zip(proto.graph.output, float_out[0]))
 

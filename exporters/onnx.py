@@ -25,7 +25,7 @@ import numpy as np
 from diffhw.errors import InputError
 
 __all__ = ["CALIBRATION_METHODS", "float_model", "name_nodes", "input_specs", "random_inputs",
-           "calibration_inputs", "run_model", "quantize_int8", "int8_error"]
+           "calibration_inputs", "calibration_labels", "run_model", "quantize_int8", "int8_error"]
 
 CALIBRATION_METHODS = ("minmax", "entropy")
 
@@ -203,10 +203,24 @@ def quantize_int8(float_path: Path, out_path: Path, feeds: Sequence[dict], metho
         root.setLevel(level)
 
 
-def int8_error(float_out: list, int8_out: list) -> dict:
+def calibration_labels(path, n: int) -> np.ndarray:
+    """Integer class labels [n] from a .npy file, one per calibration sample (row of the batch axis)."""
+    try:
+        y = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as e:
+        raise InputError(file=str(path), message=f"cannot read the labels: {e}", fix="save them with numpy.save")
+    if y.shape != (n,) or y.dtype.kind not in "iu":
+        raise InputError(file=str(path), message=f"labels of shape {y.shape} and type {y.dtype}",
+                         fix=f"save {n} integer class labels, one per calibration sample")
+    return y
+
+
+def int8_error(float_out: list, int8_out: list, labels: Optional[np.ndarray] = None) -> dict:
     """int8 vs float on the same feeds (lists over feeds of output lists): max and mean absolute difference
-    over all outputs, the max difference relative to the float outputs' max magnitude, and for outputs with
-    a class axis (last dim > 1) the fraction of rows whose argmax agrees."""
+    over all outputs, the max difference relative to the float outputs' max magnitude, for outputs with a
+    class axis (last dim > 1) the fraction of rows whose argmax agrees, and with `labels` (one per feed) the
+    top-1 accuracy of the first output (rows of its last axis) in float and in int8 (None if the rows and
+    labels differ in number)."""
     diffs, mags, agree, rows = [], [], 0, 0
     for fo, qo in zip(float_out, int8_out):
         for f, q in zip(fo, qo):
@@ -217,6 +231,12 @@ def int8_error(float_out: list, int8_out: list) -> dict:
                 agree += int((f.reshape(-1, f.shape[-1]).argmax(-1) == q.reshape(-1, q.shape[-1]).argmax(-1)).sum())
                 rows += math.prod(f.shape[:-1])
     d, m = np.concatenate(diffs), np.concatenate(mags)
-    return {"inputs": len(float_out), "max_abs_diff": float(d.max()), "mean_abs_diff": float(d.mean()),
-            "max_abs_float": float(m.max()), "relative_max_diff": float(d.max() / max(m.max(), 1e-30)),
-            "top1_agreement": (agree / rows) if rows else None}
+    out = {"inputs": len(float_out), "max_abs_diff": float(d.max()), "mean_abs_diff": float(d.mean()),
+           "max_abs_float": float(m.max()), "relative_max_diff": float(d.max() / max(m.max(), 1e-30)),
+           "top1_agreement": (agree / rows) if rows else None}
+    if labels is not None:
+        def accuracy(outs):
+            pred = np.concatenate([np.asarray(o[0]).reshape(-1, np.shape(o[0])[-1]).argmax(-1) for o in outs])
+            return float(np.mean(pred == labels)) if pred.shape == labels.shape else None
+        out["accuracy_float"], out["accuracy_int8"] = accuracy(float_out), accuracy(int8_out)
+    return out

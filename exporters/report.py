@@ -130,6 +130,10 @@ def report_markdown(doc: dict, figures: list[str]) -> str:
               f"{q['relative_max_diff']:.3g}), mean {q['mean_abs_diff']:.4g}"
               + (f", top-1 agreement {100 * q['top1_agreement']:.1f} %" if q.get("top1_agreement") is not None
                  else "") + "."]
+    if q.get("accuracy_float") is not None and q.get("accuracy_int8") is not None:
+        lines.append(f"Top-1 accuracy on the labelled held-out inputs: float {100 * q['accuracy_float']:.1f} %, int8 "
+                     f"{100 * q['accuracy_int8']:.1f} % (drop {100 * (q['accuracy_float'] - q['accuracy_int8']):.1f} "
+                     "points).")
     lines += ["", "## Allocation and subgraphs", "",
               "allocation.json: " + ", ".join(f"{n} nodes on {d}" for d, n in a["nodes_per_device"].items()) +
               (f" (overrides from {a['overrides']})" if a.get("overrides") else "") + ".",

@@ -262,13 +262,19 @@ def test_onnx_file_model_keeps_the_file_and_calibrates_entropy(tmp_path):
     path = tmp_path / "tiny.onnx"
     onnx.save(graph_to_onnx(g), path)
     rng = np.random.default_rng(0)
-    np.save(tmp_path / "calib.npy", rng.standard_normal((8, 3, 16, 16)).astype(np.float32))
+    x = rng.standard_normal((8, 3, 16, 16)).astype(np.float32)
+    np.save(tmp_path / "calib.npy", x)
+    sess = ort.InferenceSession(str(path))
+    np.save(tmp_path / "labels.npy", np.array([sess.run(None, {"image": x[i:i + 1]})[0].argmax() for i in range(8)]))
     doc = export_bundle(from_model(str(path), HW, "ws"), tmp_path / "B",
-                        ExportOptions(calibration=str(tmp_path / "calib.npy"), calibration_method="entropy"))
+                        ExportOptions(calibration=str(tmp_path / "calib.npy"), calibration_method="entropy",
+                                      labels=str(tmp_path / "labels.npy")))
     assert (tmp_path / "B/model.onnx").read_bytes() == path.read_bytes()
     assert doc["onnx"]["note"] == f"the original ONNX file {path}"
     assert doc["int8"]["method"] == "entropy" and doc["int8"]["calibration_inputs"] == 6
-    assert doc["int8"]["heldout_inputs"] == 2 and "the last 2 of --calibration" in doc["int8"]["heldout_source"]
+    assert doc["int8"]["heldout_inputs"] == 2 and "the last 2 of calibration data" in doc["int8"]["heldout_source"]
+    assert doc["int8"]["accuracy_float"] == 1.0 and 0 <= doc["int8"]["accuracy_int8"] <= 1
+    assert "Top-1 accuracy on the labelled held-out inputs: float 100.0 %" in (tmp_path / "B/report.md").read_text()
     alloc = json.loads((tmp_path / "B/allocation.json").read_text())
     assert {k for k, v in alloc.items() if v == "ACCEL:0"} == {"c1", "dw", "fc"}
     check_runs_and_chain(tmp_path / "B")

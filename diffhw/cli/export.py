@@ -40,7 +40,8 @@ def cmd_export(args) -> int:
         design = from_run(args.source) if run else from_model(args.source, args.hw, args.dataflow,
                                                                  args.input_shape)
         opts = ExportOptions(host=args.host, allocation=args.allocation, calibration=args.calibration,
-                             calibration_method=args.calibration_method, target=args.target, seed=args.seed)
+                             labels=args.labels, calibration_method=args.calibration_method, target=args.target,
+                             seed=args.seed)
         doc = export_bundle(design, args.out, opts)
     t, q, a = doc["totals"], doc["int8"], doc["allocation"]
     print(f"exported {doc['network']}: {len(doc['layers'])} layers on num_pes={doc['hardware']['num_pes']} "
@@ -49,7 +50,9 @@ def cmd_export(args) -> int:
           f"{t['area']:.6g}, power {t['power']:.6g}")
     print(f"model.onnx: {doc['onnx']['note']}")
     print(f"model.int8.onnx ({q['method']}): max |int8 - float| {q['max_abs_diff']:.4g} on {q['heldout_inputs']} "
-          f"held-out inputs (float max {q['max_abs_float']:.4g})")
+          f"held-out inputs (float max {q['max_abs_float']:.4g})" +
+          (f"; top-1 accuracy float {q['accuracy_float']:.3f}, int8 {q['accuracy_int8']:.3f}"
+           if q.get("accuracy_int8") is not None else ""))
     print("allocation: " + ", ".join(f"{n} nodes on {d}" for d, n in a["nodes_per_device"].items()) +
           f"; {a['subgraphs']} subgraphs, chained max abs diff {a['chain_max_abs_diff']:.3g}")
     for name, why in (doc.get("target") or {}).get("host_layers", {}).items():
@@ -80,6 +83,8 @@ def add_parser(sub) -> None:
     e.add_argument("--allocation", metavar="FILE", help='JSON {"<onnx node>": "DEVICE:index"} overriding nodes')
     e.add_argument("--calibration", metavar="NPY|DIR", help="int8 calibration inputs: a .npy file or a folder of "
                    "them (default: seeded random inputs)")
+    e.add_argument("--labels", metavar="NPY", help="integer class per calibration sample: the report gives the "
+                   "int8 accuracy drop on the held-out ones")
     e.add_argument("--calibration-method", choices=CALIBRATION_METHODS, default="minmax")
     e.add_argument("--target", choices=sorted(TARGETS), help="check a device's limits per layer (layers it "
                    "cannot run go to the host)")
