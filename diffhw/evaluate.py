@@ -19,15 +19,15 @@ import jax.numpy as jnp
 import numpy as np
 
 from diffhw.compile_options import COMPILER_OPTIONS, QUICK_OPTIONS, quick
-from diffhw.cost.analysis import CaseSpace
-from diffhw.cost.model import (FLOAT_OUTPUTS, INT_OUTPUTS, LAYER_FIELDS, MODEL_HW_FIELDS, OUTPUTS, case_spaces,
+from diffhw.cost.analysis import FAULT_ZERO_COMPUTE, FAULT_ZERO_UNIQUE, CaseSpace
+from diffhw.cost.model import (DIAGNOSTICS, FLOAT_OUTPUTS, INT_OUTPUTS, LAYER_FIELDS, MODEL_HW_FIELDS, OUTPUTS, case_spaces,
                                chunk_size, layer_cost, pack_inputs, packed_item_states, union_space,
                                unpack_inputs)
 from diffhw.dataflow import Cluster, Dataflow, resolve_numbers
 from diffhw.dispatch import submit_shares
 from diffhw.errors import InputError
 from diffhw.hardware import HardwareSpec
-from diffhw.layers import LayerSpec
+from diffhw.layers import OP_CODES, LayerSpec
 
 jax.config.update("jax_enable_x64", True)
 
@@ -101,10 +101,11 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
     Every batch's case-space analysis (`item_states`) runs first, from the dispatch threads. Then each
     batch is split into parts and its chunks are handed to the dispatch threads, so one batch's split
     overlaps the earlier batches' compute."""
-    unknown = sorted(set(outputs) - set(OUTPUTS))
+    unknown = sorted(set(outputs) - set(OUTPUTS + DIAGNOSTICS))
     if unknown:
-        raise ValueError(f"unknown outputs {unknown}; choose from diffhw.cost.model.OUTPUTS")
-    names = (tuple(k for k in INT_OUTPUTS if k in outputs), tuple(k for k in FLOAT_OUTPUTS if k in outputs))
+        raise ValueError(f"unknown outputs {unknown}; choose from diffhw.cost.model.OUTPUTS (or DIAGNOSTICS)")
+    names = (tuple(k for k in INT_OUTPUTS + DIAGNOSTICS if k in outputs),
+             tuple(k for k in FLOAT_OUTPUTS if k in outputs))
     chunk = chunk or default_chunk()
     ndev = len(devices) if devices is not None else 1
     put = lambda x: x  # noqa: E731
@@ -169,17 +170,60 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
         out = {}
         for part, mat in zip(names, mats):
             out.update({k: mat[:, j] for j, k in enumerate(part)})
-        results[b] = {k: out[k] for k in OUTPUTS if k in outputs}
+        results[b] = {k: out[k] for k in OUTPUTS + DIAGNOSTICS if k in outputs}
     return results
 
 
 @dataclass
 class Evaluation:
-    """Result of `evaluate`: `rows[i]` for item i (None if it failed), and the errors."""
+    """Result of `evaluate`: `rows[i]` for item i (None if it failed), the errors, and the warnings: what is
+    odd about layers whose rows are MAESTRO's numbers anyway (e.g. a filter larger than its input)."""
 
     items: list[tuple[int, int]]  # (layer index, hw index) per item
     rows: list[Optional[dict]]
     errors: list[InputError] = field(default_factory=list)
+    warnings: list[InputError] = field(default_factory=list)
+
+
+def layer_warnings(layer: LayerSpec) -> list[InputError]:
+    """What is odd about a layer that MAESTRO evaluates anyway: its frontend notes (e.g. a TRCONV read as
+    CONV) and a filter larger than its input (Y < R or X < S: MAESTRO's numbers count only part of it)."""
+    where = dict(file=layer.loc.file, line=layer.loc.line or None, layer=layer.name)
+    out = [InputError(message=note, **where) for note in layer.notes]
+    if layer.op != "GEMM":
+        d = layer.input_dims()
+        for big, small in (("Y", "R"), ("X", "S")):
+            if big in d and small in d and d[big] < d[small]:
+                out.append(InputError(
+                    message=f"input {big}={d[big]} is smaller than the filter {small}={d[small]}: these are "
+                            "MAESTRO's numbers for a filter that does not fit its input",
+                    fix=f"give the padded input size ({big} >= {small}) for a real layer's cost", **where))
+    return out
+
+
+def result_problems(layer: LayerSpec, hw: HardwareSpec, row: dict) -> tuple[Optional[InputError], list]:
+    """(error, warnings) of one evaluated item: an error where the real MAESTRO stops on the item
+    (`maestro_fault`), a warning for a layer of 0 MACs (its dataflow's tiles never fit the layer)."""
+    where = dict(file=layer.loc.file, line=layer.loc.line or None, layer=layer.name)
+    if row.get("maestro_fault", 0) & FAULT_ZERO_UNIQUE:
+        return InputError(
+            message=f"on hardware '{hw.name}' a temporal map advances over an input tensor's dimension that "
+                    "brings no new elements (a stride larger than the tile?): MAESTRO stops here (exit 255, "
+                    "in GetPEIngressVolume)",
+            fix="make the stride no larger than the input (Y, X) and the maps' tiles, or use another dataflow",
+            **where), []
+    if row.get("maestro_fault", 0) & FAULT_ZERO_COMPUTE:
+        return InputError(
+            message=f"on hardware '{hw.name}' a top-level iteration's sub-clusters take 0 cycles (every "
+                    "sub-cluster case has no partial sums): MAESTRO divides by this 0 and crashes (SIGFPE)",
+            fix="use tile sizes of the dataflow's inner Cluster levels that cover the layer (e.g. the "
+                "map sizes of R/S and Y/X no larger than the layer's), or another dataflow", **where), []
+    if row["num_macs"] == 0:
+        return None, [InputError(
+            message=f"0 MACs on hardware '{hw.name}': no iteration of the dataflow has a partial sum (a map "
+                    "larger than its dimension?); these are MAESTRO's numbers for it",
+            fix="use map sizes no larger than the layer's dimensions", **where)]
+    return None, []
 
 
 def check_pair(layer: LayerSpec, hw: HardwareSpec, dataflow: Optional[Dataflow]) -> Optional[InputError]:
@@ -188,16 +232,10 @@ def check_pair(layer: LayerSpec, hw: HardwareSpec, dataflow: Optional[Dataflow])
     if dataflow is None:
         return InputError(message="layer has no Dataflow block and no dataflow was given",
                           fix="add a Dataflow { ... } block or pass --dataflow", **where)
-    if layer.op not in ("CONV", "DSCONV", "GEMM"):
+    if layer.op not in OP_CODES:
         return InputError(message=f"layer type {layer.op} is not supported",
-                          fix="use CONV, DSCONV or GEMM", **where)
+                          fix=f"use one of {', '.join(OP_CODES)}", **where)
     d = layer.input_dims()
-    if layer.op != "GEMM":
-        for big, small in (("Y", "R"), ("X", "S")):
-            if d[big] < d[small]:
-                return InputError(message=f"input {big}={d[big]} is smaller than the filter {small}={d[small]} "
-                                  "(MAESTRO accepts it and returns garbage)",
-                                  fix=f"give the padded input size ({big} >= {small})", **where)
     for name in ("num_pes", "noc_bw", "offchip_bw", "simd_lanes"):
         if getattr(hw, name) <= 0:
             return InputError(message=f"hardware '{hw.name}': {name} must be positive "
@@ -223,8 +261,7 @@ def check_pair(layer: LayerSpec, hw: HardwareSpec, dataflow: Optional[Dataflow])
 
 def layer_row(layer: LayerSpec) -> dict:
     """The scalar layer fields `layer_cost` takes (LAYER_FIELDS), from a spec (missing dims are 1)."""
-    d = layer.input_dims()
-    row = {k: d.get(k, 1) for k in ("K", "C", "R", "S", "Y", "X", "N", "M")}
+    row = layer.field_dims()
     row["stride_y"] = layer.stride.get("Y", 1)
     row["stride_x"] = layer.stride.get("X", 1)
     return row
@@ -284,7 +321,9 @@ def evaluate(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec],
     (or `dataflow` when given). Items are ordered layer-major: (layer 0, hw 0), (layer 0, hw 1), ..."""
     items, groups, errors = prepare(layers, hardware, dataflow)
     rows: list[Optional[dict]] = [None] * len(items)
-    outs = evaluate_batches([Batch(g.structure, g.op, g.has_batch, g.layers, g.numbers, g.hw) for g in groups])
+    outs = evaluate_batches([Batch(g.structure, g.op, g.has_batch, g.layers, g.numbers, g.hw) for g in groups],
+                            outputs=OUTPUTS + DIAGNOSTICS)
+    warned: dict[int, list[InputError]] = {}
     for g, out in zip(groups, outs):
         if isinstance(out, InputError):
             for k in g.items:
@@ -293,5 +332,15 @@ def evaluate(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec],
                                          line=lay.loc.line or None, layer=lay.name))
             continue
         for pos, k in enumerate(g.items):
-            rows[k] = {name: out[name][pos].item() for name in OUTPUTS}
-    return Evaluation(items, rows, errors)
+            i, j = items[k]
+            row = {name: out[name][pos].item() for name in OUTPUTS + DIAGNOSTICS}
+            err, warns = result_problems(layers[i], hardware[j], row)
+            if err is not None:
+                errors.append(err)
+                continue
+            if i not in warned:
+                warned[i] = layer_warnings(layers[i])
+            warned[i].extend(warns)
+            rows[k] = {name: row[name] for name in OUTPUTS}
+    warnings = [w for i in sorted(warned) for w in warned[i]]
+    return Evaluation(items, rows, errors, warnings)

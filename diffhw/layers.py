@@ -16,12 +16,13 @@ import numpy as np
 
 from diffhw.dataflow import Dataflow
 
-#: Layer type codes (the `op` array).
-CONV, DSCONV, GEMM = 0, 1, 2
-OP_NAMES = {CONV: "CONV", DSCONV: "DSCONV", GEMM: "GEMM"}
+#: Layer type codes (the `op` array). NGCONV is MAESTRO's nested grouped convolution (ResNeXt): G groups of
+#: a K x C conv, whose output tensor keeps C (MAESTRO's tensor couplings, reproduced as they are).
+CONV, DSCONV, GEMM, NGCONV = 0, 1, 2, 3
+OP_NAMES = {CONV: "CONV", DSCONV: "DSCONV", GEMM: "GEMM", NGCONV: "NGCONV"}
 OP_CODES = {v: k for k, v in OP_NAMES.items()}
 
-#: Array fields of `Layers` (GEMM uses M, N, K; CONV/DSCONV use N as batch).
+#: Array fields of `Layers` (GEMM uses M, N, K; CONV/DSCONV use N as batch; NGCONV keeps its G in M).
 DIM_FIELDS = ("N", "K", "C", "R", "S", "Y", "X", "M")
 
 
@@ -47,6 +48,9 @@ class LayerSpec:
     stride: Mapping[str, int] = field(default_factory=dict)
     dataflow: Optional[Dataflow] = None
     loc: SourceLoc = SourceLoc()
+    #: what the frontend wants said about the layer's numbers (e.g. "Type TRCONV is evaluated as CONV");
+    #: `diffhw.evaluate.evaluate` reports each as a warning
+    notes: tuple[str, ...] = ()
 
     @property
     def has_batch(self) -> bool:
@@ -64,6 +68,14 @@ class LayerSpec:
             d.pop("X'", None)
         return d
 
+    def field_dims(self) -> dict[str, int]:
+        """The `Layers` fields of the layer (DIM_FIELDS; missing ones are 1, an NGCONV's G goes to M)."""
+        d = self.input_dims()
+        out = {f: d.get(f, 1) for f in DIM_FIELDS}
+        if self.op == "NGCONV":
+            out["M"] = d.get("G", 1)
+        return out
+
     def num_macs(self) -> int:
         """MACs of the layer as MAESTRO's dimensions describe it: K*C*R*S*Y'*X' (N, G if present)."""
         d = self.input_dims()
@@ -73,7 +85,7 @@ class LayerSpec:
         yo = (d["Y"] - d["R"]) // sy + 1
         xo = (d["X"] - d["S"]) // sx + 1
         k = 1 if self.op == "DSCONV" else d["K"]
-        return d.get("N", 1) * k * d["C"] * d["R"] * d["S"] * yo * xo
+        return d.get("N", 1) * d.get("G", 1) * k * d["C"] * d["R"] * d["S"] * yo * xo
 
 
 @dataclass(frozen=True)
@@ -115,11 +127,11 @@ class Layers:
         op = np.zeros(n, dtype=np.int64)
         mask = np.zeros(n, dtype=bool)
         for i, spec in enumerate(specs):
-            d = spec.input_dims()
+            d = spec.field_dims()
             op[i] = OP_CODES[spec.op]
             mask[i] = True
             for f in DIM_FIELDS:
-                cols[f][i] = d.get(f, 1)
+                cols[f][i] = d[f]
             cols["stride_y"][i] = spec.stride.get("Y", 1)
             cols["stride_x"][i] = spec.stride.get("X", 1)
         return Layers(op=op, mask=mask, **cols)

@@ -41,9 +41,10 @@ Deliberate leniencies (documented differences):
   else, without recording an error.
 * ``\\r`` is treated as a separator (MAESTRO would fail on ``{\\r`` of a CRLF file).
 * Line numbers are real line numbers (MAESTRO counts a commented line twice).
-* A layer's name is the token before ``{`` (MAESTRO takes the name from a variable that ``Dimensions`` and
-  ``Constant`` also write to, so ``Type`` after ``Dimensions`` renames the layer ``X``); a layer without a
-  name is called ``Layer``. A multi-token name (``Layer conv-1 {``, which MAESTRO calls ``1``) is an error.
+* A layer's name is the text between ``Layer`` and ``{`` as written: ``Layer Conv2d-1 {`` (the names
+  MAESTRO's PyTorch frontend writes) is ``Conv2d-1``, which MAESTRO calls ``1`` (it keeps the last token,
+  in a variable that ``Dimensions`` and ``Constant`` also write to, so ``Type`` after ``Dimensions`` renames
+  the layer ``X``); a layer without a name is called ``Layer``.
 * Tokens at top level other than ``Network``/``Constant`` are an error (MAESTRO ignores them).
 """
 
@@ -80,8 +81,8 @@ __all__ = [
 
 #: MAESTRO's token separators (boost char_separator, dropped delimiters).
 SEPARATORS = " ,->():\t;"
-#: Layer types diffhw evaluates.
-LAYER_TYPES = ("CONV", "DSCONV", "GEMM")
+#: Layer types diffhw evaluates (a TRCONV is read as the CONV MAESTRO makes of it).
+LAYER_TYPES = ("CONV", "DSCONV", "GEMM", "NGCONV")
 #: Dimension names a dataflow may use (any layer type).
 KNOWN_DIMS = ("N", "K", "C", "R", "S", "Y", "X", "Y'", "X'", "M", "G")
 
@@ -92,6 +93,8 @@ _MAX_CLUSTERS = 3
 _TOKEN_RE = re.compile(r"[^ ,\->():\t;\r]+")
 _INT_RE = re.compile(r"\+?[0-9]+")
 _NAME_RE = re.compile(r"[^ ,\->():\t;\r\n{}]+")
+#: A layer name may hold separators inside ('Conv2d-1'): it is read back as written.
+_LAYER_NAME_RE = re.compile(r"[^ ,\->():\t;\r\n{}](?:[^\r\n{}]*[^ ,\->():\t;\r\n{}])?")
 
 PathLike = Union[str, os.PathLike]
 
@@ -187,6 +190,8 @@ def _where(where: Optional[Mapping], key, default: int) -> int:
 
 
 def _dims_of_layer_type(op: str) -> tuple[str, ...]:
+    if op == "NGCONV":
+        return ("G",) + _CONV_DIMS
     return _GEMM_DIMS if op == "GEMM" else _CONV_DIMS
 
 
@@ -207,6 +212,8 @@ def _lower_level_dims(spec: LayerSpec) -> tuple[str, ...]:
     n = ("N",) if "N" in spec.dims else ()
     if spec.op == "DSCONV":
         return n + ("C", "R", "S", "X", "Y")
+    if spec.op == "NGCONV":
+        return n + ("C", "G", "K", "R", "S", "X", "Y")
     return n + ("C", "K", "R", "S", "X", "Y")
 
 
@@ -218,7 +225,8 @@ def _check_dims(spec: LayerSpec, file: str, where: Optional[Mapping] = None) -> 
         return InputError(file=file, line=_where(where, key, line0), layer=spec.name, message=msg, fix=fix)
 
     if spec.op not in LAYER_TYPES:
-        return [err(f"layer type {spec.op!r} is not supported", "use Type: CONV, DSCONV or GEMM", "type")]
+        return [err(f"layer type {spec.op!r} is not supported", "use Type: CONV, DSCONV, NGCONV or GEMM",
+                    "type")]
     errors: list[InputError] = []
     d = spec.dims
     allowed = _dims_of_layer_type(spec.op)
@@ -239,7 +247,7 @@ def _check_dims(spec: LayerSpec, file: str, where: Optional[Mapping] = None) -> 
             errors.append(err(f"GEMM layer is missing dimension(s) {', '.join(missing)}",
                               "write Dimensions { K: .., M: .., N: .. } for (M x K) * (K x N)", "dims"))
     else:
-        need = ["C", "R", "S"] + (["K"] if spec.op == "CONV" else [])
+        need = ["C", "R", "S"] + (["K"] if spec.op != "DSCONV" else []) + (["G"] if spec.op == "NGCONV" else [])
         missing = [k for k in need if k not in d]
         for i, o in (("Y", "Y'"), ("X", "X'")):
             if i in d and o in d:
@@ -249,16 +257,9 @@ def _check_dims(spec: LayerSpec, file: str, where: Optional[Mapping] = None) -> 
             elif i not in d and o not in d:
                 missing.append(i)
         if missing:
+            g = "G: .., " if spec.op == "NGCONV" else ""
             errors.append(err(f"{spec.op} layer is missing dimension(s) {', '.join(missing)}",
-                              "write Dimensions { K: .., C: .., R: .., S: .., Y: .., X: .. }", "dims"))
-        if not errors:
-            for i, f in (("Y", "R"), ("X", "S")):
-                if i in d and d[i] < d[f]:
-                    errors.append(err(
-                        f"{i} ({d[i]}) is smaller than {f} ({d[f]}): the filter does not fit the input "
-                        "(MAESTRO accepts this and reports garbage)",
-                        f"{i} is the unpadded input size: make {i} >= {f}, or give the output size as {i}'",
-                        ("dim", i)))
+                              f"write Dimensions {{ {g}K: .., C: .., R: .., S: .., Y: .., X: .. }}", "dims"))
     for key, value in spec.stride.items():
         if key not in ("Y", "X"):
             errors.append(err(f"Stride on {key!r} is not supported (only Y and X have strides)",
@@ -307,14 +308,8 @@ def _structure_errors(df: Dataflow) -> list[tuple[Optional[int], str, str]]:
         elif len(spatial) > 2:
             out.append((spatial[2], f"cluster level {li} has {len(spatial)} SpatialMaps; MAESTRO allows "
                                     "at most 2", "turn the extra SpatialMaps into TemporalMaps"))
-        seen: dict[str, int] = {}
         names = {m.dim for _, m in level}
         for i, m in level:
-            norm = m.dim.rstrip("'") if m.dim in ("Y'", "X'") else m.dim
-            if norm in seen:
-                out.append((i, f"dimension {m.dim} is mapped twice in cluster level {li}",
-                            f"keep one map on {norm} per cluster level"))
-            seen[norm] = i
             if m.dim in ("Y'", "X'") and m.dim[0] not in names:
                 filt = "R" if m.dim == "Y'" else "S"
                 if filt not in names:
@@ -453,6 +448,7 @@ class _LayerRecord:
     directives: list = field(default_factory=list)
     had_dims: bool = False
     where: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
     failed: bool = False
     spec: Optional[LayerSpec] = None
 
@@ -465,8 +461,9 @@ _FC_FIX = {
 
 
 class _Parser:
-    def __init__(self, tokens: list[Token], file: str, template: bool = False):
+    def __init__(self, tokens: list[Token], file: str, template: bool = False, lines: Optional[list[str]] = None):
         self.template = template  # a bare Dataflow block: Sz(D) of any known dimension, kept symbolic
+        self.lines = lines  # the source lines (layer names as written)
         self.toks = tokens
         self.i = 0
         self.depth = 0
@@ -570,6 +567,16 @@ class _Parser:
                                "check the braces of the previous layer; every layer is 'Layer name { ... }'")
 
     # -- layers
+    def written_name(self, names: list[Token]) -> str:
+        """A layer's name as written between ``Layer`` and ``{`` (``Conv2d-1``, as MAESTRO's PyTorch frontend
+        writes it; MAESTRO itself keeps only the last token, ``1``); "Layer" when there is none."""
+        if not names:
+            return "Layer"
+        first, last = names[0], names[-1]
+        if first.line != last.line or self.lines is None:
+            return " ".join(n.text for n in names)
+        return self.lines[first.line - 1][first.col - 1:last.col - 1 + len(last.text)]
+
     def layer(self, start: Token) -> None:
         names: list[Token] = []
         while True:
@@ -579,17 +586,12 @@ class _Parser:
             if tok.text == "}":
                 self.file_fail(tok.line, "expected 'Layer name {'", "write Layer name { ... }")
             names.append(tok)
-        rec = _LayerRecord(names[-1].text if names else "Layer", start.line)
+        rec = _LayerRecord(self.written_name(names), start.line)
         layer_depth = self.depth
         try:
             if any("{" in n.text or "}" in n.text for n in names):
                 self.layer_fail(rec, start.line, f"the layer name {names[-1].text!r} contains a brace; braces "
                                 "must be separate tokens", "write 'Layer name {' with spaces around the brace")
-            if len(names) > 1:
-                raw = " ".join(n.text for n in names)
-                self.layer_fail(rec, start.line, f"the layer name is several tokens ({raw!r}; separators are "
-                                f"{SEPARATORS!r}); MAESTRO would call this layer {names[-1].text!r}",
-                                "use a name without spaces, commas, '-', '>', ':', ';' or parentheses")
             self.layer_body(rec)
             self.finish_layer(rec)
         except _LayerFail as f:
@@ -642,9 +644,10 @@ class _Parser:
         rec.where["type"] = t.line
         if op in LAYER_TYPES:
             rec.op = op
-        elif op in ("TRCONV", "NGCONV"):
-            self.layer_fail(rec, t.line, f"Type {op} is not supported by diffhw yet",
-                            "write the layer as CONV (a grouped conv as several CONV layers)")
+        elif op == "TRCONV":
+            rec.op = "CONV"
+            rec.notes.append("Type TRCONV is evaluated as the CONV MAESTRO makes of it (its transposed-conv "
+                             "stride is never used by MAESTRO's cost model): the numbers are a plain convolution's")
         elif op in _FC_FIX:
             self.layer_fail(rec, t.line, f"Type {op} is recognized by MAESTRO but not implemented (it rejects "
                             "the layer)", _FC_FIX[op])
@@ -684,10 +687,11 @@ class _Parser:
     def dim_entry(self, rec: _LayerRecord, key: Token) -> None:
         val = self.number_token(rec, f"size of dimension {key.text}")
         size = self._int_value(rec, val, f"size of dimension {key.text}", constants=True)
-        if key.text in rec.dims:
-            self.layer_fail(rec, key.line, f"dimension {key.text} is given twice",
-                            f"keep one {key.text} entry in Dimensions")
-        rec.dims[key.text] = size
+        if key.text in rec.dims and rec.dims[key.text] != size:
+            self.layer_fail(rec, key.line, f"dimension {key.text} is given twice with different sizes "
+                            f"({rec.dims[key.text]}, {size}); MAESTRO's analysis takes the first and its Sz() "
+                            "the last", f"keep one {key.text} entry in Dimensions")
+        rec.dims[key.text] = size  # given twice with the same size: as once (what MAESTRO computes)
         rec.where[("dim", key.text)] = key.line
 
     def map_number(self, rec: _LayerRecord, what: str):
@@ -743,7 +747,7 @@ class _Parser:
                             "add Dimensions { K: .., C: .., R: .., S: .., Y: .., X: .. }")
         rec.spec = LayerSpec(
             name=rec.name, op=rec.op, dims=dict(rec.dims), stride=dict(rec.stride), dataflow=None,
-            loc=SourceLoc(self.file, rec.line),
+            loc=SourceLoc(self.file, rec.line), notes=tuple(rec.notes),
         )
         errors = _check_dims(rec.spec, self.file, rec.where)
         if errors:
@@ -810,7 +814,7 @@ def parse_model(text_or_path, file: Optional[str] = None) -> tuple[Network, list
     default_name = Path(name).stem if name != "<memory>" else ""
     if error is not None:
         return Network(default_name, (), name), [error]
-    p = _Parser(tokenize(text), name)
+    p = _Parser(tokenize(text), name, lines=text.split("\n"))
     p.parse()
     errors = list(p.errors)
     errors.extend(_attach_dataflows(p.records, name))
@@ -957,6 +961,12 @@ def _check_name(name: str, what: str) -> None:
                          f"{SEPARATORS!r}, braces or newlines")
 
 
+def _check_layer_name(name: str) -> None:
+    if not isinstance(name, str) or _LAYER_NAME_RE.fullmatch(name) is None or "//" in name:
+        raise ValueError(f"layer name {name!r} cannot be written to a MAESTRO file: it must not start or end "
+                         f"with one of {SEPARATORS!r} nor hold braces, newlines or '//'")
+
+
 def write_dataflow(dataflow: Dataflow, indent: str = "    ") -> str:
     """A ``Dataflow { ... }`` block (a dataflow template file's text without the final newline)."""
     for d in dataflow.directives:
@@ -992,7 +1002,7 @@ def write_model(network: Network, with_dataflow: bool) -> str:
     lines = [f"Network {network.name} {{" if network.name else "Network {"]
     prev: Optional[LayerSpec] = None
     for layer in network.layers:
-        _check_name(layer.name, "layer name")
+        _check_layer_name(layer.name)
         _check_name(layer.op, "layer type")
         lines.append(f"Layer {layer.name} {{")
         lines.append(f"Type: {layer.op}")

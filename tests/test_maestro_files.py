@@ -330,9 +330,12 @@ def test_hw_variants():
 
 def test_writer_rejects_unwritable_names():
     net, _ = parse_model(VARIANTS)
-    bad = replace(net, layers=(replace(net.layers[0], name="conv-1"),))
-    with pytest.raises(ValueError, match="one token"):
-        write_model(bad, False)
+    for name in ("-conv", "conv 1;", "a{b", "a//b", ""):
+        bad = replace(net, layers=(replace(net.layers[0], name=name),))
+        with pytest.raises(ValueError, match="layer name"):
+            write_model(bad, False)
+    dashed = replace(net, layers=(replace(net.layers[0], name="Conv2d-1"),))  # MAESTRO's frontend's names
+    assert [l.name for l in parse_model(write_model(dashed, False))[0].layers] == ["Conv2d-1"]
     with pytest.raises(ValueError, match="no dataflow"):
         write_model(replace(net, layers=(replace(net.layers[0], dataflow=None),)), True)
     model_text = write_model(net, False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Sequence
+from typing import Optional, Sequence
 
 from diffhw.cli.common import DEFAULT_HW, DEFAULT_MAPPING, load_inputs, model_options
 from diffhw.cost.model import OUTPUTS
@@ -19,9 +19,12 @@ from diffhw.outputs import check_file, row_format, write_rows
 
 LEAD_COLUMNS = ("mapping", "network", "layer", "hw")
 
-def run_maestro(mappings: Sequence[str], hws: Sequence[str], **models):
+def run_maestro(mappings: Sequence[str], hws: Sequence[str], *, warnings: Optional[list] = None,
+                strict: bool = False, **models):
     """Evaluate the cross product of mappings x hardware files: (rows, errors). The mappings are the mapping
-    files and those made from `models=[MODEL, ...]` with `dataflow=`, `convention=`, `input_shape=`."""
+    files and those made from `models=[MODEL, ...]` with `dataflow=`, `convention=`, `input_shape=`.
+    Warnings (MAESTRO's numbers for an odd layer, e.g. Y < R) are appended to `warnings`; with `strict` they
+    are errors and their layers give no rows."""
     from diffhw.evaluate import evaluate
 
     nets, specs, errors = load_inputs(mappings, hws, **models)
@@ -31,8 +34,10 @@ def run_maestro(mappings: Sequence[str], hws: Sequence[str], **models):
             break
         ev = evaluate(list(net.layers), specs)
         errors.extend(ev.errors)
+        (errors if strict else warnings if warnings is not None else []).extend(ev.warnings)
+        refused = {w.layer for w in ev.warnings} if strict else set()
         for (i, j), row in zip(ev.items, ev.rows):
-            if row is None:
+            if row is None or net.layers[i].name in refused:
                 continue
             lead = {"mapping": stem, "network": net.name, "layer": net.layers[i].name, "hw": specs[j].name}
             rows.append({**lead, **row})
@@ -86,8 +91,12 @@ def cmd_maestro(args) -> int:
         check_file(args.out, args.force)  # before any work: a bad --out must not cost the evaluation
     args.mapping = args.mapping or ([] if args.model else [str(DEFAULT_MAPPING)])
     args.hw = args.hw or [str(DEFAULT_HW)]
+    warnings: list = []
     rows, errors = run_maestro(args.mapping, args.hw, models=args.model, dataflow=args.dataflow,
-                               convention=args.convention, input_shape=args.input_shape)
+                               convention=args.convention, input_shape=args.input_shape, warnings=warnings,
+                               strict=args.strict)
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
     for e in errors:
         print(f"error: {e}", file=sys.stderr)
     if rows:
@@ -95,7 +104,8 @@ def cmd_maestro(args) -> int:
     if args.out:
         write_rows(rows, LEAD_COLUMNS + OUTPUTS, args.out, args.force)
         print(f"wrote {len(rows)} rows to {args.out}")
-    print(f"{len(rows)} layer evaluations, {len(errors)} errors, {time.perf_counter() - t0:.2f} s")
+    print(f"{len(rows)} layer evaluations, {len(errors)} errors, {len(warnings)} warnings, "
+          f"{time.perf_counter() - t0:.2f} s")
     return 1 if errors or not rows else 0
 
 
@@ -112,4 +122,6 @@ def add_parser(sub) -> None:
     m.add_argument("--hw", nargs="+", action="extend", help=f"hardware file(s) (default: {DEFAULT_HW.name})")
     m.add_argument("--out", help="write one row per (mapping, layer, hw) here: .csv, .json or .parquet")
     m.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    m.add_argument("--strict", action="store_true", help="treat warnings (MAESTRO's numbers for an odd layer: "
+                   "Y < R, 0 MACs, TRCONV read as CONV) as errors: those layers give no rows")
     m.set_defaults(func=cmd_maestro)

@@ -284,6 +284,26 @@ class _Traffic:
         ret = jnp.where(touched, ret, 0)
         return jnp.where(changing == -1, self.pe_mapped(tensor, first, ee), ret)
 
+    def ingress_fault(self, tensor: Tensor):
+        """Cases where GetPEIngressVolume stops MAESTRO (exit 255): the innermost advancing directive is a
+        temporal map on the tensor's dimension v, the tensor is not yet initialized, and v has 0 unique
+        elements (e.g. a stride larger than the tile). bool [K]."""
+        c, nm = self.c, self.nm
+        changing = np.full(c.occ.shape[0], -1)
+        for j, d in enumerate(c.dirs):
+            changing = np.where(c.pos[d.var] != INIT, j, changing)
+        inited = nm.bool(False)
+        fault = nm.bool(False)
+        for j, d in enumerate(c.dirs):
+            if d.var in tensor.dims:
+                fresh = (c.pos[d.var] == INIT) & (j > changing)
+                inited = nm.or_(inited, nm.and_(fresh, nm.not_(c.unrolled[d.var])))
+        for j, d in enumerate(c.dirs):
+            if d.var in tensor.dims and d.kind == "T":
+                static = (changing == j) & (c.pos[d.var] != INIT)
+                fault = nm.or_(fault, nm.and_(static, nm.eq(self._u(d.var), 0)))
+        return nm.and_(fault, nm.not_(inited))
+
     def pe_egress(self, tensor: Tensor, psum: bool, first: bool, ee: bool, reuse_at_edge: bool = True):
         """GetPEEgressVolume: output (or, with psum, partial-sum) volume of one sub-cluster in a case."""
         c, nm = self.c, self.nm
@@ -483,6 +503,27 @@ def tensor_size(tensor: Tensor, dims: dict, overlap: bool) -> jnp.ndarray:
     return out
 
 
+#: `maestro_fault` bits: where the real MAESTRO stops instead of reporting the layer.
+FAULT_ZERO_COMPUTE = 1  # a top-level case whose sub-clusters take 0 cycles: integer division by 0 (SIGFPE)
+FAULT_ZERO_UNIQUE = 2  # an advancing temporal map with 0 new elements for an input tensor: exit(-1)
+
+
+def _no_processed_case(res: dict, r: dict, total, tables, tensors, innermost: bool, nm) -> None:
+    """MAESTRO's report of a layer whose top-level cases are all skipped (0 MACs): no sub-cluster was analysed,
+    so its L1 sizes are the top level's own; its delay minima and averages are its initial long double values
+    converted to long (LONG_MIN on x86), its average NoC bandwidth 0/0."""
+    empty = nm.eq(total, 0)
+    lowest = jnp.iinfo(jnp.int64).min
+    for name in ("ingress", "egress", "compute"):
+        for k in (f"{name}_delay_min", f"{name}_delay_avg"):
+            res[k] = nm.where(empty, lowest, res[k])
+    res["avg_noc_bw_req"] = nm.where(empty, jnp.nan, res["avg_noc_bw_req"])
+    if not innermost:
+        for t in tensors:
+            own = 2 * _mapped_volume(tables, t, nm) * (1 if t.is_output else r["prefix_cases"])
+            res[f"{t.name}_l1_size_req"] = nm.where(empty, own, res[f"{t.name}_l1_size_req"])
+
+
 def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace, tensors, conv: bool, hw: dict,
                   nm=EXACT):
     """Analyse cluster level `li` with the dynamic tile sizes `dims_dyn` (one layer, one hardware).
@@ -520,10 +561,11 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
     sp_edge = case.is_edge[sp_var]
     sp_ee = case.has_ee[sp_var]
     active_here = f64(nm.where(sp_edge, nedge, nsub))
+    if innermost or is_top:
+        red["prefix_cases"] = ("sum", nm.count(prefix))
     if innermost:
         compute = nm.ceil_div(psums, hw["simd_lanes"])
         active = active_here
-        red["prefix_cases"] = ("sum", nm.count(prefix))
         l1_keys = ()
     else:
         r_n, r_e = _sub_results(levels, li, space, tensors, conv, hw, tr)
@@ -568,11 +610,23 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
         red["output_l2_write"] = ("sum", wa * egress)
         red["output_l1_write"] = ("sum", wa * psum_size)
         red.update({f"{t.name}_l2_read": ("sum", w * ingress[t.name]) for t in ins})
+        if not innermost and not nm.relaxed:  # MAESTRO divides by this case's compute delay: SIGFPE
+            red["zero_compute_cases"] = ("sum", nm.count(nm.and_(processed, nm.eq(compute, 0))))
     else:
         red["runtime_cycles"] = ("sum", w * delay)
+    if not nm.relaxed:  # cases whose ingress stops MAESTRO: here (processed or sizing the buffers) or below
+        stops = tr.ingress_fault(ins[0])
+        for t in ins[1:]:
+            stops = nm.or_(stops, tr.ingress_fault(t))
+        stops = nm.and_(stops, nm.or_(processed, prefix))
+        if not innermost:
+            below = nm.where(pick_e, nm.or_(nm.lt(0, r_e["stops"]), nm.and_(several, nm.lt(0, r_n["stops"]))),
+                             nm.lt(0, r_n["stops"]))
+            stops = nm.or_(stops, nm.and_(processed, below))
+        red["stops"] = ("sum", nm.count(nm.and_(exists, stops)))
     r = nm.reduce_cases(red)
 
-    res = {k: r[k] for k in ("output_l2_size_req", "num_macs", *l1_keys)}
+    res = {k: r[k] for k in ("output_l2_size_req", "num_macs", *l1_keys) + (("stops",) if "stops" in r else ())}
     for t in ins:
         res[f"{t.name}_l2_size_req"] = r[f"{t.name}_l2_size_req"]
         if innermost:
@@ -601,6 +655,13 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
         res[f"{name}_delay_max"] = r[f"{name}_delay_max"]
         res[f"{name}_delay_avg"] = nm.floor_real(f64(r[f"{name}_delay_avg"]) / totf)
     res["arithmetic_intensity"] = r["arithmetic_intensity"]
+    if nm.relaxed:
+        res["maestro_fault"] = nm.num(0)
+    else:
+        res["maestro_fault"] = nm.where(nm.lt(0, res.pop("stops")), FAULT_ZERO_UNIQUE, 0) + (
+            nm.where(nm.lt(0, r["zero_compute_cases"]), FAULT_ZERO_COMPUTE, 0) if "zero_compute_cases" in r else 0)
+    if not nm.relaxed:
+        _no_processed_case(res, r, total, tables, tensors, innermost, nm)
     res["output_l2_write"] = r["output_l2_write"]
     res["output_l1_write"] = res["output_l1_read"] = r["output_l1_write"]
     res["output_l2_read"] = nm.num(tensor_size(out_t, dims_dyn, conv))

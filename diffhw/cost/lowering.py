@@ -39,6 +39,12 @@ def layer_tensors(op: str, has_batch: bool) -> tuple[Tensor, ...]:
     n = ("N",) if has_batch else ()
     if op == "GEMM":
         return Tensor("input", ("M", "K")), Tensor("filter", ("K", "N")), Tensor("output", ("M", "N"))
+    if op == "NGCONV":
+        return (
+            Tensor("input", n + ("G", "C", "Y", "X")),
+            Tensor("filter", ("G", "K", "C", "R", "S")),
+            Tensor("output", n + ("G", "K", "C", "Y", "X")),
+        )
     if op == "DSCONV":
         return (
             Tensor("input", n + ("C", "Y", "X")),

@@ -44,6 +44,9 @@ FLOAT_OUTPUTS = (
     "area", "power", "pe_power", "l1_power", "l2_power", "noc_power",
 )
 OUTPUTS = INT_OUTPUTS + FLOAT_OUTPUTS
+#: Integer outputs that are not MAESTRO's: `maestro_fault` (bits of `diffhw.cost.analysis.FAULT_*`, 0 when
+#: the real tool reports the layer). Asked for by name (`evaluate_batches(outputs=OUTPUTS + DIAGNOSTICS)`).
+DIAGNOSTICS = ("maestro_fault",)
 TENSOR_NAMES = ("input", "filter", "output")
 
 
@@ -78,6 +81,8 @@ def layer_levels(structure, numbers, op, has_batch, layer: dict, hw: dict, where
     """Cluster levels of one layer (see `diffhw.cost.lowering.build_levels`)."""
     dims = {k: layer[k] for k in ("K", "C", "R", "S", "Y", "X")} if op != "GEMM" else {
         "M": layer["M"], "N": layer["N"], "K": layer["K"]}
+    if op == "NGCONV":
+        dims["G"] = layer["M"]  # an NGCONV's groups travel in the M field (see `diffhw.layers.DIM_FIELDS`)
     if has_batch:
         dims["N"] = layer["N"]
     stride = {"Y": layer["stride_y"], "X": layer["stride_x"]}
@@ -278,4 +283,4 @@ def layer_cost(structure, space: CaseSpace, op, has_batch, layer: dict, numbers,
     out["overall_reuse_factor"] = f(l1r) / f(l1w)
     out.update(hardware_cost(hw["num_pes"], hw["noc_bw"], hw["simd_lanes"],
                              out["total_l1_size_req"], out["total_l2_size_req"]))
-    return {k: out[k] for k in OUTPUTS}
+    return {k: out[k] for k in OUTPUTS + DIAGNOSTICS}
