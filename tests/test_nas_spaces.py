@@ -7,10 +7,10 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from diffhw.frontends.nas import alphanet, darts, layer_macs
+from diffhw.frontends.nas import alphanet, darts, digits, layer_macs
 from diffhw.layers import Layers
 
-SPACES = {"darts": darts, "alphanet": alphanet}
+SPACES = {"darts": darts, "alphanet": alphanet, "digits": digits}
 FIELDS = [f.name for f in dataclasses.fields(Layers)]
 
 
