@@ -278,3 +278,13 @@ def test_onnx_file_model_keeps_the_file_and_calibrates_entropy(tmp_path):
     alloc = json.loads((tmp_path / "B/allocation.json").read_text())
     assert {k for k, v in alloc.items() if v == "ACCEL:0"} == {"c1", "dw", "fc"}
     check_runs_and_chain(tmp_path / "B")
+
+
+def test_infeasible_hardware_is_reported(tmp_path, capsys):
+    hw = tmp_path / "tiny.m"
+    hw.write_text((HW).read_text().replace("l1_size_cstr: 1024", "l1_size_cstr: 10"))
+    assert main(["export", str(SMALL), "--hw", str(hw), "--dataflow", "os", "--out", str(tmp_path / "B")]) == 0
+    doc = json.loads((tmp_path / "B/design.json").read_text())
+    assert not doc["totals"]["feasible"] and doc["totals"]["problems"][0].startswith("L1 requirement 54 > l1_size 10")
+    assert "**Infeasible:** L1 requirement 54" in (tmp_path / "B/report.md").read_text()
+    assert "warning: the design is infeasible: L1 requirement" in capsys.readouterr().err
