@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 import warnings
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence, Union
@@ -729,11 +730,22 @@ def from_onnx(path_or_model, name: Optional[str] = None,
     if evaluated:  # constant subgraphs that inference could not see through: infer again from their shapes
         model = _with_shapes(onnx, model, {k: (v.dtype, v.shape) for k, v in evaluated.items()}, source)
     unknown = _unknown_tensors(model)
+    failure = None
     if unknown:  # shapes computed at run time (TF-style 'same' pads, window padding, ...): one run on zeros
-        shapes = _run_shapes(onnx, model, unknown)
+        shapes, failure = _run_shapes(onnx, model, unknown)
         if shapes:
             model = _with_shapes(onnx, model, shapes, source)
-    return _Importer(onnx, model, Graph(name or default), source).run()
+    try:
+        return _Importer(onnx, model, Graph(name or default), source).run()
+    except InputError as e:
+        if failure is None or "unknown shape" not in e.message:
+            raise
+        node = re.search(r"running (\w+) node\. Name:'([^']*)'", failure)
+        raise InputError(file=source, layer=node.group(2) if node else e.layer,
+                         message=f"{e.message}; running the model on zeros of its input shape to find it failed: "
+                                 f"{failure}",
+                         fix="check the input shape against the model (e.g. the channels of its first layer: "
+                             "--input-shape N,C,H,W)") from e
 
 
 def _unknown_tensors(model) -> list[str]:
@@ -744,14 +756,14 @@ def _unknown_tensors(model) -> list[str]:
     return [o for node in gr.node for o in node.output if o and o not in known]
 
 
-def _run_shapes(onnx, model, names: Sequence[str]) -> dict[str, tuple]:
-    """{tensor: (dtype, shape)} of tensors `names` from one onnxruntime run of `model` on zeros of its input
-    shapes; {} without onnxruntime, with dynamic inputs or when the run fails (the import then reports the
-    first unknown shape it needs, naming the node)."""
+def _run_shapes(onnx, model, names: Sequence[str]) -> tuple[dict[str, tuple], Optional[str]]:
+    """({tensor: (dtype, shape)} of tensors `names}, None) from one onnxruntime run of `model` on zeros of
+    its input shapes; ({}, why) when the run fails, ({}, None) without onnxruntime or with dynamic inputs
+    (the import then reports the first unknown shape it needs, naming the node)."""
     try:
         import onnxruntime as ort
     except ImportError:
-        return {}
+        return {}, None
     inits = {t.name for t in model.graph.initializer}
     feeds = {}
     for inp in model.graph.input:
@@ -759,7 +771,7 @@ def _run_shapes(onnx, model, names: Sequence[str]) -> dict[str, tuple]:
         if inp.name in inits:
             continue
         if shape is None or not all(isinstance(d, int) for d in shape):
-            return {}
+            return {}, None
         feeds[inp.name] = np.zeros(shape, onnx.helper.tensor_dtype_to_np_dtype(inp.type.tensor_type.elem_type))
     probe = onnx.ModelProto.FromString(model.SerializeToString())
     outputs = {o.name for o in probe.graph.output}
@@ -770,9 +782,9 @@ def _run_shapes(onnx, model, names: Sequence[str]) -> dict[str, tuple]:
     try:
         session = ort.InferenceSession(probe.SerializeToString(), opts, providers=["CPUExecutionProvider"])
         results = session.run(list(names), feeds)
-    except Exception:  # noqa: BLE001 - any onnxruntime failure: fall back to the import's unknown-shape error
-        return {}
-    return {n: (r.dtype, r.shape) for n, r in zip(names, results) if isinstance(r, np.ndarray)}
+    except Exception as e:  # noqa: BLE001 - any onnxruntime failure: reported with the unknown shape it leaves
+        return {}, str(e).replace("[ONNXRuntimeError] : 1 : FAIL : ", "").strip().splitlines()[0]
+    return {n: (r.dtype, r.shape) for n, r in zip(names, results) if isinstance(r, np.ndarray)}, None
 
 
 def _with_shapes(onnx, model, shapes: Mapping[str, tuple], source: str):

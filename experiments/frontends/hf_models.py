@@ -57,6 +57,28 @@ MODELS = {
                                      num_attention_heads=8, num_key_value_heads=2, vocab_size=1000), _ids()),
     "wav2vec2": (lambda: tf.Wav2Vec2Config(num_hidden_layers=2), _audio()),         # conv1d front end
     "hubert": (lambda: tf.HubertConfig(num_hidden_layers=2), _audio()),
+    "mobilevitv2": (lambda: tf.MobileViTV2Config(), _image(256)),                   # unfold / fold
+    "swinv2": (lambda: tf.Swinv2Config(), _image(256)),
+    "beit": (lambda: tf.BeitConfig(num_hidden_layers=4), _image()),
+    "levit": (lambda: tf.LevitConfig(), _image()),
+    "poolformer": (lambda: tf.PoolFormerConfig(), _image()),
+    "convnextv2": (lambda: tf.ConvNextV2Config(), _image()),
+    "regnet": (lambda: tf.RegNetConfig(), _image()),
+    "bit": (lambda: tf.BitConfig(), _image()),                                      # dynamic 'same' pads
+    "cvt": (lambda: tf.CvtConfig(), _image()),
+    "pvt": (lambda: tf.PvtConfig(), _image()),
+    "focalnet": (lambda: tf.FocalNetConfig(), _image()),
+    "dinov2": (lambda: tf.Dinov2Config(num_hidden_layers=4), _image()),
+    "clip_vision": (lambda: tf.CLIPVisionConfig(num_hidden_layers=4), _image()),
+    "data2vec_audio": (lambda: tf.Data2VecAudioConfig(num_hidden_layers=2), _audio()),
+    "wavlm": (lambda: tf.WavLMConfig(num_hidden_layers=2), _audio()),
+    "distilbert": (lambda: tf.DistilBertConfig(n_layers=2), _ids()),
+    "qwen2": (lambda: tf.Qwen2Config(num_hidden_layers=2, hidden_size=256, intermediate_size=688,
+                                     num_attention_heads=8, num_key_value_heads=2, vocab_size=1000), _ids()),
+    "gpt_neox": (lambda: tf.GPTNeoXConfig(num_hidden_layers=2, hidden_size=256, intermediate_size=1024,
+                                          num_attention_heads=8, vocab_size=1000), _ids()),
+    "opt": (lambda: tf.OPTConfig(num_hidden_layers=2, vocab_size=1000), _ids()),
+    "squeezebert": (lambda: tf.SqueezeBertConfig(num_hidden_layers=2), _ids()),     # conv1d attention
 }
 
 

@@ -1,0 +1,83 @@
+"""The PyTorch path (`from_torch`) and the ONNX path (``torch.onnx.export`` -> `from_onnx`) count exactly the
+MACs of `torch.utils.flop_counter.FlopCounterMode` (FLOPs / 2) on small twins of real model kinds
+(`tests/frontend_twins.py`). The reference runs with the math SDPA backend and oneDNN off: CPU's fused SDPA
+and oneDNN LSTM kernels are invisible to FlopCounterMode (it counts them as 0)."""
+
+import io
+import warnings
+
+import pytest
+
+torch = pytest.importorskip("torch")
+onnx = pytest.importorskip("onnx")
+from torch.nn.attention import SDPBackend, sdpa_kernel  # noqa: E402
+from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
+
+from diffhw.errors import InputError  # noqa: E402
+from diffhw.frontends.onnx_graph import from_onnx  # noqa: E402
+from diffhw.frontends.pytorch import from_torch  # noqa: E402
+from tests.frontend_twins import TWINS  # noqa: E402
+
+#: Twins the TorchScript exporter cannot export (grouped-query SDPA): exported with the dynamo exporter.
+_DYNAMO_ONLY = {"sdpa"}
+
+
+def flop_counter_macs(model, args) -> int:
+    with torch.no_grad(), FlopCounterMode(display=False) as fc, sdpa_kernel(SDPBackend.MATH), \
+            torch.backends.mkldnn.flags(enabled=False):
+        model(*args)
+    return fc.get_total_flops() // 2
+
+
+def export(model, args, dynamo: bool) -> "onnx.ModelProto":
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if dynamo:
+            return torch.onnx.export(model, args, dynamo=True, verbose=False).model_proto
+        f = io.BytesIO()
+        torch.onnx.export(model, args, f, dynamo=False)
+    return onnx.load_from_string(f.getvalue())
+
+
+@pytest.mark.parametrize("name", sorted(TWINS))
+def test_twin_macs_equal_flop_counter_on_both_paths(name):
+    model, args = TWINS[name]()
+    ref = flop_counter_macs(model, args)
+    assert ref > 0
+    g = from_torch(model, args)
+    assert g.macs() == ref
+    assert g.params() == sum(p.numel() for p in model.parameters())
+    h = from_onnx(export(model, args, dynamo=name in _DYNAMO_ONLY))
+    assert h.macs() == ref
+    assert [r["type"] for r in g.table()] and {r["type"] for r in h.table()} <= {"CONV", "DSCONV", "GEMM"}
+
+
+def test_runtime_shapes_resolved_by_onnxruntime_with_a_new_input_shape(tmp_path):
+    # TorchScript export with dynamic H, W: the TF-'same' pads are Shape arithmetic ONNX inference leaves
+    # unknown; the frontend takes them from one onnxruntime run at the given input shape
+    model, _ = TWINS["tf_same_padding"]()
+    path = tmp_path / "tf_same.onnx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, (torch.zeros(1, 3, 17, 20),), str(path), dynamo=False, input_names=["x"],
+                          dynamic_axes={"x": {0: "n", 2: "h", 3: "w"}})
+    for shape in ((1, 3, 17, 20), (2, 3, 33, 40)):
+        assert from_onnx(path, input_shape=shape).macs() == flop_counter_macs(model, (torch.zeros(shape),))
+    with pytest.raises(InputError, match=r"layer '/stem/Conv'.*Input channels C is not equal to kernel channels.*"
+                                         r"Fix: check the input shape"):
+        from_onnx(path, input_shape=(1, 5, 33, 40))
+    torch.onnx.export(TWINS["conv3d"]()[0], (torch.zeros(1, 3, 4, 16, 16),), str(path), dynamo=False,
+                      input_names=["x"], dynamic_axes={"x": {1: "c"}})
+    with pytest.raises(InputError, match=r"layer '/embed/Conv'.*Conv gets an input of shape \(1, 5, 4, 16, 16\), "
+                                         r"its weights expect 3 input channels.*--input-shape 1,3,4,16,16"):
+        from_onnx(path, input_shape=(1, 5, 4, 16, 16))
+
+
+def test_recurrent_layers_are_gate_gemms_per_step():
+    model, args = TWINS["recurrent"]()
+    rows = {r["name"]: r for r in from_torch(model, args).table()}
+    # input projections of all 5 steps x 2 sequences in one GEMM; the recurrent GEMM once per step
+    assert (rows["lstm.ih_l0"]["M"], rows["lstm.ih_l0"]["K"], rows["lstm.ih_l0"]["N"]) == (10, 8, 64)
+    assert (rows["lstm.hh_reverse_l1"]["M"], rows["lstm.hh_reverse_l1"]["K"], rows["lstm.hh_reverse_l1"]["N"],
+            rows["lstm.hh_reverse_l1"]["repeat"]) == (2, 16, 64, 5)
+    assert rows["gru.ih_l0"]["N"] == 24 and rows["rnn.hh_l0"]["N"] == 4
