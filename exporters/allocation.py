@@ -2,7 +2,7 @@
 
 `layer_nodes` finds the ONNX node of every MAC node of the op graph the cost model lowered (Conv,
 ConvTranspose, Gemm, MatMul, Einsum nodes that compute on activations, matched in graph order by their
-output shapes). `allocate` puts those nodes on the accelerator (``ACCEL:0``) unless a target refuses
+output shapes; a linear layer's bias Add goes with its MatMul). `allocate` puts those nodes on the accelerator (``ACCEL:0``) unless a target refuses
 their layer, every other node on the host (``X64:0`` by default), then applies a user's per-node overrides.
 
 `split` orders the nodes topologically, preferring at each step a ready node of the current device (so
@@ -42,9 +42,21 @@ def _constants(model) -> set[str]:
     return const
 
 
+def _bias_add(model, node, const: set[str]):
+    """The ``Add`` of a constant that is the only consumer of `node`'s output (a linear layer's bias, part
+    of the layer as the frontends count it), or None."""
+    out = node.output[0]
+    users = [n for n in model.graph.node if out in n.input]
+    if len(users) != 1 or users[0].op_type != "Add" or out in {o.name for o in model.graph.output}:
+        return None
+    others = [i for i in users[0].input if i != out]
+    return users[0] if len(others) == 1 and others[0] in const else None
+
+
 def layer_nodes(model, graph) -> dict[str, str]:
-    """{ONNX node name: graph MAC node name} for every MAC node of `graph` (the op graph of `model`).
-    Raises `InputError` if a MAC node has no ONNX node."""
+    """{ONNX node name: graph MAC node name} for every MAC node of `graph` (the op graph of `model`), in
+    order; a linear layer's MatMul is followed by its bias ``Add`` when it has one. Raises `InputError` if a
+    MAC node has no ONNX node."""
     import onnx
 
     inferred = onnx.shape_inference.infer_shapes(model)
@@ -60,6 +72,9 @@ def layer_nodes(model, graph) -> dict[str, str]:
             continue
         if node.op_type == "Einsum" or shapes.get(node.output[0]) == tuple(macs[j].shape):
             pairs[node.name] = macs[j].name
+            bias = _bias_add(model, node, const) if macs[j].kind == "linear" else None
+            if bias is not None:
+                pairs[bias.name] = macs[j].name
             j += 1
     if j < len(macs):
         raise InputError(file="model.onnx", layer=macs[j].name,

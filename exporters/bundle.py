@@ -135,7 +135,9 @@ def _fill(tmp: Path, design: Exported, opts: ExportOptions, onnx) -> dict:
     onnx.save(proto, tmp / "model.onnx")
 
     pairs = alloc.layer_nodes(proto, design.graph)
-    node_of = {g: o for o, g in pairs.items()}
+    node_of = {}
+    for o, g in pairs.items():
+        node_of.setdefault(g, o)
     overrides = alloc.read_allocation(opts.allocation, proto) if opts.allocation else {}
     allocation = alloc.allocate(proto, [o for o, g in pairs.items() if g not in refused], opts.host, overrides)
     _write(tmp, {"allocation.json": json.dumps(allocation, indent=1) + "\n"})

@@ -276,7 +276,7 @@ def test_onnx_file_model_keeps_the_file_and_calibrates_entropy(tmp_path):
     assert doc["int8"]["accuracy_float"] == 1.0 and 0 <= doc["int8"]["accuracy_int8"] <= 1
     assert "Top-1 accuracy on the labelled held-out inputs: float 100.0 %" in (tmp_path / "B/report.md").read_text()
     alloc = json.loads((tmp_path / "B/allocation.json").read_text())
-    assert {k for k, v in alloc.items() if v == "ACCEL:0"} == {"c1", "dw", "fc"}
+    assert {k for k, v in alloc.items() if v == "ACCEL:0"} == {"c1", "dw", "fc", "fc/bias"}  # bias: the layer's
     check_runs_and_chain(tmp_path / "B")
 
 

@@ -165,9 +165,9 @@ def test_pytorch_factory(tmp_path, monkeypatch):
     model = onnx.load(tmp_path / "B/model.onnx")
     alloc = json.loads((tmp_path / "B/allocation.json").read_text())
     accel = [n.op_type for n in model.graph.node if alloc[n.name] == "ACCEL:0"]
-    assert sorted(accel) == ["Conv", "Conv", "Gemm"] or sorted(accel) == ["Conv", "Conv", "MatMul"]
+    assert sorted(accel) in (["Conv", "Conv", "Gemm"], ["Add", "Conv", "Conv", "MatMul"])
     assert [x["onnx_node"] for x in doc["layers"]] == [n.name for n in model.graph.node
-                                                       if alloc[n.name] == "ACCEL:0"]
+                                                       if alloc[n.name] == "ACCEL:0" and n.op_type != "Add"]
     from tests.test_export import check_runs_and_chain
 
     check_runs_and_chain(tmp_path / "B")
