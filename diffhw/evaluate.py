@@ -20,9 +20,9 @@ import numpy as np
 
 from diffhw.compile_options import COMPILER_OPTIONS, QUICK_OPTIONS, quick
 from diffhw.cost.analysis import FAULT_ZERO_COMPUTE, FAULT_ZERO_UNIQUE, CaseSpace
-from diffhw.cost.model import (DIAGNOSTICS, FLOAT_OUTPUTS, INT_OUTPUTS, LAYER_FIELDS, MODEL_HW_FIELDS, OUTPUTS, case_spaces,
-                               chunk_size, layer_cost, pack_inputs, packed_item_states, union_space,
-                               unpack_inputs)
+from diffhw.cost.model import (DIAGNOSTICS, FLOAT_OUTPUTS, INT_OUTPUTS, L1_ENERGY, L2_ENERGY, LAYER_FIELDS,
+                               MODEL_HW_FIELDS, OUTPUTS, case_spaces, chunk_size, layer_cost, pack_inputs,
+                               packed_item_states, union_space, unpack_inputs)
 from diffhw.dataflow import Cluster, Dataflow, resolve_numbers
 from diffhw.dispatch import submit_shares
 from diffhw.errors import InputError
@@ -315,10 +315,40 @@ def prepare(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec],
     return items, groups, errors
 
 
+#: MAESTRO's nJ per MAC (`DSE::cost::mac_energy`), the unit of its CSV energy column.
+MAC_NJ = 0.00023
+
+
+def add_csv_energy(evaluation: Evaluation, layers: Sequence[LayerSpec], dataflow: Optional[Dataflow] = None) -> None:
+    """Add MAESTRO's CSV column 'Activity count-based Energy (nJ)' (`csv_energy_nJ`) to every row, as the
+    real tool computes it for the layers of one mapping file run in file order on one hardware file:
+    0.00023 x (18.61 x (L2 reads and writes of input and filter, L2 writes of the output) + 1.68 x (L1 reads and
+    writes of every tensor)), where a layer whose dataflow has a `Cluster` takes the L1 counts of the previous
+    layer in the file (0 for the first; MAESTRO reads them before it sets them), and the sums are taken in
+    MAESTRO's order. The tinyML'22 co-design study and GAMMA report this value as energy."""
+    l2_keys = ("input_l2_read", "input_l2_write", "filter_l2_read", "filter_l2_write", "output_l2_write")
+    l1_keys = tuple(f"{t}_l1_{rw}" for t in ("input", "filter", "output") for rw in ("read", "write"))
+    previous: dict[int, list[int]] = {}  # hw index -> the L1 counts of the last layer evaluated on it
+    for (i, j), row in zip(evaluation.items, evaluation.rows):
+        if row is None:
+            continue
+        df = dataflow or layers[i].dataflow
+        own = [row[k] for k in l1_keys]
+        l1 = previous.get(j, [0] * 6) if any(isinstance(d, Cluster) for d in df.directives) else own
+        l2_terms = [row[k] * L2_ENERGY for k in l2_keys]
+        l1_terms = [n * L1_ENERGY for n in l1]
+        energy = 0.0
+        for term in (l1_terms + l2_terms) if l1 is not own else (l2_terms + l1_terms):
+            energy += term
+        row["csv_energy_nJ"] = energy * MAC_NJ
+        previous[j] = own
+
+
 def evaluate(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec],
-             dataflow: Optional[Dataflow] = None) -> Evaluation:
+             dataflow: Optional[Dataflow] = None, csv_energy: bool = False) -> Evaluation:
     """Evaluate every layer on every hardware config (cross product), each layer under its own dataflow
-    (or `dataflow` when given). Items are ordered layer-major: (layer 0, hw 0), (layer 0, hw 1), ..."""
+    (or `dataflow` when given). Items are ordered layer-major: (layer 0, hw 0), (layer 0, hw 1), ...
+    With `csv_energy`, rows also hold MAESTRO's CSV energy column (`add_csv_energy`; `layers` in file order)."""
     items, groups, errors = prepare(layers, hardware, dataflow)
     rows: list[Optional[dict]] = [None] * len(items)
     outs = evaluate_batches([Batch(g.structure, g.op, g.has_batch, g.layers, g.numbers, g.hw) for g in groups],
@@ -343,4 +373,7 @@ def evaluate(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec],
             warned[i].extend(warns)
             rows[k] = {name: row[name] for name in OUTPUTS}
     warnings = [w for i in sorted(warned) for w in warned[i]]
-    return Evaluation(items, rows, errors, warnings)
+    ev = Evaluation(items, rows, errors, warnings)
+    if csv_energy:
+        add_csv_energy(ev, layers, dataflow)
+    return ev

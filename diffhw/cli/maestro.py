@@ -20,11 +20,12 @@ from diffhw.outputs import check_file, row_format, write_rows
 LEAD_COLUMNS = ("mapping", "network", "layer", "hw")
 
 def run_maestro(mappings: Sequence[str], hws: Sequence[str], *, warnings: Optional[list] = None,
-                strict: bool = False, **models):
+                strict: bool = False, csv_energy: bool = False, **models):
     """Evaluate the cross product of mappings x hardware files: (rows, errors). The mappings are the mapping
     files and those made from `models=[MODEL, ...]` with `dataflow=`, `convention=`, `input_shape=`.
     Warnings (MAESTRO's numbers for an odd layer, e.g. Y < R) are appended to `warnings`; with `strict` they
-    are errors and their layers give no rows."""
+    are errors and their layers give no rows. `csv_energy` adds MAESTRO's CSV energy column (`csv_energy_nJ`,
+    see `diffhw.evaluate.add_csv_energy`)."""
     from diffhw.evaluate import evaluate
 
     nets, specs, errors = load_inputs(mappings, hws, **models)
@@ -32,7 +33,7 @@ def run_maestro(mappings: Sequence[str], hws: Sequence[str], *, warnings: Option
     for stem, net in nets:
         if not specs:
             break
-        ev = evaluate(list(net.layers), specs)
+        ev = evaluate(list(net.layers), specs, csv_energy=csv_energy)
         errors.extend(ev.errors)
         (errors if strict else warnings if warnings is not None else []).extend(ev.warnings)
         refused = {w.layer for w in ev.warnings} if strict else set()
@@ -94,7 +95,7 @@ def cmd_maestro(args) -> int:
     warnings: list = []
     rows, errors = run_maestro(args.mapping, args.hw, models=args.model, dataflow=args.dataflow,
                                convention=args.convention, input_shape=args.input_shape, warnings=warnings,
-                               strict=args.strict)
+                               strict=args.strict, csv_energy=args.energy)
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     for e in errors:
@@ -102,7 +103,8 @@ def cmd_maestro(args) -> int:
     if rows:
         print(_summary(rows))
     if args.out:
-        write_rows(rows, LEAD_COLUMNS + OUTPUTS, args.out, args.force)
+        write_rows(rows, LEAD_COLUMNS + OUTPUTS + (("csv_energy_nJ",) if args.energy else ()), args.out,
+                   args.force)
         print(f"wrote {len(rows)} rows to {args.out}")
     print(f"{len(rows)} layer evaluations, {len(errors)} errors, {len(warnings)} warnings, "
           f"{time.perf_counter() - t0:.2f} s")
@@ -124,4 +126,6 @@ def add_parser(sub) -> None:
     m.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     m.add_argument("--strict", action="store_true", help="treat warnings (MAESTRO's numbers for an odd layer: "
                    "Y < R, 0 MACs, TRCONV read as CONV) as errors: those layers give no rows")
+    m.add_argument("--energy", action="store_true", help="add MAESTRO's CSV energy column 'Activity count-based "
+                   "Energy (nJ)' as csv_energy_nJ (the value published studies report; file-order dependent)")
     m.set_defaults(func=cmd_maestro)

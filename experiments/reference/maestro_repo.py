@@ -148,48 +148,52 @@ def equal(theirs: str, ours) -> bool:
     return math.isclose(t, o, rel_tol=6e-6, abs_tol=1e-12) or f"{o:.6g}" == f"{t:.6g}"
 
 
-def compare(maestro: list[dict], names: list[str], ours: dict, errors: dict, columns) -> list[dict]:
-    """One record per layer: status and the differing columns."""
+def compare(maestro: list[dict], names: list[str], hw: str, ours: dict, notes: dict, columns) -> list[dict]:
+    """One record per layer on hardware `hw`: status and the differing columns."""
     recs = []
     for i, (m, name) in enumerate(zip(maestro, names)):
-        row, err = ours.get(i), errors.get(i)
+        row = ours.get((hw, i))
         rec = {"layer": name, "index": i, "maestro_rc": m["rc"], "alone": m["alone"],
-               "diffhw_error": err, "diffhw_warning": None, "diff": []}
+               "diffhw_notes": notes.get(i, []), "diff": []}
         if m["row"] is None:
-            rec["status"] = "maestro_fails_diffhw_error" if err or row is None else "maestro_fails_diffhw_numbers"
+            rec["status"] = "maestro_fails_diffhw_error" if row is None else "maestro_fails_diffhw_numbers"
         elif row is None:
             rec["status"] = "missing"
         else:
-            rec["diff"] = [(c, m["row"][c], row[k]) for c, k in columns.items()
+            # a layer run alone has no previous layer, whose L1 counts MAESTRO's CSV energy may take
+            cols = {c: k for c, k in columns.items() if not (m["alone"] and k == "csv_energy_nJ")}
+            rec["diff"] = [(c, m["row"][c], row[k]) for c, k in cols.items()
                            if c in m["row"] and k in row and not equal(m["row"][c], row[k])]
             rec["status"] = "equal" if not rec["diff"] else "different"
         recs.append(rec)
     return recs
 
 
-def diffhw_layers(path: str, hw_path: str) -> tuple[dict, dict, list]:
-    """diffhw's rows and errors per layer index (errors matched by line number), and all its errors."""
+def diffhw_layers(path: str, hw_paths: list[str]) -> tuple[dict, dict]:
+    """diffhw's rows per (hw name, layer index) for every hardware file in one run, and its errors and
+    warnings per layer index (matched by line number)."""
     from diffhw.cli.maestro import run_maestro
 
-    rows, errors = run_maestro([path], [hw_path])
+    warnings: list = []
+    rows, errors = run_maestro([path], hw_paths, csv_energy=True, warnings=warnings)
     _, layers = split_layers(Path(path).read_text(errors="replace"))
-    starts = [l["line"] for l in layers]
     by_name: dict[str, list[int]] = {}
     for i, l in enumerate(layers):
         by_name.setdefault(l["name"], []).append(i)
     ours, used = {}, Counter()
     for r in rows:
         idx = by_name.get(r["layer"], [])
-        if used[r["layer"]] < len(idx):
-            ours[idx[used[r["layer"]]]] = r
-            used[r["layer"]] += 1
-    errs = {}
-    for e in errors:
-        if e.line:
-            i = max((k for k, s in enumerate(starts) if s <= e.line), default=None)
+        key = (r["hw"], r["layer"])
+        if used[key] < len(idx):
+            ours[(r["hw"], idx[used[key]])] = r
+            used[key] += 1
+    notes: dict[int, list[str]] = {}
+    for kind, items in (("error", errors), ("warning", warnings)):
+        for e in items:
+            i = max((k for k, l in enumerate(layers) if l["line"] <= (e.line or 0)), default=None)
             if i is not None:
-                errs.setdefault(i, str(e))
-    return ours, errs, errors
+                notes.setdefault(i, []).append(f"{kind}: {e.message}")
+    return ours, notes
 
 
 def make_hw(base: str, pes: int) -> str:
@@ -211,18 +215,19 @@ def main(argv=None) -> int:
     hws += [(f"pe{p}", make_hw(hws[0][1], p)) for p in args.pes]
     recs = []
     with tempfile.TemporaryDirectory() as hwdir:
+        hw_paths = []
         for hw_name, hw_text in hws:
-            hw_path = Path(hwdir, hw_name + ".m")
-            hw_path.write_text(hw_text)
-            for mp in args.mapping:
-                text = Path(mp).read_text(errors="replace")
-                _, layers = split_layers(text)
+            hw_paths.append(str(Path(hwdir, hw_name + ".m")))
+            Path(hw_paths[-1]).write_text(hw_text)
+        for mp in args.mapping:
+            text = Path(mp).read_text(errors="replace")
+            _, layers = split_layers(text)
+            ours, notes = diffhw_layers(mp, hw_paths)
+            for hw_name, hw_text in hws:
                 m = maestro_layers(args.maestro, text, hw_text)
-                ours, errs, _ = diffhw_layers(mp, str(hw_path))
-                for r in compare(m, [l["name"] for l in layers], ours, errs, CSV_COLUMNS):
-                    recs.append({"mapping": Path(mp).name, "hw": hw_name, **r})
-                c = Counter(r["status"] for r in recs if r["mapping"] == Path(mp).name and r["hw"] == hw_name)
-                print(f"{Path(mp).name:<28} {hw_name:<14} {dict(c)}", flush=True)
+                new = compare(m, [l["name"] for l in layers], hw_name, ours, notes, CSV_COLUMNS)
+                recs.extend({"mapping": Path(mp).name, "hw": hw_name, **r} for r in new)
+                print(f"{Path(mp).name:<28} {hw_name:<14} {dict(Counter(r['status'] for r in new))}", flush=True)
     c = Counter(r["status"] for r in recs)
     evaluated = c["equal"] + c["different"] + c["missing"]
     summary = {"rows": len(recs), "maestro_evaluates": evaluated, "diffhw_produces": c["equal"] + c["different"],
@@ -238,7 +243,7 @@ def main(argv=None) -> int:
     if args.csv:
         with open(args.csv, "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=["mapping", "hw", "layer", "index", "status", "maestro_rc", "alone",
-                                              "diffhw_error", "diff"])
+                                              "diffhw_notes", "diff"])
             w.writeheader()
             for r in recs:
                 w.writerow({k: r[k] for k in w.fieldnames})
