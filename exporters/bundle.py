@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -123,16 +124,9 @@ def export_bundle(design: Exported, out, options: ExportOptions = ExportOptions(
     return doc
 
 
-def _fill(tmp: Path, design: Exported, opts: ExportOptions, onnx) -> dict:
-    from diffhw.exporters.targets import TARGETS
-
-    ev = evaluate(design)
-    refused = TARGETS[opts.target].refusals(design.graph) if opts.target else {}
-    proto, note = onnx_export.float_model(design)
-    if proto.ByteSize() >= onnx.checker.MAXIMUM_PROTOBUF:
-        raise InputError(file=design.name, message="the ONNX model is over 2 GB (protobuf's limit)",
-                         fix="export a smaller network")
-    onnx.save(proto, tmp / "model.onnx")
+def _allocation(tmp: Path, proto, design: Exported, opts: ExportOptions, refused: dict) -> tuple[dict, dict, int]:
+    """Write allocation.json and subgraphs/; returns (allocation, graph MAC node -> its ONNX node, subgraphs)."""
+    import onnx
 
     pairs = alloc.layer_nodes(proto, design.graph)
     node_of = {}
@@ -149,14 +143,35 @@ def _fill(tmp: Path, design: Exported, opts: ExportOptions, onnx) -> dict:
         onnx.save(part.pop("model"), tmp / "subgraphs" / fname)
         manifest["subgraphs"].append({"index": k, "file": fname, **part})
     _write(tmp, {"subgraphs/manifest.json": json.dumps(manifest, indent=1) + "\n"})
+    return allocation, node_of, len(parts)
 
+
+def _int8(tmp: Path, proto, design: Exported, opts: ExportOptions) -> tuple[dict, float]:
+    """Write model.int8.onnx; returns (its design.json entry, max abs difference of the chained subgraphs
+    from model.onnx on the first held-out input)."""
     cal, cal_src, held, held_src, labels = _feeds(proto, design, opts)
     onnx_export.quantize_int8(tmp / "model.onnx", tmp / "model.int8.onnx", cal, opts.calibration_method)
     float_out = onnx_export.run_model(tmp / "model.onnx", held)
     err = onnx_export.int8_error(float_out, onnx_export.run_model(tmp / "model.int8.onnx", held), labels)
     env = alloc.run_chain(tmp / "subgraphs", held[0])
     chain = max(float(abs(env[o.name] - f).max()) for o, f in zip(proto.graph.output, float_out[0]))
+    return {"method": opts.calibration_method, "format": "QDQ int8 (activations and weights)",
+            "calibration_inputs": len(cal), "calibration_source": cal_src, "heldout_inputs": len(held),
+            "heldout_source": held_src, **err}, chain
 
+
+def _fill(tmp: Path, design: Exported, opts: ExportOptions, onnx) -> dict:
+    from diffhw.exporters.targets import TARGETS
+
+    ev = evaluate(design)
+    refused = TARGETS[opts.target].refusals(design.graph) if opts.target else {}
+    proto, note = onnx_export.float_model(design)
+    if proto.ByteSize() >= onnx.checker.MAXIMUM_PROTOBUF:
+        raise InputError(file=design.name, message="the ONNX model is over 2 GB (protobuf's limit)",
+                         fix="export a smaller network")
+    onnx.save(proto, tmp / "model.onnx")
+    allocation, node_of, subgraphs = _allocation(tmp, proto, design, opts, refused)
+    int8, chain = _int8(tmp, proto, design, opts)
     _write(tmp, {f"maestro/{k}": v for k, v in maestro_texts(design.network, design.hw).items()})
     _write(tmp, {"timeloop/arch.yaml": timeloop.arch_yaml(design.hw, design.name),
                  **{f"timeloop/{k}": v for k, v in timeloop.problem_files(design.network.layers).items()}})
@@ -172,20 +187,16 @@ def _fill(tmp: Path, design: Exported, opts: ExportOptions, onnx) -> dict:
                                             "peak_noc_bw_req", "offchip_bw_req", "area", "power")}})
     hw = {k: int(getattr(design.hw, k)) for k in ("num_pes", "l1_size", "l2_size", "noc_bw", "offchip_bw",
                                                   "simd_lanes", "noc_hops")}
-    devices = {}
-    for d in allocation.values():
-        devices[d] = devices.get(d, 0) + 1
     doc = {"network": design.name, "source": design.source, "hardware": hw, "totals": ev.totals,
            "layers": layers,
            "onnx": {"note": note, "nodes": len(proto.graph.node),
                     "inputs": [i.name for i in proto.graph.input if i.name not in
                                {t.name for t in proto.graph.initializer}],
                     "outputs": [o.name for o in proto.graph.output]},
-           "int8": {"method": opts.calibration_method, "format": "QDQ int8 (activations and weights)",
-                    "calibration_inputs": len(cal), "calibration_source": cal_src,
-                    "heldout_inputs": len(held), "heldout_source": held_src, **err},
-           "allocation": {"accelerator": alloc.ACCELERATOR, "host": opts.host, "nodes_per_device": devices,
-                          "overrides": opts.allocation, "subgraphs": len(parts), "chain_max_abs_diff": chain}}
+           "int8": int8,
+           "allocation": {"accelerator": alloc.ACCELERATOR, "host": opts.host,
+                          "nodes_per_device": dict(Counter(allocation.values())), "overrides": opts.allocation,
+                          "subgraphs": subgraphs, "chain_max_abs_diff": chain}}
     m = design.run_doc.get("metrics") if design.run_doc else None
     if m:
         doc["run"] = {"latency_cycles": m.get("latency_cycles"), "energy": m.get("energy"),
