@@ -135,7 +135,13 @@ def _allocation(tmp: Path, proto, design: Exported, opts: ExportOptions, refused
     overrides = alloc.read_allocation(opts.allocation, proto) if opts.allocation else {}
     allocation = alloc.allocate(proto, [o for o, g in pairs.items() if g not in refused], opts.host, overrides)
     _write(tmp, {"allocation.json": json.dumps(allocation, indent=1) + "\n"})
-    parts = alloc.split(proto, allocation)
+    try:
+        parts = alloc.split(proto, allocation)
+    except Exception as e:  # noqa: BLE001 - onnx's extractor / checker on a graph it cannot cut
+        first = next((t for t in str(e).splitlines() if t.strip()), "")
+        raise InputError(file=design.name, message=f"cannot cut model.onnx into single-device subgraphs: "
+                         f"{type(e).__name__}: {first}", fix="give the model fixed input shapes (--input-shape) "
+                         "so that ONNX shape inference knows every tensor") from None
     (tmp / "subgraphs").mkdir()
     manifest = {"model": "model.onnx", "subgraphs": []}
     for k, part in enumerate(parts):
@@ -150,10 +156,17 @@ def _int8(tmp: Path, proto, design: Exported, opts: ExportOptions) -> tuple[dict
     """Write model.int8.onnx; returns (its design.json entry, max abs difference of the chained subgraphs
     from model.onnx on the first held-out input)."""
     cal, cal_src, held, held_src, labels = _feeds(proto, design, opts)
-    onnx_export.quantize_int8(tmp / "model.onnx", tmp / "model.int8.onnx", cal, opts.calibration_method)
-    float_out = onnx_export.run_model(tmp / "model.onnx", held)
-    err = onnx_export.int8_error(float_out, onnx_export.run_model(tmp / "model.int8.onnx", held), labels)
-    env = alloc.run_chain(tmp / "subgraphs", held[0])
+    try:
+        float_out = onnx_export.run_model(tmp / "model.onnx", held)
+        onnx_export.quantize_int8(tmp / "model.onnx", tmp / "model.int8.onnx", cal, opts.calibration_method)
+        int8_out = onnx_export.run_model(tmp / "model.int8.onnx", held)
+        env = alloc.run_chain(tmp / "subgraphs", held[0])
+    except Exception as e:  # noqa: BLE001 - onnxruntime's own errors (an op it cannot run or quantize)
+        first = next((t for t in str(e).splitlines() if t.strip()), "")
+        raise InputError(file=design.name, message=f"onnxruntime cannot run or quantize the model: "
+                         f"{type(e).__name__}: {first}", fix="check that onnxruntime runs model.onnx (ops and "
+                         "input types it supports), or try --calibration-method minmax") from None
+    err = onnx_export.int8_error(float_out, int8_out, labels)
     chain = max(float(abs(env[o.name] - f).max()) for o, f in zip(proto.graph.output, float_out[0]))
     return {"method": opts.calibration_method, "format": "QDQ int8 (activations and weights)",
             "calibration_inputs": len(cal), "calibration_source": cal_src, "heldout_inputs": len(held),
