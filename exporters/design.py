@@ -18,7 +18,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from diffhw.errors import ErrorReport, InputError, raise_if_any
+from diffhw.errors import InputError, raise_if_any
 from diffhw.frontends.graph import Graph
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import Network
@@ -138,9 +138,7 @@ def from_model(model: str, hw_file, dataflow: str, input_shape: Optional[Sequenc
     hw = parse_hw(Path(hw_file))
     try:
         graph = load_model(model, input_shape)
-    except (InputError, ErrorReport):
-        raise
-    except (ValueError, ImportError, OSError) as e:
+    except (ValueError, ImportError, OSError) as e:  # a bad MODEL name or file (InputErrors pass through)
         raise InputError(file=model, message=str(e), fix="give a zoo name, an .onnx or .m file or a PyTorch "
                                                           "factory package.module:function") from None
     net = graph.to_network()
@@ -154,7 +152,7 @@ def from_model(model: str, hw_file, dataflow: str, input_shape: Optional[Sequenc
     descriptors = tuple({"dataflow": s.dataflow.name or Path(dataflow).stem} for s in network.layers)
     shape = tuple(input_shape) if input_shape is not None else None
     return Exported(graph.name, graph, network, replace(hw, name="design"),
-                    {"kind": kind, "model": model, "hw": str(hw_file), "dataflow": dataflow}, 
+                    {"kind": kind, "model": model, "hw": str(hw_file), "dataflow": dataflow},
                     _layer_nodes(graph, network), descriptors,
                     model=model if kind in ("onnx file", "pytorch factory") else None, input_shape=shape)
 
