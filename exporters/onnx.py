@@ -93,7 +93,8 @@ def float_model(design, weights=None) -> tuple[object, str]:
         elif weights.used_trained:
             note = f"built from the op graph with the trained weights of {npz}"
         else:
-            note = "built from the op graph with deterministic random weights (PyTorch default initialization, seed 0): not trained"
+            note = ("built from the op graph with deterministic random weights (PyTorch default initialization, "
+                    "seed 0): not trained")
     renamed = name_nodes(proto)
     if renamed:
         note += f"; {renamed} unnamed or duplicate-named nodes were named <op_type>_<index>"
