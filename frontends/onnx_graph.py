@@ -62,6 +62,9 @@ _RESHAPE = {"Reshape", "Squeeze", "Unsqueeze"}
 _IDENTITY = {"Identity", "Dropout", "Cast", "CastLike"}
 #: Ops whose outputs are metadata or constants however their inputs are computed.
 _CONST_OPS = {"Shape", "Size", "Constant", "ConstantOfShape", "Range", "EyeLike"}
+#: Ops with MACs: lowered even when all their inputs are constants (they run at every inference, e.g. Swin
+#: V2's position-bias MLP on its fixed coordinate table).
+_MAC_OPS = {"Conv", "ConvTranspose", "MatMul", "Gemm", "Einsum", "LSTM", "GRU", "RNN"}
 #: Recognised ops with no MACs and no graph kind of their own (``other`` without a warning).
 _NO_MAC = {"Slice", "Split", "Pad", "Resize", "Upsample", "Expand", "Tile", "Where", "Equal", "Less", "Greater",
            "And", "Or", "Pow", "Max", "Min", "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceL2",
@@ -276,7 +279,7 @@ class _Importer:
         return True
 
     def visit(self, node) -> None:
-        if self.add_constant(node):
+        if node.op_type not in _MAC_OPS and self.add_constant(node):
             return
         ins = self.inputs(node)
         for i in ins:

@@ -183,7 +183,7 @@ class _Importer:
         if not isinstance(val, (tuple, list)) and not hasattr(val, "shape"):
             return None  # no tensor out: an assertion (_assert_tensor_metadata, ...), a size or other metadata
         inputs = [a for a in node.all_input_nodes]
-        if all(self.is_const(a) for a in inputs):
+        if all(self.is_const(a) for a in inputs) and op not in _MAC_OPS:
             params = {k: v for a in inputs for k, v in self.value(a).params.items()}
             if isinstance(val, (tuple, list)):
                 return [_Const(tuple(getattr(v, "shape", ())), params, f"{node.name}.{i}") for i, v in enumerate(val)]
@@ -500,6 +500,11 @@ _HANDLERS = {
     **{op: _Importer.softmax for op in ("softmax", "_softmax", "log_softmax", "_log_softmax")},
     "embedding": _Importer.embedding,
 }
+
+#: Ops with MACs: lowered even when all their inputs are constants (they run at every forward, e.g. Swin V2's
+#: position-bias MLP on its fixed coordinate table; FlopCounterMode counts them).
+_MAC_OPS = {op for op, h in _HANDLERS.items() if h in (_Importer.conv, _Importer.linear, _Importer.matmul,
+                                                       _Importer.einsum, _Importer.sdpa, _Importer.recurrent)}
 
 
 def _import_torch():

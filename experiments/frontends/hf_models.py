@@ -1,11 +1,11 @@
 """Total MACs of Hugging Face `transformers` model classes: FlopCounterMode vs the PyTorch and ONNX frontends.
 
     pip install transformers          # models built from their configs (no weights downloaded)
-    python experiments/frontends/hf_models.py [NAME ...] [--markdown]
+    python experiments/frontends/hf_models.py [NAME ...] [--exporter dynamo|torchscript] [--markdown]
 
 For every model: the reference is ``torch.utils.flop_counter.FlopCounterMode`` (FLOPs / 2, attention
 "eager"); the PyTorch path is `from_torch` on the same example inputs; the ONNX path is ``torch.onnx.export``
-(the default exporter) to a temporary file, then `from_onnx`. Prints one row per model with the relative
+(the default dynamo exporter, or ``--exporter torchscript``) to a temporary file, then `from_onnx`. Prints one row per model with the relative
 error of each path (``fail: ...`` when a path raises).
 """
 
@@ -88,14 +88,29 @@ def reference_macs(model, args) -> int:
     return fc.get_total_flops() // 2
 
 
-def onnx_macs(model, args, path) -> int:
+class _FirstOutput(torch.nn.Module):
+    """The model's first output as a plain tensor (the TorchScript exporter cannot trace transformers'
+    output classes and keyword handling)."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, *args):
+        return self.model(*args)[0]
+
+
+def onnx_macs(model, args, path, exporter: str) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with open(os.devnull, "w") as null:
             old = sys.stdout
             sys.stdout = null
             try:
-                torch.onnx.export(model, args, path)
+                if exporter == "dynamo":
+                    torch.onnx.export(model, args, path)
+                else:
+                    torch.onnx.export(_FirstOutput(model), args, path, dynamo=False)
             finally:
                 sys.stdout = old
     return from_onnx(path).macs()
@@ -109,12 +124,12 @@ def build(name):
     return model, args
 
 
-def measure(name, tmp):
+def measure(name, tmp, exporter):
     model, args = build(name)
     ref = reference_macs(model, args)
     row = {"model": f"{name} ({type(model).__name__})", "flop_counter": ref}
     for path, fn in (("torch", lambda: from_torch(model, args).macs()),
-                     ("onnx", lambda: onnx_macs(model, args, os.path.join(tmp, f"{name}.onnx")))):
+                     ("onnx", lambda: onnx_macs(model, args, os.path.join(tmp, f"{name}.onnx"), exporter))):
         t = time.perf_counter()
         try:
             with warnings.catch_warnings():
@@ -132,25 +147,25 @@ def measure(name, tmp):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("names", nargs="*", default=list(MODELS))
-    ap.add_argument("--markdown", action="store_true", help="print a Markdown table (for docs/frontends.md)")
+    ap.add_argument("--exporter", choices=("dynamo", "torchscript"), default="dynamo",
+                    help="torch.onnx.export's default (dynamo) exporter, or the TorchScript one (dynamo=False)")
+    ap.add_argument("--markdown", action="store_true", help="Markdown table rows (for docs/frontends.md)")
     args = ap.parse_args()
     torch.manual_seed(0)
-    with tempfile.TemporaryDirectory() as tmp:
-        rows = []
-        for name in args.names:
-            row = measure(name, tmp)
-            rows.append(row)
-            if not args.markdown:
-                print(f"{row['model']:42s} {row['flop_counter']:>14,} | torch {row['torch']!s:>14} "
-                      f"{row['torch_err']} ({row['torch_s']:.1f} s) | onnx {row['onnx']!s:>14} {row['onnx_err']} "
-                      f"({row['onnx_s']:.1f} s)", flush=True)
     if args.markdown:
-        print("| model | FlopCounterMode MACs | PyTorch path MACs | rel. error | ONNX path MACs | rel. error |")
-        print("|---|---:|---:|---:|---:|---:|")
-        for r in rows:
+        print("| model | FlopCounterMode MACs | PyTorch path | rel. error | ONNX path | rel. error |")
+        print("|---|---:|---:|---:|---:|---:|", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.names:
+            r = measure(name, tmp, args.exporter)
             fmt = lambda v: f"{v:,}" if isinstance(v, int) else v  # noqa: E731
-            print(f"| {r['model']} | {r['flop_counter']:,} | {fmt(r['torch'])} | {r['torch_err']} | "
-                  f"{fmt(r['onnx'])} | {r['onnx_err']} |")
+            if args.markdown:
+                print(f"| {r['model']} | {r['flop_counter']:,} | {fmt(r['torch'])} | {r['torch_err']} | "
+                      f"{fmt(r['onnx'])} | {r['onnx_err']} |", flush=True)
+            else:
+                print(f"{r['model']:42s} {r['flop_counter']:>14,} | torch {fmt(r['torch']):>14} {r['torch_err']} "
+                      f"({r['torch_s']:.1f} s) | onnx {fmt(r['onnx']):>14} {r['onnx_err']} ({r['onnx_s']:.1f} s)",
+                      flush=True)
 
 
 if __name__ == "__main__":
