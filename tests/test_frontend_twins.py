@@ -81,3 +81,25 @@ def test_recurrent_layers_are_gate_gemms_per_step():
     assert (rows["lstm.hh_reverse_l1"]["M"], rows["lstm.hh_reverse_l1"]["K"], rows["lstm.hh_reverse_l1"]["N"],
             rows["lstm.hh_reverse_l1"]["repeat"]) == (2, 16, 64, 5)
     assert rows["gru.ih_l0"]["N"] == 24 and rows["rnn.hh_l0"]["N"] == 4
+
+
+def test_mac_ops_on_constants_are_counted():
+    # Swin V2's continuous position bias: an MLP on a fixed coordinate table runs at every forward
+    class PositionBiasMLP(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("coords", torch.randn(49, 2))
+            self.mlp = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Linear(16, 4))
+
+        def forward(self, scores):  # (B, 4, 49)
+            return scores + self.mlp(self.coords).t()
+
+    model, args = PositionBiasMLP().eval(), (torch.randn(2, 4, 49),)
+    ref = flop_counter_macs(model, args)
+    assert ref == 49 * (2 * 16 + 16 * 4)
+    assert from_torch(model, args).macs() == ref
+    f = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, args, f, dynamo=False, do_constant_folding=False)
+    assert from_onnx(onnx.load_from_string(f.getvalue())).macs() == ref
