@@ -2,8 +2,9 @@
 
 `layer_nodes` finds the ONNX node of every MAC node of the op graph the cost model lowered (Conv,
 ConvTranspose, Gemm, MatMul, Einsum nodes that compute on activations, matched in graph order by their
-output shapes; a linear layer's bias Add goes with its MatMul). `allocate` puts those nodes on the accelerator (``ACCEL:0``) unless a target refuses
-their layer, every other node on the host (``X64:0`` by default), then applies a user's per-node overrides.
+output shapes; a linear layer's bias Add goes with its MatMul). `allocate` puts those nodes on the
+accelerator (``ACCEL:0``) unless a target refuses their layer, every other node on the host (``X64:0`` by
+default), then applies a user's per-node overrides.
 
 `split` orders the nodes topologically, preferring at each step a ready node of the current device (so
 each device run is as long as the dependencies allow), and cuts the order into maximal single-device

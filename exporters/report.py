@@ -116,7 +116,8 @@ def report_markdown(doc: dict, figures: list[str]) -> str:
     lines += [f"![{f}]({f})" for f in figures if f == "layers.png"]
     if not figures:
         lines.append("(no figures: matplotlib is not installed; pip install 'diffhw[plot]')")
-    lines += ["", "| layer | type | dataflow | device | latency (cycles) | energy | bound |", "|---|---|---|---|---|---|---|"]
+    lines += ["", "| layer | type | dataflow | device | latency (cycles) | energy | bound |",
+              "|---|---|---|---|---|---|---|"]
     lines += [f"| {r['name']} | {r['type']} | {r.get('dataflow', '')} | {r['device']} | {_fmt(r['latency_cycles'])} | "
               f"{_fmt(r['energy'])} | {r['bound']} |" for r in doc["layers"]]
     if "convergence.png" in figures:

@@ -72,11 +72,13 @@ architecture:
   - !Component
     name: DRAM
     class: DRAM
-    attributes: {{type: "LPDDR4", width: 64, datawidth: 8, read_bandwidth: {int(hw.offchip_bw)}, write_bandwidth: {int(hw.offchip_bw)}}}
+    attributes: {{type: "LPDDR4", width: 64, datawidth: 8,
+                  read_bandwidth: {int(hw.offchip_bw)}, write_bandwidth: {int(hw.offchip_bw)}}}
   - !Component
     name: shared_glb
     class: smartbuffer_SRAM
-    attributes: {{depth: {int(hw.l2_size)}, width: 8, datawidth: 8, n_banks: 1, read_bandwidth: {int(hw.noc_bw)}, write_bandwidth: {int(hw.noc_bw)}}}
+    attributes: {{depth: {int(hw.l2_size)}, width: 8, datawidth: 8, n_banks: 1,
+                  read_bandwidth: {int(hw.noc_bw)}, write_bandwidth: {int(hw.noc_bw)}}}
   - !Container
     name: PE
     spatial: {{meshX: {int(hw.num_pes)}}}

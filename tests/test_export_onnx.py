@@ -84,7 +84,8 @@ def test_graph_to_onnx_matches_a_torch_reference():
 
 def test_weights_are_deterministic_and_trained_ones_win():
     a, b = Weights(seed=0), Weights(seed=0)
-    np.testing.assert_array_equal(a.get("c.weight", (4, 3, 3, 3), fan_in=27), b.get("c.weight", (4, 3, 3, 3), fan_in=27))
+    np.testing.assert_array_equal(a.get("c.weight", (4, 3, 3, 3), fan_in=27),
+                                  b.get("c.weight", (4, 3, 3, 3), fan_in=27))
     assert np.abs(a.get("c.weight", (4, 3, 3, 3), fan_in=27)).max() <= 1 / np.sqrt(27)
     trained = Weights({"c.weight": np.ones((4, 3, 3, 3))})
     assert trained.get("c.weight", (4, 3, 3, 3)).sum() == 108 and trained.used_trained == 1
@@ -157,7 +158,8 @@ def test_pytorch_factory(tmp_path, monkeypatch):
         "import torch\nfrom torch import nn\n\n"
         "def build():\n    torch.manual_seed(0)\n"
         "    return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),\n"
-        "                         nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=8), nn.Flatten(), nn.Linear(8 * 8 * 8, 10))\n")
+        "                         nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=8), nn.Flatten(),\n"
+        "                         nn.Linear(8 * 8 * 8, 10))\n")
     monkeypatch.syspath_prepend(str(pkg))
     sys.modules.pop("tinynet", None)
     doc = export_bundle(from_model("tinynet:build", DATA / "hw.m", "os", (1, 3, 16, 16)), tmp_path / "B")
