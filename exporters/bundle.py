@@ -1,7 +1,10 @@
 """An export bundle: every artifact of a design in one folder, written into a temporary folder and renamed at
 the end (`diffhw.outputs.new_dir` / `finish_dir`), so a failure never leaves a half-written bundle.
 
-    BUNDLE/design.json            hardware, per-layer dataflow/tiles/device/bound and exact metrics, totals
+    BUNDLE/design.json            hardware, per-layer dataflow/tiles/device/bound and exact latency, energy, edp,
+                                  MACs, buffer and bandwidth requirements, area and power (MAESTRO's per-layer
+                                  figures at the layer's requirements); network totals (area and power at the
+                                  provisioned buffers)
     BUNDLE/maestro/{model,mapping,hw}.m
     BUNDLE/model.onnx, model.int8.onnx
     BUNDLE/allocation.json        {"<onnx node>": "DEVICE:index"}
@@ -196,6 +199,7 @@ def _fill(tmp: Path, design: Exported, opts: ExportOptions, onnx) -> dict:
                        **{k: r[k] for k in ("dataflow", "tiles") if k in r},
                        "device": allocation.get(onnx_node, opts.host), "bound": report.bound(r, design.hw),
                        "latency_cycles": r["runtime_cycles"], "energy": r["energy_total"],
+                       "edp": r["runtime_cycles"] * r["energy_total"],
                        **{k: r[k] for k in ("num_macs", "total_l1_size_req", "total_l2_size_req",
                                             "peak_noc_bw_req", "offchip_bw_req", "area", "power")}})
     hw = {k: int(getattr(design.hw, k)) for k in ("num_pes", "l1_size", "l2_size", "noc_bw", "offchip_bw",

@@ -85,6 +85,7 @@ def test_small_bundle_files_and_maestro_latency(small_bundle):
     t = saved["totals"]
     assert t["edp"] == pytest.approx(t["latency_cycles"] * t["energy"]) and t["area"] > 0 and t["power"] > 0
     assert saved["hardware"]["num_pes"] == 64 and saved["layers"][1]["dataflow"] == "dpt"
+    assert all(x["edp"] == x["latency_cycles"] * x["energy"] for x in saved["layers"])
     assert (out / "maestro/model.m").read_text().count("Dataflow") == 0
 
 
