@@ -19,7 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from diffhw.compile_options import COMPILER_OPTIONS, QUICK_OPTIONS, quick
-from diffhw.cost.analysis import FAULT_ZERO_COMPUTE, FAULT_ZERO_UNIQUE, CaseSpace
+from diffhw.cost.analysis import FAULT_OVERFLOW, FAULT_ZERO_COMPUTE, FAULT_ZERO_UNIQUE, WRAPPED_COUNT, CaseSpace
 from diffhw.cost.model import (DIAGNOSTICS, FLOAT_OUTPUTS, INT_OUTPUTS, L1_ENERGY, L2_ENERGY, LAYER_FIELDS,
                                MODEL_HW_FIELDS, OUTPUTS, case_spaces, chunk_size, layer_cost, pack_inputs,
                                packed_item_states, union_space, unpack_inputs)
@@ -205,6 +205,11 @@ def result_problems(layer: LayerSpec, hw: HardwareSpec, row: dict) -> tuple[Opti
     """(error, warnings) of one evaluated item: an error where the real MAESTRO stops on the item
     (`maestro_fault`), a warning for a layer of 0 MACs (its dataflow's tiles never fit the layer)."""
     where = dict(file=layer.loc.file, line=layer.loc.line or None, layer=layer.name)
+    if row.get("maestro_fault", 0) & FAULT_OVERFLOW:
+        return InputError(
+            message=f"on hardware '{hw.name}' an iteration case occurs more than 2^31-1 times and MAESTRO's int "
+                    "count of it wraps to a negative number: MAESTRO aborts (assertion num_case_occurrences > 0)",
+            fix="use larger tiles (map sizes) for the largest dimensions, or split the layer", **where), []
     if row.get("maestro_fault", 0) & FAULT_ZERO_UNIQUE:
         return InputError(
             message=f"on hardware '{hw.name}' a temporal map advances over an input tensor's dimension that "
@@ -218,12 +223,18 @@ def result_problems(layer: LayerSpec, hw: HardwareSpec, row: dict) -> tuple[Opti
                     "sub-cluster case has no partial sums): MAESTRO divides by this 0 and crashes (SIGFPE)",
             fix="use tile sizes of the dataflow's inner Cluster levels that cover the layer (e.g. the "
                 "map sizes of R/S and Y/X no larger than the layer's), or another dataflow", **where), []
+    warns = []
+    if row.get("maestro_fault", 0) & WRAPPED_COUNT:
+        warns.append(InputError(
+            message=f"on hardware '{hw.name}' an iteration case occurs more than 2^31-1 times: MAESTRO's int "
+                    "count of it wraps, and these are its (wrong) numbers with the wrapped count",
+            fix="use larger tiles (map sizes) for the largest dimensions, or split the layer", **where))
     if row["num_macs"] == 0:
-        return None, [InputError(
+        warns.append(InputError(
             message=f"0 MACs on hardware '{hw.name}': no iteration of the dataflow has a partial sum (a map "
                     "larger than its dimension?); these are MAESTRO's numbers for it",
-            fix="use map sizes no larger than the layer's dimensions", **where)]
-    return None, []
+            fix="use map sizes no larger than the layer's dimensions", **where))
+    return None, warns
 
 
 def check_pair(layer: LayerSpec, hw: HardwareSpec, dataflow: Optional[Dataflow]) -> Optional[InputError]:
@@ -323,9 +334,9 @@ def add_csv_energy(evaluation: Evaluation, layers: Sequence[LayerSpec], dataflow
     """Add MAESTRO's CSV column 'Activity count-based Energy (nJ)' (`csv_energy_nJ`) to every row, as the
     real tool computes it for the layers of one mapping file run in file order on one hardware file:
     0.00023 x (18.61 x (L2 reads and writes of input and filter, L2 writes of the output) + 1.68 x (L1 reads and
-    writes of every tensor)), where a layer whose dataflow has a `Cluster` takes the L1 counts of the previous
-    layer in the file (0 for the first; MAESTRO reads them before it sets them), and the sums are taken in
-    MAESTRO's order. The tinyML'22 co-design study and GAMMA report this value as energy."""
+    writes of every tensor)), where a layer whose dataflow has a `Cluster` (and MACs: sub-clusters were
+    analysed) takes the L1 counts of the previous layer in the file (0 for the first; MAESTRO reads them before
+    it sets them), and the sums are taken in MAESTRO's order. The tinyML'22 co-design study and GAMMA report this value as energy."""
     l2_keys = ("input_l2_read", "input_l2_write", "filter_l2_read", "filter_l2_write", "output_l2_write")
     l1_keys = tuple(f"{t}_l1_{rw}" for t in ("input", "filter", "output") for rw in ("read", "write"))
     previous: dict[int, list[int]] = {}  # hw index -> the L1 counts of the last layer evaluated on it
@@ -334,7 +345,8 @@ def add_csv_energy(evaluation: Evaluation, layers: Sequence[LayerSpec], dataflow
             continue
         df = dataflow or layers[i].dataflow
         own = [row[k] for k in l1_keys]
-        l1 = previous.get(j, [0] * 6) if any(isinstance(d, Cluster) for d in df.directives) else own
+        nested = any(isinstance(d, Cluster) for d in df.directives) and row["num_macs"] != 0  # sub-clusters analysed
+        l1 = previous.get(j, [0] * 6) if nested else own
         l2_terms = [row[k] * L2_ENERGY for k in l2_keys]
         l1_terms = [n * L1_ENERGY for n in l1]
         energy = 0.0

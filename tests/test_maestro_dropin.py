@@ -79,7 +79,7 @@ def test_maestro_failures_are_errors_never_numbers(case, results):
     rows, errors, _ = results[case]
     assert rows == {}
     assert len(errors) == len(EXPECTED[case])  # one per layer and hardware file
-    crash = "SIGFPE" if EXPECTED[case][0]["rc"] == "-8" else "exit 255"
+    crash = {"-8": "SIGFPE", "255": "exit 255", "-6": "aborts"}[EXPECTED[case][0]["rc"]]
     for e in errors:
         assert crash in e.message and e.layer and e.line and e.fix
 
@@ -94,6 +94,7 @@ def test_warnings_name_the_layer_and_what_is_odd(results):
     odd = results["edge_filter_larger_than_input"][2]
     assert {w.layer for w in odd} == {"y2r3_os", "y4r5s2_os", "y3r7_ws", "y4r5_ws_dw"}
     assert all("smaller than the filter" in w.message for w in odd)
+    assert any("wraps" in w.message for w in results["edge_count_wraps"][2])
     for case in ("googlenet_dash_names", "resnext50_ngconv", "resnet50_rs_mapped_twice", "unet_rs_n_twice"):
         assert results[case][2] == [], case
 

@@ -20,6 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from diffhw.cost.lowering import Level, Tensor
+from diffhw.hardware import INT_MAX
 from diffhw.numerics import Exact
 
 INIT, STEADY, EDGE = 0, 1, 2
@@ -159,6 +160,9 @@ class _Case:
             slot = combos[:, j]
             exists = nm.and_(exists, _take(s.exists, slot))
             occ = occ * _take(s.occ, slot)
+        self.exact_occ = occ
+        if not nm.relaxed:  # MAESTRO multiplies the occurrences in an int: the product wraps modulo 2^32
+            occ = ((occ + 2**31) & (2**32 - 1)) - 2**31
         self.exists, self.occ = exists, occ
         # MAESTRO keys iteration states by dimension: the last directive on a dimension wins.
         self.var_dir = {d.var: j for j, d in enumerate(dirs)}
@@ -506,6 +510,9 @@ def tensor_size(tensor: Tensor, dims: dict, overlap: bool) -> jnp.ndarray:
 #: `maestro_fault` bits: where the real MAESTRO stops instead of reporting the layer.
 FAULT_ZERO_COMPUTE = 1  # a top-level case whose sub-clusters take 0 cycles: integer division by 0 (SIGFPE)
 FAULT_ZERO_UNIQUE = 2  # an advancing temporal map with 0 new elements for an input tensor: exit(-1)
+FAULT_OVERFLOW = 4  # a case's occurrence count wraps to <= 0 in MAESTRO's int: assertion failure (abort)
+#: ... and a warning bit: a count above INT_MAX wrapped to a positive number; the results are MAESTRO's with it
+WRAPPED_COUNT = 8
 
 
 def _no_processed_case(res: dict, r: dict, total, tables, tensors, innermost: bool, nm) -> None:
@@ -624,9 +631,15 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
                              nm.lt(0, r_n["stops"]))
             stops = nm.or_(stops, nm.and_(processed, below))
         red["stops"] = ("sum", nm.count(nm.and_(exists, stops)))
+        for key, flag in (("aborts", nm.le(occ, 0)), ("wraps", nm.lt(INT_MAX, case.exact_occ))):
+            if not innermost:  # the sub-cluster analyses of the processed cases
+                below = nm.where(pick_e, nm.or_(nm.lt(0, r_e[key]), nm.and_(several, nm.lt(0, r_n[key]))),
+                                 nm.lt(0, r_n[key]))
+                flag = nm.or_(flag, nm.and_(processed, below))
+            red[key] = ("sum", nm.count(nm.and_(exists, flag)))
     r = nm.reduce_cases(red)
 
-    res = {k: r[k] for k in ("output_l2_size_req", "num_macs", *l1_keys) + (("stops",) if "stops" in r else ())}
+    res = {k: r[k] for k in ("output_l2_size_req", "num_macs", *l1_keys) + (("stops", "aborts", "wraps") if "stops" in r else ())}
     for t in ins:
         res[f"{t.name}_l2_size_req"] = r[f"{t.name}_l2_size_req"]
         if innermost:
@@ -658,7 +671,9 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
     if nm.relaxed:
         res["maestro_fault"] = nm.num(0)
     else:
-        res["maestro_fault"] = nm.where(nm.lt(0, res.pop("stops")), FAULT_ZERO_UNIQUE, 0) + (
+        res["maestro_fault"] = (nm.where(nm.lt(0, res.pop("stops")), FAULT_ZERO_UNIQUE, 0)
+                                + nm.where(nm.lt(0, res.pop("aborts")), FAULT_OVERFLOW, 0)
+                                + nm.where(nm.lt(0, res.pop("wraps")), WRAPPED_COUNT, 0)) + (
             nm.where(nm.lt(0, r["zero_compute_cases"]), FAULT_ZERO_COMPUTE, 0) if "zero_compute_cases" in r else 0)
     if not nm.relaxed:
         _no_processed_case(res, r, total, tables, tensors, innermost, nm)

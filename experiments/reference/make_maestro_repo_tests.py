@@ -51,6 +51,23 @@ EDGE = {
 }
 
 
+#: MAESTRO counts a case's occurrences in an int: K*C*Y' above 2^31-1 wraps (to a positive count: its numbers
+#: with it; to a negative one: an assertion failure)
+WRAP = """Network wrap {{
+Layer {name} {{
+Type: CONV
+Dimensions {{ {dims}, R: 3, S: 3, X: 5 }}
+Dataflow {{
+SpatialMap(1,1) X; TemporalMap(1,1) K; TemporalMap(1,1) C; TemporalMap(Sz(R),1) Y; TemporalMap(Sz(R),Sz(R)) R;
+TemporalMap(Sz(S),Sz(S)) S;
+}}
+}}
+}}
+"""
+RAW = {"edge_count_wraps": WRAP.format(name="wraps", dims="K: 4, C: 2, Y: 2147483647"),
+       "edge_count_wraps_negative": WRAP.format(name="aborts", dims="K: 70000, C: 70000, Y: 1002")}
+
+
 def edge_text(layers) -> str:
     body = []
     for name, y, r, st, df in layers:
@@ -77,6 +94,7 @@ def main() -> None:
         texts[case] = (f"// cut from maestro-project/maestro (commit 4eb08d1) data/mapping/{src}\n{constants}\n"
                        f"Network {Path(src).stem} {{\n" + "\n".join(l["text"] for l in picked) + "\n}\n")
     texts.update({case: edge_text(layers) for case, layers in EDGE.items()})
+    texts.update(RAW)
     rows = []
     for case, text in texts.items():
         (OUT / f"{case}.m").write_text(text)
