@@ -33,6 +33,10 @@ F64 = jnp.float64
 #: supported one (reproduces every dev.csv row; see tests/test_relaxed.py).
 DEFAULT_TEMPERATURE = 0.05
 MIN_TEMPERATURE = 1e-6
+#: The temperatures (low, high) over which the relaxed model is finite and positive on the whole hardware box,
+#: fewer PEs than a dataflow's clusters need included (tests/test_relaxed.py); searches anneal inside it.
+#: Below it the model approaches the exact one, where such points are invalid (docs/relaxed.md).
+SEARCH_TEMPERATURES = (0.01, 1.0)
 
 
 def _promote(a, b):
@@ -212,12 +216,15 @@ class Relaxed:
 
         floor(a/b) = floor((a + 1/2)/b) for integers, and (a + 1/2)/b is at least 1/(2b) away from the
         jumps, so the staircase is evaluated there. The two nearest jumps are smoothed with width T in
-        quotient units (capped at 1/4 so farther jumps stay negligible)."""
+        quotient units (capped at 1/4 so farther jumps stay negligible). Below the first step (x < 1) there
+        is no jump at 0 to smooth (a >= 0), so the result never goes below 0: a count of clusters or tiles
+        that is negative would make costs negative (e.g. fewer PEs than a cluster needs, at large T)."""
         x = (a + 0.5) / b
         w = jnp.minimum(self.temperature, 0.25)
         n = lax.stop_gradient(jnp.floor(x))
         r = x - n
-        return n - 1.0 + jax.nn.sigmoid(r / w) + jax.nn.sigmoid((r - 1.0) / w)
+        lower = jnp.where(n >= 1.0, jax.nn.sigmoid(r / w), 1.0)
+        return n - 1.0 + lower + jax.nn.sigmoid((r - 1.0) / w)
 
     def div(self, a, b):
         a, b = _promote(self.num(a), self.num(b))

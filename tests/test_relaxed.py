@@ -14,7 +14,7 @@ import pytest
 from diffhw.cli.common import load_inputs as _load_inputs
 from diffhw.cost.model import case_space, layer_cost
 from diffhw.evaluate import evaluate_arrays, prepare
-from diffhw.numerics import DEFAULT_TEMPERATURE, MIN_TEMPERATURE, Exact, Relaxed
+from diffhw.numerics import DEFAULT_TEMPERATURE, MIN_TEMPERATURE, SEARCH_TEMPERATURES, Exact, Relaxed
 
 DATA = "tests/data/dev"
 
@@ -157,3 +157,34 @@ def test_case_walk_matches_a_direct_walk(k):
             np.testing.assert_array_equal(np.asarray(got[key]).astype(np.int64), w.astype(np.int64), err_msg=key)
     assert got["later"].dtype == jnp.float64 and jax.vmap(lambda p, e, o: Exact().walk(p, e, o, True))(
         *args)["later"].dtype == jnp.int64
+
+
+@pytest.mark.parametrize("t", [*SEARCH_TEMPERATURES, 0.3, 0.1, DEFAULT_TEMPERATURE, 1e-3])
+def test_costs_finite_and_positive_over_the_hardware_box(group, t):
+    """Over the whole PE / bandwidth box, fewer PEs than a cluster needs included (gemm's Cluster(32) on 1-31
+    PEs), at every search temperature: runtime and energy stay positive, so log-costs are finite (they went
+    negative at T = 0.3 when a soft floor of clusters dipped below 0). Below the search range the relaxed
+    model approaches the exact one, where such points are invalid (zero clusters): there the box starts at
+    the PEs the clusters need (docs/relaxed.md)."""
+    g, lay, num, hw, *_, relaxed, _ = group
+    rng = np.random.default_rng(int(t * 1000))
+    n = len(num)
+    low = 1 if t >= SEARCH_TEMPERATURES[0] else 32
+    box = dict(hw, num_pes=np.concatenate([np.arange(low, 33), np.exp(rng.uniform(np.log(low), np.log(1024), n))])[:n],
+               noc_bw=np.exp(rng.uniform(0, np.log(1024), n)), offchip_bw=np.exp(rng.uniform(0, np.log(1024), n)))
+    r = relaxed(lay, num, {k: np.asarray(v, float) for k, v in box.items()}, jnp.asarray(t))
+    for k in ("runtime_cycles", "energy_total"):
+        v = np.asarray(r[k])
+        assert np.isfinite(np.log(v)).all(), (k, v[~np.isfinite(np.log(v))][:5])
+
+
+def test_soft_floor_never_negative_and_exact_at_integers():
+    a = jnp.asarray(np.concatenate([np.arange(0, 40), np.linspace(0, 3, 61)]), jnp.float64)
+    for t in (1.0, 0.3, 0.05):
+        for b in (1.0, 3.0, 32.0):
+            q = np.asarray(Relaxed(jnp.asarray(t)).div(a, b))
+            assert (q >= 0).all(), (t, b, q.min())
+    ints = jnp.arange(0, 200, dtype=jnp.float64)
+    for b in (1, 3, 7, 32):
+        soft = np.asarray(Relaxed(jnp.asarray(MIN_TEMPERATURE)).div(ints, float(b)))
+        np.testing.assert_allclose(soft, np.asarray(Exact().div(ints.astype(jnp.int64), b)), atol=1e-9)
