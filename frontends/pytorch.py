@@ -47,7 +47,7 @@ __all__ = ["from_torch", "from_torch_factory"]
 _ACTS = {"relu", "relu6", "gelu", "silu", "sigmoid", "tanh", "hardtanh", "hardswish", "hardsigmoid",
          "leaky_relu", "elu", "selu", "celu", "mish", "softplus", "erf", "exp", "log", "sqrt", "rsqrt", "neg",
          "abs", "clamp", "clamp_min", "clamp_max", "sin", "cos", "prelu", "log_sigmoid", "square", "reciprocal",
-         "glu", "logit", "sign", "floor", "ceil", "round"}
+         "logit", "sign", "floor", "ceil", "round"}
 _IDENTITY = {"contiguous", "clone", "detach", "alias", "dropout", "feature_dropout", "alpha_dropout",
              "lift_fresh_copy", "_to_copy", "to", "type_as", "_assert_tensor_metadata"}
 _RESHAPE = {"view", "reshape", "_unsafe_view", "unflatten", "squeeze", "unsqueeze", "view_as", "reshape_as"}
@@ -61,7 +61,7 @@ _NO_MAC = {"slice", "narrow", "index", "index_select", "gather", "pad", "constan
            "_upsample_nearest_exact2d", "masked_fill", "where", "sum", "mean", "amax", "amin", "max", "min",
            "cumsum", "topk", "argmax", "sort", "var", "std", "norm", "linalg_vector_norm", "pixel_shuffle",
            "channel_shuffle", "maximum", "minimum", "pow", "eq", "ne", "lt", "gt", "le", "ge", "logical_not",
-           "scatter", "index_put", "diagonal", "tril", "triu", "cumprod", "prod", "any", "all"}
+           "scatter", "index_put", "diagonal", "tril", "triu", "cumprod", "prod", "any", "all", "glu"}
 
 
 class _Const:
