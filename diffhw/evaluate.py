@@ -237,8 +237,11 @@ def result_problems(layer: LayerSpec, hw: HardwareSpec, row: dict) -> tuple[Opti
     return None, warns
 
 
-def check_pair(layer: LayerSpec, hw: HardwareSpec, dataflow: Optional[Dataflow]) -> Optional[InputError]:
-    """The checks MAESTRO lacks (it crashes or returns garbage on these): None when the pair is valid."""
+def check_pair(layer: LayerSpec, hw: HardwareSpec, dataflow: Optional[Dataflow],
+               filter_larger_than_input: bool = False) -> Optional[InputError]:
+    """The checks MAESTRO lacks (it crashes or returns garbage on these): None when the pair is valid.
+    A filter larger than its input (Y < R, X < S) is an error unless `filter_larger_than_input` (MAESTRO's
+    numbers for it, which `evaluate` gives with a warning: see `layer_warnings`)."""
     where = dict(file=layer.loc.file, line=layer.loc.line or None, layer=layer.name)
     if dataflow is None:
         return InputError(message="layer has no Dataflow block and no dataflow was given",
@@ -247,6 +250,12 @@ def check_pair(layer: LayerSpec, hw: HardwareSpec, dataflow: Optional[Dataflow])
         return InputError(message=f"layer type {layer.op} is not supported",
                           fix=f"use one of {', '.join(OP_CODES)}", **where)
     d = layer.input_dims()
+    if layer.op != "GEMM" and not filter_larger_than_input:
+        for big, small in (("Y", "R"), ("X", "S")):
+            if d[big] < d[small]:
+                return InputError(message=f"input {big}={d[big]} is smaller than the filter {small}={d[small]} "
+                                  "(MAESTRO counts only the part of the filter inside the input)",
+                                  fix=f"give the padded input size ({big} >= {small})", **where)
     for name in ("num_pes", "noc_bw", "offchip_bw", "simd_lanes"):
         if getattr(hw, name) <= 0:
             return InputError(message=f"hardware '{hw.name}': {name} must be positive "
@@ -306,7 +315,7 @@ def prepare(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec],
     for idx, (i, j) in enumerate(items):
         lay, hw = layers[i], hardware[j]
         df = dataflow or lay.dataflow
-        err = check_pair(lay, hw, df)
+        err = check_pair(lay, hw, df, filter_larger_than_input=True)
         if err is not None:
             errors.append(err)
             continue

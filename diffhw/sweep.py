@@ -400,6 +400,7 @@ class EvalConfig:
     per_layer: bool = False
     chunk_models: int = 256
     fmt: str = "parquet"
+    csv_energy: bool = False  # add MAESTRO's CSV energy column (`csv_energy_nJ`, summed over the network)
 
 
 def aggregate(plan: Plan, results: dict, codes: np.ndarray, model_idx: np.ndarray, cfg: EvalConfig,
@@ -478,8 +479,37 @@ def aggregate(plan: Plan, results: dict, codes: np.ndarray, model_idx: np.ndarra
     cols["valid"] = flat(valid)
     msgs = np.array(plan.messages, dtype=object)
     cols["error"] = flat(msgs[code]).tolist()
+    if cfg.csv_energy:
+        cols["csv_energy_nJ"] = fvals(_csv_energy(plan, results, inv, shape))
     layer_cols = _layer_rows(plan, results, codes, model_idx) if per_layer else None
     return cols, layer_cols
+
+
+#: What MAESTRO's CSV energy column needs of each layer (`diffhw.evaluate.add_csv_energy`).
+CSV_ENERGY_OUTPUTS = ("num_macs", "input_l2_read", "input_l2_write", "filter_l2_read", "filter_l2_write",
+                      "output_l2_write", *(f"{t}_l1_{rw}" for t in ("input", "filter", "output")
+                                           for rw in ("read", "write")))
+
+
+def _csv_energy(plan: Plan, results: dict, inv: np.ndarray, shape) -> np.ndarray:
+    """Per (model, hw, dataflow): the sum over the network's layers, in order, of MAESTRO's CSV energy (a layer
+    under a dataflow with a Cluster, and MACs, takes the previous layer's L1 counts, the first layer 0)."""
+    from diffhw.evaluate import MAC_NJ
+    from diffhw.cost.model import L1_ENERGY, L2_ENERGY
+
+    out = np.zeros(shape, np.float64)
+    nested_t = np.array([any(isinstance(x, Cluster) for x in plan.dataflow(int(t)).directives) for t in plan.ut[:, 1]])
+    here = inv >= 0  # [B, L] layer positions (padding after the last layer)
+    for d in range(shape[2]):
+        ut = plan.ut_of[d][np.where(here, inv, 0)]  # [B, L]
+        get = lambda k: results[k][ut].astype(np.float64)  # noqa: E731  [B, L, Hu]
+        l2 = sum(get(k) for k in CSV_ENERGY_OUTPUTS[1:6])
+        l1 = sum(get(k) for k in CSV_ENERGY_OUTPUTS[6:])
+        prev = np.concatenate([np.zeros_like(l1[:, :1]), l1[:, :-1]], axis=1)
+        nested = nested_t[ut][..., None] & (results["num_macs"][ut] != 0)
+        term = L2_ENERGY * l2 + L1_ENERGY * np.where(nested, prev, l1)
+        out[:, :, d] = (MAC_NJ * np.where(here[..., None], term, 0.0)).sum(axis=1)[:, plan.hw_inv]
+    return out
 
 
 def _layer_rows(plan: Plan, results: dict, codes: np.ndarray, model_idx: np.ndarray) -> dict:
@@ -675,11 +705,17 @@ class Progress:
 def sweep(models: Models, hardware: Sequence[HardwareSpec], cfg: EvalConfig = EvalConfig(), devices=None):
     """In-memory sweep (no files): (network columns, per-layer columns or None), rows ordered
     (model, hw, dataflow)."""
+    plan = Plan(models, list(hardware), list(cfg.dataflows), dict(cfg.rule))
+    results, codes = evaluate_plan(plan, _outputs(cfg), devices=devices)
+    return aggregate(plan, results, codes, np.arange(len(models)), cfg, per_layer=cfg.per_layer)
+
+
+def _outputs(cfg: EvalConfig) -> tuple[str, ...]:
+    """The layer outputs a sweep evaluates for `cfg`."""
     from diffhw.cost.model import OUTPUTS
 
-    plan = Plan(models, list(hardware), list(cfg.dataflows), dict(cfg.rule))
-    results, codes = evaluate_plan(plan, OUTPUTS if cfg.per_layer else AGG_OUTPUTS, devices=devices)
-    return aggregate(plan, results, codes, np.arange(len(models)), cfg, per_layer=cfg.per_layer)
+    base = OUTPUTS if cfg.per_layer else AGG_OUTPUTS
+    return base + tuple(k for k in CSV_ENERGY_OUTPUTS if k not in base) if cfg.csv_energy else base
 
 
 def _fingerprint(models: Models, hardware, cfg: EvalConfig) -> str:
@@ -687,6 +723,8 @@ def _fingerprint(models: Models, hardware, cfg: EvalConfig) -> str:
                "hardware": [[h.name] + [getattr(h, f) for f in HW_FIELDS] for h in hardware],
                "dataflows": list(cfg.dataflows), "rule": dict(cfg.rule), "area": cfg.area_budget,
                "power": cfg.power_budget, "per_layer": cfg.per_layer, "chunk": cfg.chunk_models, "fmt": cfg.fmt}
+    if cfg.csv_energy:
+        payload["csv_energy"] = True
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:20]
 
 
@@ -717,8 +755,6 @@ def run_eval(models: Models, hardware: Sequence[HardwareSpec], cfg: EvalConfig, 
              devices=None, process_id: int = 0, num_processes: int = 1, progress: bool = True,
              barrier_timeout_s: float = 3600.0) -> dict:
     """Evaluate and write `out` (see the module docstring). Returns the summary dict."""
-    from diffhw.cost.model import OUTPUTS
-
     t0 = time.perf_counter()
     out = Path(out)
     if cfg.fmt == "parquet" and not have_pyarrow():
@@ -783,8 +819,7 @@ def run_eval(models: Models, hardware: Sequence[HardwareSpec], cfg: EvalConfig, 
         plan = Plan(sub, list(hardware), list(cfg.dataflows), dict(cfg.rule))
         n_items = int((plan.ut_error == 0).sum()) * len(plan.hw_keys)
         bar = Progress(n_items, "evaluate", "evals", progress)
-        results, codes = evaluate_plan(plan, OUTPUTS if cfg.per_layer else AGG_OUTPUTS, devices=devices,
-                                       progress=bar)
+        results, codes = evaluate_plan(plan, _outputs(cfg), devices=devices, progress=bar)
         t_eval = time.perf_counter()
         nvalid = sub.lengths()
         bar = Progress(len(idx) * nh * nd, "write", "rows", progress)

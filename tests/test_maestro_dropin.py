@@ -119,3 +119,23 @@ def test_energy_column_is_optional(tmp_path):
         got = [float(r["csv_energy_nJ"]) for r in csv.DictReader(f)]
     ref = [float(r["csv_energy_nJ"]) for r in EXPECTED["googlenet_dash_names"] if r["hw"] == "accelerator_1"]
     assert got == pytest.approx(ref, rel=6e-6)
+
+
+def test_eval_energy_column_sums_the_layers_in_order():
+    """`diffhw eval --energy`: a network's csv_energy_nJ is the sum of its layers' MAESTRO CSV energies, each
+    (under a dataflow with a Cluster) taking the previous layer's L1 counts."""
+    from diffhw import sweep as sw
+    from diffhw.evaluate import evaluate
+    from diffhw.frontends.maestro import apply_dataflow, parse_hw, parse_model
+
+    net, _ = parse_model(DATA / "googlenet_dash_names.m")
+    hw = [parse_hw(HW[0]), parse_hw(HW[1])]
+    cols, _ = sw.sweep(sw.models_from_networks([("g", net.layers)]), hw,
+                       sw.EvalConfig(dataflows=("dla", "ws"), csv_energy=True))
+    for d, template in enumerate(("dla", "ws")):
+        ev = evaluate(list(apply_dataflow(net, template).layers), hw, csv_energy=True)
+        for j in range(len(hw)):
+            ref = sum(r["csv_energy_nJ"] for (i, jj), r in zip(ev.items, ev.rows) if jj == j)
+            assert cols["csv_energy_nJ"][j * 2 + d] == pytest.approx(ref, rel=1e-9)
+    plain, _ = sw.sweep(sw.models_from_networks([("g", net.layers)]), hw[:1], sw.EvalConfig(dataflows=("ws",)))
+    assert "csv_energy_nJ" not in plain

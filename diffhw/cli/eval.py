@@ -72,7 +72,7 @@ def cmd_eval(args) -> int:
         return 2
     cfg = sw.EvalConfig(dataflows=tuple(d.strip() for d in args.dataflows.split(",") if d.strip()), rule=rule,
                         area_budget=args.area_budget, power_budget=args.power_budget, per_layer=args.per_layer,
-                        chunk_models=args.chunk_models, fmt=args.format)
+                        chunk_models=args.chunk_models, fmt=args.format, csv_energy=args.energy)
     import jax
 
     devices = jax.local_devices()[: args.devices] if args.devices else jax.local_devices()
@@ -165,6 +165,8 @@ def add_parser(sub) -> None:
     e.add_argument("--area-budget", type=float, help="area budget (MAESTRO units) for the area_ok flag")
     e.add_argument("--power-budget", type=float, help="power budget (MAESTRO units) for the power_ok flag")
     e.add_argument("--per-layer", action="store_true", help="also write per-layer rows to OUT.layers.EXT")
+    e.add_argument("--energy", action="store_true", help="add MAESTRO's CSV energy column (csv_energy_nJ: its "
+                   "'Activity count-based Energy (nJ)' summed over the network's layers in order)")
     e.add_argument("--out", help="output file, .parquet or .csv (default eval.parquet); never overwritten")
     e.add_argument("--format", choices=("parquet", "csv"),
                    help="row format when --out is not given (default parquet); with --out the extension decides")
