@@ -19,7 +19,7 @@ from diffhw.exporters.maestro import file_safe
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import LayerSpec
 
-__all__ = ["arch_yaml", "problem_yaml", "problem_files"]
+__all__ = ["arch_yaml", "problem_yaml", "problem_files", "load_yaml"]
 
 def _conv_shape(name: str, dims: str, weights: str, out_channel: str) -> str:
     """A Timeloop convolution problem shape: `weights` the Weights projection, `out_channel` the output's
@@ -112,3 +112,16 @@ def problem_yaml(layer: LayerSpec) -> str:
 def problem_files(layers) -> dict[str, str]:
     """{problems/<layer>.yaml: text} for every layer (names made file-safe)."""
     return {f"problems/{file_safe(s.name)}.yaml": problem_yaml(s) for s in layers}
+
+
+def load_yaml(text: str) -> dict:
+    """Parse a Timeloop v0.4 YAML text (PyYAML, the `parquet` extra): ``!Container`` / ``!Component`` nodes
+    become dicts with their tag under ``"!"`` (e.g. ``{"!": "Container", "name": "PE", ...}``). Plain
+    `yaml.safe_load` refuses the tags; `yaml.BaseLoader` reads them but leaves every number a string."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, tag, node: {"!": tag, **loader.construct_mapping(node, deep=True)})
+    return yaml.load(text, Loader=Loader)

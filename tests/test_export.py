@@ -15,28 +15,20 @@ import pytest
 
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
-yaml = pytest.importorskip("yaml")
+pytest.importorskip("yaml")  # timeloop.load_yaml
 
 from diffhw.cli import main  # noqa: E402
 from diffhw.errors import ErrorReport, InputError  # noqa: E402
 from diffhw.exporters import ExportOptions, export_bundle, from_model, from_run  # noqa: E402
 from diffhw.exporters.allocation import DEVICE_RE, run_chain  # noqa: E402
 from diffhw.exporters.onnx import input_specs, random_inputs  # noqa: E402
+from diffhw.exporters.timeloop import load_yaml as yaml_load  # noqa: E402
 from diffhw.outputs import OutputError  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "export"
 SMALL, HW = DATA / "small.m", DATA / "hw.m"
 FILES = ("design.json", "maestro/model.m", "maestro/mapping.m", "maestro/hw.m", "model.onnx", "model.int8.onnx",
          "allocation.json", "subgraphs/manifest.json", "timeloop/arch.yaml", "report.md", "layers.png")
-
-
-def yaml_load(text: str):
-    """YAML with Timeloop v0.4's !Container / !Component tags (as {"!": tag, ...})."""
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("!", lambda ld, tag, node: {"!": tag, **ld.construct_mapping(node, deep=True)})
-    return yaml.load(text, Loader=Loader)
 
 
 def check_runs_and_chain(bundle: Path) -> None:

@@ -47,22 +47,13 @@ def maestro_layers(bundle: Path, binary: str) -> list[tuple[str, int]]:
     return [(r["Layer Number"], int(r["Runtime (Cycles)"])) for r in rows]
 
 
-def yaml_load(text: str):
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("!", lambda loader, tag, node: {"!": tag, **loader.construct_mapping(node, deep=True)})
-    return yaml.load(text, Loader=Loader)
-
-
 def check_bundle(bundle: Path, binary: str) -> dict:
     import onnx
     import onnxruntime as ort
 
     from diffhw.exporters.allocation import DEVICE_RE, run_chain
     from diffhw.exporters.onnx import input_specs, random_inputs
+    from diffhw.exporters.timeloop import load_yaml
 
     out = {}
     out["files"] = all((bundle / f).is_file() for f in FILES)
@@ -85,7 +76,7 @@ def check_bundle(bundle: Path, binary: str) -> dict:
     alloc = json.loads((bundle / "allocation.json").read_text())
     out["allocation_keys_equal"] = sorted(alloc) == sorted(n.name for n in model.graph.node) and \
         len(alloc) == len(model.graph.node) and all(DEVICE_RE.fullmatch(v) for v in alloc.values())
-    arch = yaml_load((bundle / "timeloop/arch.yaml").read_text())["architecture"]
+    arch = load_yaml((bundle / "timeloop/arch.yaml").read_text())["architecture"]
     nodes = {n["name"]: n for n in arch["nodes"]}
     hw = doc["hardware"]
     out["arch_ok"] = (nodes["PE"]["spatial"]["meshX"] == hw["num_pes"] and
