@@ -6,9 +6,9 @@ output shapes; a linear layer's bias Add goes with its MatMul). `allocate` puts 
 accelerator (``ACCEL:0``) unless a target refuses their layer, every other node on the host (``X64:0`` by
 default), then applies a user's per-node overrides.
 
-`split` orders the nodes topologically, preferring at each step a ready node of the current device (so
-each device run is as long as the dependencies allow), and cuts the order into maximal single-device
-runs; each run becomes a model with `onnx.utils.Extractor` (what `onnx.utils.extract_model` uses), fed by
+`split` orders the nodes topologically, preferring at each step a ready node of the current device (a
+greedy order: a run ends only when no node of its device is ready), and cuts the order into maximal
+single-device runs; each run becomes a model with `onnx.utils.Extractor` (what `onnx.utils.extract_model` uses), fed by
 the tensors earlier runs (or the graph inputs) produce. `run_chain` runs them in order with onnxruntime.
 """
 
