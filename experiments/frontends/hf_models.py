@@ -79,6 +79,20 @@ MODELS = {
                                           num_attention_heads=8, vocab_size=1000), _ids()),
     "opt": (lambda: tf.OPTConfig(num_hidden_layers=2, vocab_size=1000), _ids()),
     "squeezebert": (lambda: tf.SqueezeBertConfig(num_hidden_layers=2), _ids()),     # conv1d attention
+    "mobilebert": (lambda: tf.MobileBertConfig(num_hidden_layers=2), _ids()),
+    "convbert": (lambda: tf.ConvBertConfig(num_hidden_layers=2), _ids()),           # separable conv1d
+    "sew": (lambda: tf.SEWConfig(num_hidden_layers=2), _audio()),
+    "unispeech": (lambda: tf.UniSpeechConfig(num_hidden_layers=2), _audio()),
+    "wav2vec2_conformer": (lambda: tf.Wav2Vec2ConformerConfig(num_hidden_layers=2), _audio()),  # GLU conv
+    "ast": (lambda: tf.ASTConfig(num_hidden_layers=2), (torch.zeros(1, 1024, 128),)),
+    "swiftformer": (lambda: tf.SwiftFormerConfig(), _image()),
+    "hiera": (lambda: tf.HieraConfig(), _image()),
+    "glpn": (lambda: tf.GLPNConfig(), _image()),
+    "yolos": (lambda: tf.YolosConfig(num_hidden_layers=2), _image(512)),
+    "vitmae": (lambda: tf.ViTMAEConfig(num_hidden_layers=2), _image()),
+    "dpt": (lambda: tf.DPTConfig(num_hidden_layers=4, backbone_out_indices=[0, 1, 2, 3]), _image(384)),
+    "videomae": (lambda: tf.VideoMAEConfig(num_hidden_layers=2), (torch.zeros(1, 16, 3, 224, 224),)),  # conv3d
+    "timesformer": (lambda: tf.TimesformerConfig(num_hidden_layers=2), (torch.zeros(1, 8, 3, 224, 224),)),
 }
 
 
