@@ -51,6 +51,7 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
+from diffhw.errors import InputError
 from diffhw.layers import Layers, LayerSpec, Network
 
 __all__ = ["MAC_KINDS", "KINDS", "CONVENTIONS", "TABLE_COLUMNS", "Node", "Graph"]
@@ -568,6 +569,12 @@ class Graph:
                 raise ValueError(f"layer {spec.name!r}: type {spec.op!r} has no graph form (CONV, DSCONV, GEMM)")
             x = g.input((d.get("N", 1), d["C"], d["Y"], d["X"]), name=f"{name}.in")
             dw = spec.op == "DSCONV"
-            g.conv(x, d["C"] if dw else d["K"], (d["R"], d["S"]), stride=(spec.stride.get("Y", 1),
-                   spec.stride.get("X", 1)), groups=d["C"] if dw else 1, name=name)
+            try:
+                g.conv(x, d["C"] if dw else d["K"], (d["R"], d["S"]), stride=(spec.stride.get("Y", 1),
+                       spec.stride.get("X", 1)), groups=d["C"] if dw else 1, name=name)
+            except ValueError as e:
+                raise InputError(file=spec.loc.file, line=spec.loc.line, layer=spec.name,
+                                 message=f"no op-graph form: {e}",
+                                 fix="give the layer an input at least as large as its kernel (Y >= R, X >= S); "
+                                     "`diffhw maestro` evaluates such a layer as MAESTRO does") from e
         return g
