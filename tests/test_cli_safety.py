@@ -222,3 +222,23 @@ def test_internal_error_is_one_line(capsys, monkeypatch):
     monkeypatch.setenv("DIFFHW_DEBUG", "1")
     with pytest.raises(RuntimeError):
         main(["layers", "resnet18"])
+
+
+def test_ctrl_c_during_codesign_saves_the_best_design(tmp_path):
+    """Ctrl-C during a search: the best design found so far is written (marked as interrupted), status 130."""
+    net = tmp_path / "tiny.m"
+    net.write_text("Network tiny {\nLayer c1 {\nType: CONV\nStride { X: 1, Y: 1 }\n"
+                   "Dimensions { K: 16, C: 8, R: 3, S: 3, Y: 18, X: 18 }\n}\n}\n")
+    env = dict(os.environ, DIFFHW_CACHE_DIR="off", JAX_PLATFORMS="cpu")
+    p = subprocess.Popen([sys.executable, "-m", "diffhw.cli", "codesign", "--model", str(net), "--method", "random",
+                          "--dataflows", "os", "--budget-evals", "100000000", "--out", str(tmp_path / "run")],
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in p.stderr:  # the bar reports designs once the first batch is scored
+        if "designs" in line:
+            break
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=120)
+    assert p.returncode == 130 and "Traceback" not in err and "interrupted" in err, err
+    doc = json.loads((tmp_path / "run" / "design.json").read_text())
+    assert "interrupted" in doc["search"]["note"] and doc["hardware"]["num_pes"] > 0
+    assert (tmp_path / "run" / "hw.m").exists() and "design:" in out

@@ -4,6 +4,7 @@
     diffhw layers    the MAC layers of a model (CSV table or MAESTRO model file)
     diffhw eval      batched network-level evaluation: models x hardware x dataflows
     diffhw codesign  search accelerator hardware and dataflows for a network under budgets
+    diffhw cosearch  joint network x accelerator search by gradient on a real dataset (digits)
     diffhw bench     compile time and steady-state throughput on the current JAX device
     diffhw export    a chosen design as files other tools run (MAESTRO, ONNX, int8, allocation, Timeloop)
 
@@ -17,15 +18,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import time
 from typing import Optional, Sequence
 
-from diffhw.cli import bench, codesign, eval as eval_cmd, export, layers, maestro
+from diffhw.cli import bench, codesign, cosearch, eval as eval_cmd, export, layers, maestro
 from diffhw.cli.maestro import normalize_maestro_flags
 from diffhw.errors import ErrorReport, InputError
 from diffhw.outputs import OutputError, os_error
 
-SUBCOMMANDS = (maestro, bench, layers, eval_cmd, codesign, export)
+SUBCOMMANDS = (maestro, bench, layers, eval_cmd, codesign, cosearch, export)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,10 +84,15 @@ def entry() -> None:
     sys.exit(code)
 
 
+#: Set by a command that saves its state after Ctrl-C (codesign's best design): the signal watcher then waits
+#: SAVE_GRACE_S more before it ends the process.
+SAVING = threading.Event()
+SAVE_GRACE_S = 30.0
+
+
 def _watch_signals(grace_s: float = 1.5) -> None:
     import signal
     import socket
-    import threading
 
     def raise_interrupt(signum, frame):
         raise KeyboardInterrupt
@@ -98,8 +105,10 @@ def _watch_signals(grace_s: float = 1.5) -> None:
     def watch():
         if not reader.recv(1):  # closed: no signal will come
             return
-        # a signal arrived: the main thread has grace_s to turn it into a clean exit
+        # a signal arrived: the main thread has grace_s to turn it into a clean exit, more while it saves
         time.sleep(grace_s)
+        if SAVING.wait(0):
+            time.sleep(SAVE_GRACE_S)
         sys.stderr.write("\ninterrupted: stopped\n")
         sys.stderr.flush()
         os._exit(130)

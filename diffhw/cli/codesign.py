@@ -68,6 +68,11 @@ class _SearchBar:
     def __init__(self, method: str, enabled: bool = True):
         self.method, self.enabled, self.last, self.finished = method, enabled, 0.0, False
         self.tty = sys.stderr.isatty()
+        self.budget = None
+
+    def watch(self, budget) -> None:
+        """Keep the search's budget (its best design so far), to save it on Ctrl-C."""
+        self.budget = budget
 
     def __call__(self, frac: float, evals: int, best: float) -> None:
         """Show the state (at most every 0.2 s on a terminal, 5 s in a log); the full bar once."""
@@ -151,11 +156,22 @@ def _codesign(args, out: Path, tmp: Path) -> int:
     print(f"codesign {name}: {len(specs)} layers, objective {problem.objective}, area budget "
           f"{problem.area_budget:.4g}, method {method}, free {', '.join(problem.free) or 'nothing'}",
           file=sys.stderr)
+    bar = _SearchBar(method, not args.quiet)
+    interrupted = False
     try:
-        result = methods[method](problem, seed=args.seed, progress=_SearchBar(method, not args.quiet), **budget)
+        result = methods[method](problem, seed=args.seed, progress=bar, **budget)
     except baselines.SearchError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        if bar.budget is None or bar.budget.best is None:
+            raise  # nothing to save yet
+        from diffhw import cli
+
+        cli.SAVING.set()
+        interrupted = True
+        result = bar.budget.result("interrupted (Ctrl-C or SIGTERM): the best design found until then")
+        print(f"\ninterrupted: saving the best of {result.evaluations:,} designs to {out}/", file=sys.stderr)
     if args.budget_seconds is not None and result.wall_seconds > 1.5 * args.budget_seconds + 1:
         result.note = "; ".join(filter(None, [result.note, (
             f"the search took {result.wall_seconds:.0f} s for a {args.budget_seconds:g} s budget: the budget is "
@@ -184,6 +200,8 @@ def _codesign(args, out: Path, tmp: Path) -> int:
     print(f"{method}: {result.evaluations:,} designs in {result.wall_seconds:.1f} s (seed {result.seed})"
           + (f"; {result.note}" if result.note else ""))
     print(f"files in {out}/: " + ", ".join(f.name for f in files))
+    if interrupted:
+        return 130
     if not result.feasible:
         print(f"error: no feasible design found: {m.get('error') or result.note}; raise the budgets, free "
               "parameters or give a larger --budget-evals", file=sys.stderr)

@@ -93,6 +93,8 @@ class Budget:
         self.first_objective = math.inf
         self.history: list = []
         self.evaluator = Evaluator(problem)
+        if hasattr(progress, "watch"):  # a progress object may keep the budget, e.g. to save the best on Ctrl-C
+            progress.watch(self)
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.t0
