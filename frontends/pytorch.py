@@ -602,7 +602,8 @@ def _weight_check(torch, path: str, source: str, args: tuple, misfits: list):
 
 def from_torch_factory(spec: str, input_shape: Optional[Sequence[int]], name: Optional[str] = None) -> Graph:
     """Build the module returned by ``package.module:function`` (called without arguments) and trace it
-    on a float input of `input_shape`."""
+    on a float input of `input_shape` (int64 token ids of that shape when the model's first op is an
+    embedding lookup)."""
     mod_name, sep, attr = spec.partition(":")
     if not sep or not mod_name or not attr:
         raise InputError(file=spec, message="a PyTorch factory must be written package.module:function",
@@ -625,4 +626,11 @@ def from_torch_factory(spec: str, input_shape: Optional[Sequence[int]], name: Op
     if not isinstance(module, torch.nn.Module):
         raise InputError(file=spec, message=f"{attr} returned {type(module).__name__}, not a torch.nn.Module",
                          fix="point at a function that builds and returns the model")
-    return from_torch(module, tuple(input_shape), name=name or attr.split(".")[-1])
+    shape = tuple(int(d) for d in input_shape)
+    name = name or attr.split(".")[-1]
+    try:
+        return from_torch(module, torch.zeros(shape), name=name)
+    except InputError as e:  # a model taking token ids (an embedding first): the same shape as int64 ids
+        if "indices" not in e.message or "Long" not in e.message:
+            raise
+    return from_torch(module, torch.zeros(shape, dtype=torch.long), name=name)

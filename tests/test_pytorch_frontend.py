@@ -180,10 +180,12 @@ def test_untraceable_and_dynamic_modules_get_clear_errors():
 
 def test_factory(tmp_path, monkeypatch):
     (tmp_path / "factory_mod.py").write_text(
-        "import torch\n\ndef net():\n    return torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.ReLU())\n")
+        "import torch\n\ndef net():\n    return torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.ReLU())\n"
+        "\ndef lm():\n    return torch.nn.Sequential(torch.nn.Embedding(50, 8), torch.nn.Linear(8, 50))\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     g = from_torch_factory("factory_mod:net", (1, 3, 8, 8))
     assert g.name == "net" and g.macs() == 4 * 3 * 9 * 36
+    assert from_torch_factory("factory_mod:lm", (2, 5)).macs() == 2 * 5 * 8 * 50  # token ids of that shape
     with pytest.raises(InputError, match="cannot import"):
         from_torch_factory("no_such_mod_xyz:net", (1, 3, 8, 8))
     with pytest.raises(InputError, match="package.module:function"):
