@@ -6,10 +6,13 @@
 The model is checked (``onnx.checker``), shapes are inferred (``onnx.shape_inference`` with data
 propagation, so ``Reshape`` targets computed from ``Shape`` resolve), then nodes are mapped in order:
 
-* MAC ops: ``Conv`` (groups, depthwise, dilation, asymmetric and ``auto_pad`` padding) -> ``conv``;
-  ``ConvTranspose`` -> ``conv_transpose``; ``Gemm``, and ``MatMul`` by a constant 2-D matrix -> ``linear``
-  (a following ``Add`` of an N-element constant is its bias); ``MatMul`` of two activations (batched, with
-  broadcasting) -> ``matmul``; ``Einsum`` -> reshapes + ``matmul`` (`diffhw.frontends._lowering.einsum`).
+* MAC ops: ``Conv`` (1-, 2-, 3-D; groups, depthwise, dilation, asymmetric and ``auto_pad`` padding) ->
+  ``conv``; ``ConvTranspose`` (any stride, ``output_shape``, ``auto_pad``) -> ``conv_transpose``; ``Gemm``,
+  and ``MatMul`` by a constant 2-D matrix -> ``linear`` (a following ``Add`` of an N-element constant is its
+  bias); ``MatMul`` of two activations (batched, with broadcasting) -> ``matmul``; ``Einsum`` -> reshapes +
+  ``matmul`` (`diffhw.frontends._lowering.einsum`); ``LSTM`` / ``GRU`` / ``RNN`` -> per direction a
+  ``linear`` and a per-step ``matmul`` (`_lowering.recurrent_layer`). MAC ops on constants only are lowered
+  too (they run at every inference). Inputs that contradict the weights are an `InputError` naming the node.
 * Non-MAC ops, with their shapes: activations (``Relu``, ``Gelu``, ``Erf``, ``Clip``, ...) -> ``act``;
   ``Add`` / ``Sub`` -> ``add``, ``Mul`` / ``Div`` -> ``mul`` (with a scalar constant: ``act``);
   ``MaxPool`` / ``AveragePool`` -> ``pool``; ``GlobalAveragePool`` / ``GlobalMaxPool`` and a spatial
@@ -22,6 +25,9 @@ propagation, so ``Reshape`` targets computed from ``Shape`` resolve), then nodes
   leaves unknown (TorchScript's ``class_token.expand(n, -1, -1)``: Shape -> ConstantOfShape -> Mul -> Equal
   -> Where -> Expand) is evaluated (``onnx.reference``, tensors of at most 16M elements) and shapes are
   inferred again with its shape; if it cannot be evaluated, using it raises an `InputError` naming the node.
+* Shapes still unknown (computed at run time from the input size: TF-style "same" pads, window padding,
+  exports with dynamic axes) come from one onnxruntime run on zeros of the input shape (`_run_shapes`); a
+  failed run is reported with the first unknown shape the import needs.
 
 Initializers give the parameters: a conv / linear layer's weights and bias are counted by its node;
 a constant of more than one element used as an activation (a position embedding, say) becomes a

@@ -12,21 +12,29 @@ from fake tensors (no real forward pass, so large inputs cost nothing) and its m
 or shapes fail loudly instead of being silently specialised. The module is traced in eval mode (dropout
 off, batch norm on running statistics) and its mode is restored afterwards.
 
-What each op becomes (names: `diffhw.frontends._lowering`):
+What each op becomes (names: `diffhw.frontends._lowering`; the lowering to MAESTRO layers: docs/frontends.md):
 
-* MAC ops: ``conv2d`` / ``convolution`` -> ``conv`` (groups, depthwise, dilation, ``padding="same"``);
-  ``conv_transpose2d`` -> ``conv_transpose``; ``linear``, and ``matmul`` / ``mm`` / ``bmm`` / ``addmm`` with
-  a parameter right operand -> ``linear`` (a following ``+ bias`` parameter is its bias); ``matmul`` /
-  ``mm`` / ``bmm`` / ``baddbmm`` of two activations -> ``matmul`` (batch and heads are its repeat);
-  ``einsum`` -> reshapes + ``matmul`` (two operands; `_lowering.einsum`); ``scaled_dot_product_attention``
-  -> ``matmul`` (Q K^T), ``softmax``, ``matmul`` (P V).
+* MAC ops: ``conv1d`` / ``conv2d`` / ``conv3d`` / ``convolution`` -> ``conv`` (groups, depthwise, dilation,
+  ``padding="same"``); ``conv_transpose1d/2d/3d`` -> ``conv_transpose``; ``linear``, and ``matmul`` / ``mm``
+  / ``bmm`` / ``addmm`` with a parameter right operand (GPT-2's Conv1D) -> ``linear`` (a following ``+ bias``
+  parameter is its bias); ``matmul`` / ``mm`` / ``bmm`` / ``baddbmm`` of two activations -> ``matmul`` (batch
+  and heads are its repeat); ``einsum`` -> reshapes + ``matmul`` (two operands; `_lowering.einsum`);
+  ``scaled_dot_product_attention`` -> ``matmul`` (Q K^T), ``softmax``, ``matmul`` (P V), grouped-query
+  key/value heads repeated; ``lstm`` / ``gru`` / ``rnn_tanh`` / ``rnn_relu`` -> per layer and direction a
+  ``linear`` (input projections) and a per-step ``matmul`` (`_lowering.recurrent_layer`). A MAC op on
+  constants only (a position-bias MLP on a fixed table) is lowered too: it runs at every forward.
+* Ops without a tensor output (``_assert_tensor_metadata``, ``_assert_async``, sizes) are dropped; casts,
+  copies, views and dropout pass their input through.
 * Non-MAC ops, with their shapes: pooling (``pool``, ``global_pool``; a spatial ``mean`` is a global
   average pool), activations (``act``), ``add`` / ``sub`` -> ``add``, ``mul`` / ``div`` -> ``mul`` (with a
   scalar or buffer operand: ``act`` with op ``mul``...), norms (``norm``), view / reshape / flatten /
   permute / transpose / select (``reshape`` kind), ``softmax``, ``cat`` -> ``concat``, ``embedding``.
   Parameters used as activations (class tokens, position embeddings) become ``parameter`` nodes.
 * Everything else (slicing, padding, interpolation, reductions, unknown ops) -> ``other`` with a note and
-  no MACs; MAC-carrying ops that cannot be lowered (1-D/3-D convolutions, unusual einsums) also warn.
+  no MACs; MAC-carrying ops that cannot be lowered (3-operand einsums, LSTM projections) also warn.
+
+An input whose channels / features contradict a conv, linear or RNN module's weights is an `InputError`
+naming the module and the fix (a forward pre-hook checks them while torch.export traces).
 """
 
 from __future__ import annotations
