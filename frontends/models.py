@@ -46,8 +46,25 @@ def _call_frontend(module: str, function: str, package: str, *args, **kwargs) ->
         raise
 
 
+def split_shape(model: str, input_shape: Optional[Sequence[int]] = None):
+    """`MODEL@1,3,32,32` -> (MODEL, (1, 3, 32, 32)): a per-model input shape, which wins over `input_shape`
+    (the command's --input-shape, shared by all its models). Without `@SHAPE`: (model, input_shape)."""
+    if not isinstance(model, str) or "@" not in model:
+        return model, input_shape
+    name, _, text = model.rpartition("@")
+    try:
+        shape = tuple(int(t) for t in text.replace("x", ",").split(","))
+    except ValueError:
+        shape = ()
+    if not name or not shape or min(shape) < 1:
+        raise ValueError(f"MODEL {model!r}: after '@' give the input shape as positive integers, e.g. "
+                         f"{name or 'resnet18'}@1,3,32,32")
+    return name, shape
+
+
 def load_model(model: str, input_shape: Optional[Sequence[int]] = None, convention: str = "padded") -> Graph:
-    """The op graph of `model` (see the module docstring for the accepted kinds).
+    """The op graph of `model` (see the module docstring for the accepted kinds); `MODEL@N,C,H,W` gives a
+    model its own input shape (`split_shape`).
 
     `input_shape` sets the input of zoo and PyTorch models ((N, C, H, W), or (N, seq_len) for bert_base;
     default: the zoo model's own, `DEFAULT_INPUT_SHAPE` for PyTorch factories) and of an ONNX file's single
@@ -59,6 +76,7 @@ def load_model(model: str, input_shape: Optional[Sequence[int]] = None, conventi
     """
     from diffhw.frontends import zoo
 
+    model, input_shape = split_shape(model, input_shape)
     if convention not in CONVENTIONS:
         raise ValueError(f"unknown convention {convention!r}; use one of {', '.join(CONVENTIONS)}")
     if not isinstance(model, str) or not model:

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from diffhw.errors import InputError
+from diffhw.cli.common import load_graph, model_label, model_options
 from diffhw.outputs import finish_dir, new_dir
 
 
@@ -92,7 +92,7 @@ def cmd_codesign(args) -> int:
     the convergence plot to --out."""
     if not args.network and not args.model:
         args.network = DEFAULT_CODESIGN_NETWORK
-    out = Path(args.out) if args.out else _new_run_dir(Path(args.model).stem if args.model else args.network)
+    out = Path(args.out) if args.out else _new_run_dir(model_label(args.model or args.network))
     tmp = new_dir(out)  # made before any work (a run writes a new folder, never into a user's), renamed at the end
     try:
         return _codesign(args, out, tmp)
@@ -127,17 +127,11 @@ def _codesign(args, out: Path, tmp: Path) -> int:
                 raise ValueError(f"{k} is both fixed (--fix) and bounded (--bound)")
         dataflows = [d.strip() for d in args.dataflows.split(",") if d.strip()]
         source = args.network or args.model
-        from diffhw.frontends.models import load_model
-
-        try:
-            g = load_model(source)
-        except InputError as e:
-            raise ValueError(f"cannot load {source!r}: {e}") from None
-        except Exception as e:  # noqa: BLE001 - a frontend failing on a user's model: report it
-            msg = str(e).split("\n")[0]
-            raise ValueError(f"cannot load {'network' if args.network else 'model'} {source!r}: {msg}") from None
-        name = Path(source).stem if args.model else source
-        specs = [s for s in g.to_network().layers if s.op in ("CONV", "DSCONV", "GEMM")]
+        g, errors = load_graph(source, args.input_shape, args.convention)
+        if g is None:
+            raise ValueError("; ".join(str(e) for e in errors))
+        name = model_label(source)
+        specs = [s for s in g.to_network(args.convention).layers if s.op in ("CONV", "DSCONV", "GEMM")]
         problem = Problem.make([(name, specs)], args.objective, args.area_budget, args.power_budget, dataflows,
                                args.per_layer, fixed, bounds, tiles=args.tiles)
         small = smallest_design(problem)
@@ -233,7 +227,9 @@ def add_parser(sub) -> None:
     src = c.add_mutually_exclusive_group()
     src.add_argument("--network", metavar="NAME",
                      help=f"zoo network (e.g. vgg16, mobilenetv2, resnet50; default {DEFAULT_CODESIGN_NETWORK})")
-    src.add_argument("--model", metavar="FILE", help="MAESTRO model or mapping file (its dataflows are ignored)")
+    src.add_argument("--model", metavar="MODEL", help="any MODEL: .m model or mapping file (its dataflows are "
+                     "ignored), .onnx file, zoo name or PyTorch factory pkg.mod:fn; MODEL@N,C,H,W sets its shape")
+    model_options(c)
     c.add_argument("--objective", choices=OBJECTIVES, default="edp", help="network total to minimize")
     c.add_argument("--area-budget", type=float, default=DEFAULT_AREA_BUDGET,
                    help=f"MAESTRO area units (default {DEFAULT_AREA_BUDGET:g}: PE count and NoC bandwidth bind)")

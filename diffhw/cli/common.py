@@ -17,7 +17,8 @@ DEFAULT_HW = DATA / "accelerator_1.m"
 
 def load_graph(model: str, input_shape, convention: str):
     """`load_model(model)`, or None and its failure as InputErrors (a bad MAESTRO file's own, else one naming
-    MODEL; never a traceback). Prints a note per op kept in the graph without a MAESTRO layer."""
+    MODEL; never a traceback). Prints the input shape used and a note per op kept in the graph without a
+    MAESTRO layer."""
     from diffhw.errors import ErrorReport
     from diffhw.frontends.models import load_model
 
@@ -31,11 +32,25 @@ def load_graph(model: str, input_shape, convention: str):
         return None, [InputError(file=model, message=str(e))]
     except Exception as e:  # a frontend failing on the user's model: report it, no traceback
         return None, [InputError(file=model, message=f"cannot load MODEL: {type(e).__name__}: {e}")]
+    if not model.lower().endswith(".m"):  # (a MAESTRO file carries its own shapes)
+        shapes = [n.shape for n in graph.nodes if n.kind == "input"]
+        given = "@" in model or input_shape is not None
+        print(f"note: {model}: input shape {', '.join('x'.join(map(str, s)) for s in shapes)}"
+              + ("" if given else " (the model's default; --input-shape N,C,H,W or MODEL@N,C,H,W to change)"),
+              file=sys.stderr)
     for node in graph.unsupported():
         note = node.attrs.get("note") or "no MAESTRO layer for this op"
         print(f"note: op {node.attrs.get('op', '?')!r} (node {node.name!r}, output {node.shape}) kept in the "
               f"graph as a non-MAC op, MACs not counted: {note}", file=sys.stderr)
     return graph, []
+
+
+def model_label(model: str) -> str:
+    """A short name for MODEL (run folders, rows): a file's stem, else the name without `@SHAPE`, ':' as '-'."""
+    name = model.rpartition("@")[0] if "@" in model else model
+    if name.lower().endswith((".m", ".onnx")):
+        return Path(name).stem
+    return name.replace(":", "-").replace("/", "-")
 
 
 def model_mappings(models: Sequence[str], dataflow: str, convention: str = "padded", input_shape=None):
