@@ -1,4 +1,5 @@
-"""Helpers shared by the PyTorch and ONNX frontends: node names, two-operand einsum and recurrent layers.
+"""Helpers shared by the PyTorch and ONNX frontends: node names, two-operand einsum, attention and recurrent
+layers.
 
 Both frontends name nodes the same way, so a module and its ONNX export give the same layer table:
 
@@ -11,7 +12,7 @@ Both frontends name nodes the same way, so a module and its ONNX export give the
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+from typing import Callable, Optional, Sequence
 
 
 class Unsupported(Exception):
@@ -171,3 +172,19 @@ def recurrent_layer(g, x: str, cell: str, hidden: int, directions: int, bias: bo
         outs.append(g.other([ih, hh], (steps, batch, hidden), cell, note="gates and state update; no MACs",
                             name=name(f"{cell}{sfx}")))
     return outs[0] if directions == 1 else g.concat(outs, axis=2, name=name("concat"))
+
+
+def attention(g, q: str, k: str, v: str, mask: Optional[str], name: Callable[[str], str]) -> str:
+    """Scaled dot-product attention on (..., heads, L, E) query and (..., kv_heads, S, E) key / value
+    handles: ``matmul`` (Q K^T), ``add`` of `mask` (if any), ``softmax``, ``matmul`` (P V) -> (..., heads,
+    L, Ev). Grouped-query key/value heads are repeated to the query heads first (a ``repeat_kv`` node)."""
+    qs = g.shape(q)
+    r = len(g.shape(k))
+    if r >= 3 and len(qs) == r and g.shape(k)[-3] != qs[-3]:
+        k, v = (g.other([t], g.shape(t)[:-3] + (qs[-3],) + g.shape(t)[-2:], "repeat_kv",
+                        note="key/value heads repeated for grouped-query attention", name=name("repeat_kv"))
+                for t in (k, v))
+    s = g.matmul(q, g.permute(k, list(range(r - 2)) + [r - 1, r - 2], name=name("permute")), name=name("matmul"))
+    if mask is not None:
+        s = g.add(s, mask, name=name("add"))
+    return g.matmul(g.softmax(s, -1, name=name("softmax")), v, name=name("matmul"))

@@ -70,7 +70,7 @@ _IDENTITY = {"Identity", "Dropout", "Cast", "CastLike"}
 _CONST_OPS = {"Shape", "Size", "Constant", "ConstantOfShape", "Range", "EyeLike"}
 #: Ops with MACs: lowered even when all their inputs are constants (they run at every inference, e.g. Swin
 #: V2's position-bias MLP on its fixed coordinate table).
-_MAC_OPS = {"Conv", "ConvTranspose", "MatMul", "Gemm", "Einsum", "LSTM", "GRU", "RNN"}
+_MAC_OPS = {"Conv", "ConvTranspose", "MatMul", "Gemm", "Einsum", "Attention", "LSTM", "GRU", "RNN"}
 #: Recognised ops with no MACs and no graph kind of their own (``other`` without a warning).
 _NO_MAC = {"Slice", "Split", "Pad", "Resize", "Upsample", "Expand", "Tile", "Where", "Equal", "Less", "Greater",
            "And", "Or", "Pow", "Max", "Min", "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceL2",
@@ -606,6 +606,35 @@ class _Importer:
         return _lowering.einsum(self.g, self.attrs(node)["equation"].decode(), ops, self.out_shape(node),
                                 lambda o: self.name(node, o))
 
+    def attention(self, node):
+        """ONNX ``Attention`` (opset 23+): 4-D (B, heads, L, E) or 3-D (B, L, heads * E) Q, K, V with
+        ``q_num_heads`` / ``kv_num_heads``, an optional mask and past key / value (concatenated on the
+        sequence) -> `_lowering.attention`."""
+        ins, a = list(node.input) + [""] * 6, self.attrs(node)
+        name = lambda o: self.name(node, o)  # noqa: E731
+        q, k, v = (self.handle(node, i) for i in ins[:3])
+        three_d = len(self.g.shape(q)) == 3
+        if three_d:
+            heads = {q: a.get("q_num_heads"), k: a.get("kv_num_heads"), v: a.get("kv_num_heads")}
+            if None in heads.values():
+                raise _lowering.Unsupported("3-D Attention without q_num_heads / kv_num_heads")
+            q, k, v = (self.g.permute(self.g.reshape(t, self.g.shape(t)[:2] + (heads[t], -1), name=name("reshape")),
+                                      [0, 2, 1, 3], name=name("permute")) for t in (q, k, v))
+        for i, past in ((4, k), (5, v)):
+            if ins[i]:
+                merged = self.g.concat([self.handle(node, ins[i]), past], axis=-2, name=name("concat"))
+                k, v = (merged, v) if i == 4 else (k, merged)
+        mask = self.handle(node, ins[3]) if ins[3] and not self.is_const(ins[3]) else None
+        y = _lowering.attention(self.g, q, k, v, mask, name)
+        if three_d:
+            b, h, length, e = self.g.shape(y)
+            y = self.g.reshape(self.g.permute(y, [0, 2, 1, 3], name=name("permute")), (b, length, h * e),
+                               name=name("reshape"))
+        extra = [self.g.other([y], self.out_shape(node, i), "attention_state", note="present key / value or "
+                              "scores output; no MACs", name=name("attention_state")) if node.output[i] else None
+                 for i in range(1, len(node.output))]
+        return [y] + extra
+
     # ---------------------------------------------------------------------------- non-MAC ops
 
     def binary(self, node):
@@ -702,7 +731,7 @@ class _Importer:
 
 _HANDLERS = {
     "Conv": _Importer.conv, "ConvTranspose": _Importer.conv, "MatMul": _Importer.matmul, "Gemm": _Importer.gemm,
-    "Einsum": _Importer.einsum, "LSTM": _Importer.recurrent, "GRU": _Importer.recurrent, "RNN": _Importer.recurrent,
+    "Einsum": _Importer.einsum, "Attention": _Importer.attention, "LSTM": _Importer.recurrent, "GRU": _Importer.recurrent, "RNN": _Importer.recurrent,
     **{op: _Importer.binary for op in ("Add", "Sub", "Mul", "Div")},
     **{op: _Importer.norm for op in _NORMS},
     "MaxPool": _Importer.pool, "AveragePool": _Importer.pool,

@@ -337,19 +337,9 @@ class _Importer:
     def sdpa(self, node, op):
         a = self.bind(node)
         q, k, v = (self.handle(a[n]) for n in ("query", "key", "value"))
-        r = len(self.g.shape(k))
-        heads = self.g.shape(q)[-3] if r >= 3 else 1
-        if r >= 3 and self.g.shape(k)[-3] != heads:  # grouped-query attention: K, V heads repeated
-            k, v = (self.g.other([t], self.g.shape(t)[:-3] + (heads,) + self.g.shape(t)[-2:], "repeat_kv",
-                                 note="key/value heads repeated for grouped-query attention",
-                                 name=self.name(node, "repeat_kv")) for t in (k, v))
-        s = self.g.matmul(q, self.g.permute(k, list(range(r - 2)) + [r - 1, r - 2], name=self.name(node, "permute")),
-                          name=self.name(node, "matmul"))
         mask = a.get("attn_mask")
-        if mask is not None and not self.is_const(mask):
-            s = self.g.add(s, self.handle(mask), name=self.name(node, "add"))
-        p = self.g.softmax(s, -1, name=self.name(node, "softmax"))
-        return self.g.matmul(p, v, name=self.name(node, "matmul"))
+        mask = self.handle(mask) if mask is not None and not self.is_const(mask) else None
+        return _lowering.attention(self.g, q, k, v, mask, lambda o: self.name(node, o))
 
     def recurrent(self, node, op):
         """aten.lstm / gru / rnn_tanh / rnn_relu (``.input`` overload: input, hx, params, has_biases,

@@ -103,3 +103,26 @@ def test_mac_ops_on_constants_are_counted():
         warnings.simplefilter("ignore")
         torch.onnx.export(model, args, f, dynamo=False, do_constant_folding=False)
     assert from_onnx(onnx.load_from_string(f.getvalue())).macs() == ref
+
+
+def test_onnx_attention_op_of_opset_23():
+    model, args = TWINS["sdpa"]()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        proto = torch.onnx.export(model, args, dynamo=True, opset_version=23, verbose=False).model_proto
+    assert "Attention" in {n.op_type for n in proto.graph.node}
+    assert from_onnx(proto).macs() == flop_counter_macs(model, args)
+    # 3-D form (B, L, heads * E) with grouped-query heads and a past key / value of 3 positions
+    from onnx import TensorProto, helper
+
+    b, length, past, hq, hkv, e = 2, 5, 3, 4, 2, 8
+    node = helper.make_node("Attention", ["q", "k", "v", "", "pk", "pv"], ["y", "present_k", "present_v"],
+                            name="attn", q_num_heads=hq, kv_num_heads=hkv)
+    ins = [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in
+           (("q", [b, length, hq * e]), ("k", [b, length, hkv * e]), ("v", [b, length, hkv * e]),
+            ("pk", [b, hkv, past, e]), ("pv", [b, hkv, past, e]))]
+    outs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [b, length, hq * e])]
+    m = helper.make_model(helper.make_graph([node], "attn3d", ins, outs), opset_imports=[helper.make_opsetid("", 23)])
+    g = from_onnx(m)
+    assert g.macs() == 2 * b * hq * length * (past + length) * e  # Q K^T and P V over 8 key positions
+    assert [n.shape for n in g.nodes if n.kind == "reshape"][-1] == (b, length, hq * e)
