@@ -20,19 +20,23 @@ The reader accepts the syntax of MAESTRO's own parser (`DFSL_parser.hpp`, `DFSL_
 Where MAESTRO crashes, stops the whole file, or silently computes garbage, diffhw reports an `InputError`
 (file, line, layer, message, fix) and goes on with the next layer:
 
-* types ``FC``/``POOL``/``LSTM`` (recognized but not implemented by MAESTRO), ``TRCONV``/``NGCONV`` (not
-  supported by diffhw yet), unknown types, a missing ``Type`` or ``Dimensions``;
-* a size of 0, unknown or duplicate dimension names, both ``Y`` and ``Y'``, missing required dimensions,
-  ``Y < R`` or ``X < S`` (MAESTRO accepts these and prints garbage);
+* types ``FC``/``POOL``/``LSTM`` (recognized but not implemented by MAESTRO), unknown types, a missing
+  ``Type`` or ``Dimensions``;
+* a size of 0, unknown dimension names, a dimension given twice with different sizes, both ``Y`` and ``Y'``,
+  missing required dimensions (``G`` too for ``NGCONV``);
 * strides on anything but ``Y``/``X``, or a stride != 1 on a dimension the layer does not declare (MAESTRO
   ignores it silently);
 * ``Sz(D)`` of an undeclared dimension, the R/S tile check above, maps on dimensions the layer type does not
   have at that cluster level (MAESTRO: ``Dimension K not found``), levels with 0 or more than 2
-  ``SpatialMap``s, a dimension mapped twice in one level, ``Y'``/``X'`` maps without an ``R``/``S`` map in
-  the same level, more than 3 ``Cluster`` levels;
+  ``SpatialMap``s, ``Y'``/``X'`` maps without an ``R``/``S`` map in the same level, more than 3 ``Cluster``
+  levels;
 * the first layer of a mapping file without a ``Dataflow`` block (MAESTRO segfaults);
 * negative numbers: ``-`` is a separator, so MAESTRO reads ``-5`` as ``5``; we reject it. Values must be
   integers (MAESTRO's ``atoi`` reads ``12abc`` as 12 and ``abc`` as 0) and fit in a C ``int``.
+
+Read as MAESTRO reads them (its numbers; `diffhw.evaluate.evaluate` warns where they are dubious):
+``NGCONV`` (dimension ``G``), ``TRCONV`` (the ``CONV`` MAESTRO makes of it, with a note on the layer), a
+dimension mapped twice in one level or given twice with the same size, ``Y < R`` or ``X < S``.
 
 Deliberate leniencies (documented differences):
 

@@ -253,15 +253,7 @@ class _Traffic:
         c, nm = self.c, self.nm
         k = c.occ.shape[0]
         dirs = c.dirs
-        # Innermost directive (by position) whose dimension is not in Init: static per case.
-        changing = np.full(k, -1)
-        for j, d in enumerate(dirs):
-            changing = np.where(c.pos[d.var] != INIT, j, changing)
-        inited = jnp.broadcast_to(nm.bool(False), (k,))
-        for j, d in enumerate(dirs):
-            if d.var in tensor.dims:
-                fresh = (c.pos[d.var] == INIT) & (j > changing)  # static [K]
-                inited = nm.or_(inited, nm.and_(fresh, nm.not_(c.unrolled[d.var])))
+        changing, inited = self._changing_inited(tensor)
         ret = jnp.ones_like(c.occ)
         touched = np.zeros(k, bool)
         mx = lambda v: self._me(v) if ee else self._m(v)  # noqa: E731
@@ -288,20 +280,28 @@ class _Traffic:
         ret = jnp.where(touched, ret, 0)
         return jnp.where(changing == -1, self.pe_mapped(tensor, first, ee), ret)
 
+    def _changing_inited(self, tensor: Tensor):
+        """Per case: the innermost directive (by position) whose dimension is not in Init (static int [K], -1
+        for none) and whether the tensor is initialized (IsTensorInited: a directive after it on one of the
+        tensor's dimensions is in Init and not unrolled; bool [K])."""
+        c, nm = self.c, self.nm
+        changing = np.full(c.occ.shape[0], -1)
+        for j, d in enumerate(c.dirs):
+            changing = np.where(c.pos[d.var] != INIT, j, changing)
+        inited = jnp.broadcast_to(nm.bool(False), changing.shape)
+        for j, d in enumerate(c.dirs):
+            if d.var in tensor.dims:
+                fresh = (c.pos[d.var] == INIT) & (j > changing)  # static [K]
+                inited = nm.or_(inited, nm.and_(fresh, nm.not_(c.unrolled[d.var])))
+        return changing, inited
+
     def ingress_fault(self, tensor: Tensor):
         """Cases where GetPEIngressVolume stops MAESTRO (exit 255): the innermost advancing directive is a
         temporal map on the tensor's dimension v, the tensor is not yet initialized, and v has 0 unique
         elements (e.g. a stride larger than the tile). bool [K]."""
         c, nm = self.c, self.nm
-        changing = np.full(c.occ.shape[0], -1)
-        for j, d in enumerate(c.dirs):
-            changing = np.where(c.pos[d.var] != INIT, j, changing)
-        inited = nm.bool(False)
+        changing, inited = self._changing_inited(tensor)
         fault = nm.bool(False)
-        for j, d in enumerate(c.dirs):
-            if d.var in tensor.dims:
-                fresh = (c.pos[d.var] == INIT) & (j > changing)
-                inited = nm.or_(inited, nm.and_(fresh, nm.not_(c.unrolled[d.var])))
         for j, d in enumerate(c.dirs):
             if d.var in tensor.dims and d.kind == "T":
                 static = (changing == j) & (c.pos[d.var] != INIT)
