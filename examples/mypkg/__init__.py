@@ -1,0 +1,1 @@
+"""An example package for the README's PyTorch-factory commands (`PYTHONPATH=examples`)."""
