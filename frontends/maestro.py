@@ -149,7 +149,7 @@ def _read_source(text_or_path, file: Optional[str]) -> tuple[Optional[str], str,
             fix="pass the file's text or its path",
         )
     if path is None:
-        return text_or_path, file or "<memory>", None
+        return text_or_path.removeprefix("\ufeff"), file or "<memory>", None
     name = file or str(path)
     try:
         data = path.read_bytes()
@@ -158,7 +158,7 @@ def _read_source(text_or_path, file: Optional[str]) -> tuple[Optional[str], str,
             file=name, message=f"cannot read the file ({getattr(e, 'strerror', None) or e})",
             fix="check the path and the file's permissions",
         )
-    return data.decode("utf-8", errors="replace"), name, None
+    return data.decode("utf-8-sig", errors="replace"), name, None  # (-sig: a byte-order mark is not text)
 
 
 def _parse_int(tok: Token) -> Optional[int]:

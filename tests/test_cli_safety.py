@@ -242,3 +242,12 @@ def test_ctrl_c_during_codesign_saves_the_best_design(tmp_path):
     doc = json.loads((tmp_path / "run" / "design.json").read_text())
     assert "interrupted" in doc["search"]["note"] and doc["hardware"]["num_pes"] > 0
     assert (tmp_path / "run" / "hw.m").exists() and "design:" in out
+
+
+def test_utf8_byte_order_mark_is_accepted(capsys, tmp_path):
+    """Files saved by editors that write a UTF-8 BOM read the same as without it."""
+    bom = b"\xef\xbb\xbf"
+    (tmp_path / "m.m").write_bytes(bom + Path(MAPPING).read_bytes())
+    (tmp_path / "h.m").write_bytes(bom + Path(HW).read_bytes())
+    rc, out, _ = run(capsys, "maestro", "--mapping", str(tmp_path / "m.m"), "--hw", str(tmp_path / "h.m"))
+    assert rc == 0 and "16 layer evaluations, 0 errors" in out
