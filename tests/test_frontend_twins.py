@@ -13,6 +13,7 @@ onnx = pytest.importorskip("onnx")
 from torch.nn.attention import SDPBackend, sdpa_kernel  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
+from diffhw.cli import main  # noqa: E402
 from diffhw.errors import InputError  # noqa: E402
 from diffhw.frontends.onnx_graph import from_onnx  # noqa: E402
 from diffhw.frontends.pytorch import from_torch  # noqa: E402
@@ -52,7 +53,7 @@ def test_twin_macs_equal_flop_counter_on_both_paths(name):
     assert [r["type"] for r in g.table()] and {r["type"] for r in h.table()} <= {"CONV", "DSCONV", "GEMM"}
 
 
-def test_runtime_shapes_resolved_by_onnxruntime_with_a_new_input_shape(tmp_path):
+def test_runtime_shapes_resolved_by_onnxruntime_with_a_new_input_shape(tmp_path, capsys):
     # TorchScript export with dynamic H, W: the TF-'same' pads are Shape arithmetic ONNX inference leaves
     # unknown; the frontend takes them from one onnxruntime run at the given input shape
     model, _ = TWINS["tf_same_padding"]()
@@ -66,6 +67,13 @@ def test_runtime_shapes_resolved_by_onnxruntime_with_a_new_input_shape(tmp_path)
     with pytest.raises(InputError, match=r"layer '/stem/Conv'.*Input channels C is not equal to kernel channels.*"
                                          r"Fix: check the input shape"):
         from_onnx(path, input_shape=(1, 5, 33, 40))
+    # the command: CSV with a total equal to FlopCounterMode's; the bad shape is one error line
+    assert main(["layers", str(path), "--input-shape", "2,3,33,40"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1].split(",")[12] == str(flop_counter_macs(model, (torch.zeros(2, 3, 33, 40),)))
+    assert main(["layers", str(path), "--input-shape", "1,5,33,40"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err and "/stem/Conv" in err
     torch.onnx.export(TWINS["conv3d"]()[0], (torch.zeros(1, 3, 4, 16, 16),), str(path), dynamo=False,
                       input_names=["x"], dynamic_axes={"x": {1: "c"}})
     with pytest.raises(InputError, match=r"layer '/embed/Conv'.*Conv gets an input of shape \(1, 5, 4, 16, 16\), "
