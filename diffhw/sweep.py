@@ -818,7 +818,11 @@ def run_eval(models: Models, hardware: Sequence[HardwareSpec], cfg: EvalConfig, 
         sub = models.take(idx)
         plan = Plan(sub, list(hardware), list(cfg.dataflows), dict(cfg.rule))
         n_items = int((plan.ut_error == 0).sum()) * len(plan.hw_keys)
-        bar = Progress(n_items, "evaluate", "evals", progress)
+        if progress:
+            print(f"eval: {len(idx):,} models x {nh} hw x {nd} dataflows = {n_items:,} distinct (layer, hw, "
+                  "dataflow) items; tracing and compiling the cost model (one program per dataflow group), then "
+                  "evaluating", file=sys.stderr, flush=True)
+        bar = Progress(n_items, "evaluate", "distinct items", progress)
         results, codes = evaluate_plan(plan, _outputs(cfg), devices=devices, progress=bar)
         t_eval = time.perf_counter()
         nvalid = sub.lengths()

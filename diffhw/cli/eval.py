@@ -91,7 +91,7 @@ def cmd_eval(args) -> int:
     print(f"{where}; {summary['models']:,} models x {summary['hardware']} hw x {summary['dataflows']} dataflows; "
           f"{summary['rows']:,} rows this run in {summary['wall_s']:.1f} s; {summary['unique_evals']:,} distinct "
           f"layer evaluations stand for {summary['layer_evals']:,} network layer-evaluations "
-          f"({summary['evals_per_s']:,.0f} /s); device {summary['device']}")
+          f"({summary['evals_per_s']:,.0f} network layer-evaluations/s end to end); device {summary['device']}")
     if args.json:
         write_file(args.json, json.dumps(summary, indent=2) + "\n", force=args.resume)
     return 1 if errors else 0
