@@ -123,9 +123,8 @@ _WAKEUP: list = []
 def _compilation_cache() -> None:
     """Keep compiled programs across runs (JAX's persistent cache) so that a repeated command skips its
     compiles. Location: $JAX_COMPILATION_CACHE_DIR if set, else $DIFFHW_CACHE_DIR, else ~/.cache/diffhw/jax;
-    DIFFHW_CACHE_DIR=off disables it."""
-    import jax
-
+    DIFFHW_CACHE_DIR=off disables it. Set through JAX's environment variables, so that a command that never
+    uses JAX (layers, --help) does not import it."""
     if os.environ.get("JAX_COMPILATION_CACHE_DIR"):
         return
     where = os.environ.get("DIFFHW_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cache", "diffhw", "jax"))
@@ -135,5 +134,11 @@ def _compilation_cache() -> None:
         os.makedirs(where, exist_ok=True)
     except OSError:
         return  # read-only home: run without the cache
-    jax.config.update("jax_compilation_cache_dir", where)
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.5)
+    settings = {"jax_compilation_cache_dir": where, "jax_persistent_cache_min_compile_time_secs": 0.5}
+    if "jax" in sys.modules:  # (in-process callers that already use JAX)
+        import jax
+
+        for k, v in settings.items():
+            jax.config.update(k, v)
+    else:
+        os.environ.update({k.upper(): str(v) for k, v in settings.items()})

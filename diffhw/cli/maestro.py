@@ -14,7 +14,6 @@ import time
 from typing import Optional, Sequence
 
 from diffhw.cli.common import DEFAULT_HW, DEFAULT_MAPPING, load_inputs, model_options
-from diffhw.cost.model import OUTPUTS
 from diffhw.outputs import check_file, row_format, write_rows
 
 LEAD_COLUMNS = ("mapping", "network", "layer", "hw")
@@ -102,7 +101,12 @@ def cmd_maestro(args) -> int:
         print(f"error: {e}", file=sys.stderr)
     if rows:
         print(_summary(rows))
+    elif not errors:
+        print("error: nothing was evaluated: the mapping files and models hold no layer. Fix: check the files "
+              "(a mapping file lists `Layer NAME { ... }` blocks inside `Network NAME { ... }`)", file=sys.stderr)
     if args.out:
+        from diffhw.cost.model import OUTPUTS
+
         write_rows(rows, LEAD_COLUMNS + OUTPUTS + (("csv_energy_nJ",) if args.energy else ()), args.out,
                    args.force)
         print(f"wrote {len(rows)} rows to {args.out}")
