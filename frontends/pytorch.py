@@ -353,15 +353,19 @@ class _Importer:
         hidden, gates = weights[1][1], _lowering.RNN_GATES[op]
         if len(weights) != layers * directions * (4 if bias else 2) or weights[0][0] != gates * hidden:
             raise _lowering.Unsupported(f"{op} with projections (proj_size) is not lowered")
-        if len(shape) != 3 or shape[-1] != weights[0][1]:
+        if len(shape) not in (2, 3) or shape[-1] != weights[0][1]:
             raise self.weight_error(node, shape, f"a (T, B, {weights[0][1]}) or (B, T, {weights[0][1]}) input")
-        if a["batch_first"]:
+        if len(shape) == 2:  # unbatched (T, F)
+            x = self.g.reshape(x, (shape[0], 1, shape[1]), name=self.name(node, "reshape"))
+        elif a["batch_first"]:
             x = self.g.permute(x, [1, 0, 2], name=self.name(node, "permute"))
         scope = self.scope(node)
         for layer in range(layers):
             x = _lowering.recurrent_layer(self.g, x, op, hidden, directions, bias,
                                           lambda role: self.names(scope, f"{role}_l{layer}"))
-        if a["batch_first"]:
+        if len(shape) == 2:
+            x = self.g.reshape(x, self.g.shape(x)[::2], name=self.name(node, "reshape"))
+        elif a["batch_first"]:
             x = self.g.permute(x, [1, 0, 2], name=self.name(node, "permute"))
         states = [self.g.other([x], tuple(v.shape), f"{op}_state", note="final hidden / cell state; no MACs",
                                name=self.name(node, f"{op}_state")) for v in node.meta["val"][1:]]

@@ -134,3 +134,10 @@ def test_onnx_attention_op_of_opset_23():
     g = from_onnx(m)
     assert g.macs() == 2 * b * hq * length * (past + length) * e  # Q K^T and P V over 8 key positions
     assert [n.shape for n in g.nodes if n.kind == "reshape"][-1] == (b, length, hq * e)
+
+
+def test_unbatched_recurrent_input():
+    model, args = torch.nn.GRU(8, 16, num_layers=2, bidirectional=True).eval(), (torch.randn(5, 8),)
+    g = from_torch(model, args)
+    assert g.macs() == flop_counter_macs(model, args)
+    assert [n.shape for n in g.nodes if n.kind == "reshape"][:2] == [(5, 1, 8), (5, 32)]
