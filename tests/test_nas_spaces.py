@@ -124,7 +124,10 @@ def test_bad_encodings_are_refused_with_a_message():
         alphanet.encode_config({**alphanet.PARETO["a0"][0], "resolution": 200})
 
 
-@pytest.mark.parametrize("space", SPACES.values(), ids=SPACES)
+LARGE = {k: v for k, v in SPACES.items() if k != "digits"}  # digits has 7,200 architectures
+
+
+@pytest.mark.parametrize("space", LARGE.values(), ids=LARGE)
 def test_sampling_10k(space):
     # the speed is measured by experiments/bench/nas_sampling.py, not here
     net = space.supernet()
@@ -137,3 +140,15 @@ def test_sampling_10k(space):
         np.testing.assert_array_equal(getattr(s.layers, f), getattr(again.layers, f))
     np.testing.assert_array_equal(s.macs, layer_macs(s.layers).sum(1))
     assert (s.macs > 0).all() and len(np.unique(s.encodings, axis=0)) > 9_900
+
+
+def test_digits_space_size_and_macs():
+    net = digits.supernet()
+    assert int(np.prod(net.num_choices)) == 2 * 3 * 3 * (4 * 5) ** 2
+    s = digits.sample(2000, seed=0)
+    assert len(np.unique(s.encodings, axis=0)) > 1500
+    # the smallest network: 8-wide stem, mb3_e1 first blocks, skipped second blocks, widths 8 / 16
+    small = digits.decode(digits.encode_config({"stem": 8, "widths": [8, 16], "ops": [["mb3_e1", "skip"],
+                                                                                     ["mb3_e1", "skip"]]}))
+    assert s.macs.min() >= small.macs() > 0
+    assert [r["type"] for r in small.table()] == ["CONV", "DSCONV", "CONV", "DSCONV", "CONV", "GEMM"]

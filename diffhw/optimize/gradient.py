@@ -61,7 +61,7 @@ from diffhw.optimize.problem import Problem, discretize, pe_multiple, repair
 from diffhw.optimize.refine import refine
 from diffhw.optimize.tiles import KNOBS, TEMPLATE_KNOBS, apply_tiles, knob_dims, real_tiles
 
-__all__ = ["Surrogate", "Step", "search", "adam_evaluations", "DEFAULTS"]
+__all__ = ["Surrogate", "Step", "search", "adam_evaluations", "group_linearization", "linearized_costs", "DEFAULTS"]
 
 #: Optimization defaults: starts optimized in parallel, Adam steps, learning rate, temperatures.
 #: `refine_evals`: exact evaluations of the final local refinement (`diffhw.optimize.refine`; 0: none) when
@@ -298,6 +298,13 @@ class Surrogate:
             l1_req.append(mix["l1"])
             l2_req.append(mix["l2"])
         l1_req, l2_req = jnp.concatenate(l1_req), jnp.concatenate(l2_req)
+        return jnp.log(total) + penalty * self.budget_penalty(hw, l1_req, l2_req, nm)
+
+    def budget_penalty(self, hw: dict, l1_req, l2_req, nm):
+        """Scale-free penalty of an accelerator (hw: natural units) whose layers need L1 / L2 `l1_req`,
+        `l2_req` [L]: squared log excess of the (soft) largest requirement over a fixed size or the upper
+        bound, and of the area / power at those capacities over the budgets (0 inside)."""
+        p = self.problem
         pen = 0.0
         caps = {}
         for name, req in (("l1_size", l1_req), ("l2_size", l2_req)):
@@ -313,7 +320,7 @@ class Surrogate:
         pen = pen + jax.nn.relu(jnp.log(hc["area"] / p.area_budget)) ** 2
         if p.power_budget is not None:
             pen = pen + jax.nn.relu(jnp.log(hc["power"] / p.power_budget)) ** 2
-        return jnp.log(total) + penalty * pen
+        return pen
 
 
 class Step:
@@ -334,19 +341,11 @@ class Step:
         def inputs(ps, temp):
             return jax.vmap(lambda u, v: sur.item_inputs(u, v, temp))(ps[0], ps[2])
 
-        def linearized(gi):
-            def f(x, temp):  # x [S, n, P] -> costs [S, n, 4], Jacobian [P, S, n, 4]
-                costs = jax.vmap(lambda xs: sur.group_costs(gi, xs, temp))
-                basis = jnp.eye(x.shape[-1])[:, None, None, :] * jnp.ones_like(x)[None]
-                # one forward-mode pass per input column, the primal unbatched (computed once); traces in
-                # 20 % less time than jax.linearize + vmap of its linear function, compiles to the same
-                return jax.vmap(lambda t: jax.jvp(costs, (x,), (t,)), out_axes=(None, 0))(basis)
-            return f
+        linearized = partial(group_linearization, sur)
 
         def grads(ps, st, temp, ys, jacs):
             def total(q):
-                xs = inputs(q, temp)
-                lin = [y + jnp.einsum("psnk,snp->snk", j, x - jax.lax.stop_gradient(x)) for x, y, j in zip(xs, ys, jacs)]
+                lin = linearized_costs(inputs(q, temp), ys, jacs)
                 return jax.vmap(lambda u, lg, c: sur.objective(u, lg, c, temp, penalty))(q[0], q[1], sur.scatter(lin)).sum()
 
             loss, g = jax.value_and_grad(total)(ps)
@@ -386,6 +385,24 @@ class Step:
         t = jnp.asarray(temperature)
         out = [g(x, t) for g, x in zip(self._groups, self._inputs(params, t))]
         return self._grads(params, state, t, [y for y, _ in out], [j for _, j in out])
+
+
+def group_linearization(sur: Surrogate, gi: int):
+    """The program of group gi's items' relaxed costs and their Jacobian: f(x [S, n, P], temperature) ->
+    (costs [S, n, 4], Jacobian [P, S, n, 4]) with respect to the item inputs x (`Surrogate._inputs`)."""
+    def f(x, temp):
+        costs = jax.vmap(lambda xs: sur.group_costs(gi, xs, temp))
+        basis = jnp.eye(x.shape[-1])[:, None, None, :] * jnp.ones_like(x)[None]
+        # one forward-mode pass per input column, the primal unbatched (computed once); traces in
+        # 20 % less time than jax.linearize + vmap of its linear function, compiles to the same
+        return jax.vmap(lambda t: jax.jvp(costs, (x,), (t,)), out_axes=(None, 0))(basis)
+    return f
+
+
+def linearized_costs(xs: list, ys: list, jacs: list) -> list:
+    """Per-group costs [S, n, 4] linearized at the inputs they were computed at: value ys, slope jacs
+    [P, S, n, 4]; differentiating them through xs [S, n, P] is the exact chain rule at that point."""
+    return [y + jnp.einsum("psnk,snp->snk", j, x - jax.lax.stop_gradient(x)) for x, y, j in zip(xs, ys, jacs)]
 
 
 def adam_evaluations(options: dict) -> int:

@@ -2,6 +2,7 @@
 
 * `darts` — the DARTS / NAS-Bench-301 cell space on CIFAR-10.
 * `alphanet` — the AlphaNet / AttentiveNAS MobileNetV3-style space on ImageNet.
+* `digits` — an AlphaNet-derived MBConv space for scikit-learn's 8x8 digits (the joint search's space).
 
 Each space has `sample(n, seed) -> Sample` (padded `[M, L]` Layers, encodings `[M, D]`), the encodings
 alone (`random_encodings(n, seed)` `[M, D]`; `SuperNet.rows` turns them into rows of its layer table),

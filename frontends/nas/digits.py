@@ -4,7 +4,7 @@ Derived from the AlphaNet / AttentiveNAS space (`alphanet`: MobileNetV3-style MB
 depth, kernel size and expand ratio choices), adapted to an 8x8 one-channel input and 10 classes:
 
 * no stride-2 first conv (the input is 8x8): the stem is a 3x3 conv (1 -> width.stem, padding 1) + ReLU6;
-* two stages of `BLOCKS` MBConv blocks instead of seven: stage1 at 8x8 (stride 1), stage2 from 8x8 to 4x4
+* two stages of `BLOCKS` (2) MBConv blocks instead of seven: stage1 at 8x8 (stride 1), stage2 from 8x8 to 4x4
   (stride 2 on its first block); each stage has its own width decision;
 * each block has its own op decision (kernel size x expand ratio, DARTS-style one op per edge) instead of
   per-stage kernel / expand decisions, and depth is a "skip" op of every block but a stage's first;
@@ -15,8 +15,8 @@ MBConv block (MobileNetV2): expand 1x1 (c_in -> c_in * e; absent for e = 1) + Re
 k//2, the block's stride) + ReLU6, pointwise 1x1 (-> c_out); a block that is not its stage's first adds its
 input (identity shortcut). Convs have biases.
 
-Encoding (= supernet decisions, `[9]` option indices): width.stem, width.stage1, width.stage2, then the op of
-every block (stage1.0..2, stage2.0..2). A first block's op is one of `OPS[1:]`, the others one of `OPS`
+Encoding (= supernet decisions, `[7]` option indices): width.stem, width.stage1, width.stage2, then the op of
+every block (stage1.0, stage1.1, stage2.0, stage2.1). A first block's op is one of `OPS[1:]`, the others one of `OPS`
 (0 = skip). Layer order: stem, per block expand, depthwise, pointwise, classifier.
 """
 
@@ -34,12 +34,12 @@ RESOLUTION = 8
 IN_CHANNELS = 1
 NUM_CLASSES = 10
 #: Block ops: (kernel, expand ratio); "skip" has no layers.
-OPS = ("skip", "mb3_e1", "mb3_e3", "mb5_e3", "mb3_e6", "mb5_e6")
-OP_SHAPE = {"mb3_e1": (3, 1), "mb3_e3": (3, 3), "mb5_e3": (5, 3), "mb3_e6": (3, 6), "mb5_e6": (5, 6)}
+OPS = ("skip", "mb3_e1", "mb3_e3", "mb5_e3", "mb3_e6")
+OP_SHAPE = {"mb3_e1": (3, 1), "mb3_e3": (3, 3), "mb5_e3": (5, 3), "mb3_e6": (3, 6)}
 STEM_WIDTHS = (8, 16)
 #: name -> (widths, stride of the first block)
-STAGES = {"stage1": ((16, 24, 32), 1), "stage2": ((32, 48, 64), 2)}
-BLOCKS = 3
+STAGES = {"stage1": ((8, 16, 24), 1), "stage2": ((16, 32, 48), 2)}
+BLOCKS = 2
 _NAMES = tuple(STAGES)
 #: Decision ids: width.stem, width.<stage> (one per stage), then one op per block in network order.
 W_STEM, W_STAGE, OP = 0, 1, 1 + len(STAGES)
@@ -102,19 +102,19 @@ def supernet() -> SuperNet:
 
 
 def random_encodings(n: int, seed: int) -> np.ndarray:
-    """`n` encodings `[n, 9]`, each decision drawn uniformly (deterministic per seed)."""
+    """`n` encodings `[n, 7]`, each decision drawn uniformly (deterministic per seed)."""
     choices = np.array([len(d.values) for d in _decisions()])
     return np.random.default_rng(seed).integers(0, choices, size=(n, len(choices)))
 
 
 def sample(n: int, seed: int = 0) -> Sample:
-    """`n` architectures drawn uniformly per decision: Layers `[n, L]` + encodings `[n, 9]`."""
+    """`n` architectures drawn uniformly per decision: Layers `[n, L]` + encodings `[n, 7]`."""
     net = supernet()
     return net.sample(random_encodings(n, seed), net.names(n, seed))
 
 
 def config(encoding: Sequence[int]) -> dict:
-    """Encoding `[9]` -> {"stem": width, "widths": [per stage], "ops": [[op name per block] per stage]}."""
+    """Encoding `[7]` -> {"stem": width, "widths": [per stage], "ops": [[op name per block] per stage]}."""
     decisions = _decisions()
     v = [d.values[i] for d, i in zip(decisions, check_encoding("digits", decisions, encoding))]
     return {"stem": v[W_STEM], "widths": v[W_STAGE:OP],
@@ -136,7 +136,7 @@ def encode_config(cfg: dict) -> np.ndarray:
 
 
 def decode(encoding: Sequence[int], name: str = "digits") -> Graph:
-    """The network of one encoding `[9]` as a builder graph (input (1, 1, 8, 8))."""
+    """The network of one encoding `[7]` as a builder graph (input (1, 1, 8, 8))."""
     cfg = config(encoding)
     with Graph(name) as g:
         x = g.input((1, IN_CHANNELS, RESOLUTION, RESOLUTION))

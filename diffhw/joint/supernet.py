@@ -1,0 +1,174 @@
+"""The digits space (`diffhw.frontends.nas.digits`) as a flax network: a weight-sharing supernet for search
+and the plain network of one architecture for training from scratch.
+
+`DigitsNet(encoding=None)` is the supernet, called as `apply(params, x, gates)` with per-decision gates
+`gates` [D, O] (rows of the space's decisions): one-hot values (a sampled or chosen architecture) whose
+gradient reaches the architecture logits (`gumbel_gates`: straight-through Gumbel-softmax, GDAS):
+
+* every block holds each of its candidate ops (own weights) but runs only the op of the largest gate and
+  scales its output by that gate (`MixedBlock`, `nn.switch`), so a step costs one path, not all ops;
+* widths are FBNetV2-style channel masks at the largest width: a stage's output channels are scaled by
+  sum_o gate[o] * (c < width[o]) (exact masking at one-hot gates).
+
+`DigitsNet(encoding=(...))` is the network of one encoding `[7]`: only the chosen ops, at the chosen widths
+(the layers `digits.decode(encoding)` lists, so its cost is the cost the model evaluates). Images are NHWC
+`[N, 8, 8, 1]`; the output is logits `[N, 10]`.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import flax.linen as nn
+import jax.numpy as jnp
+import numpy as np
+
+from diffhw.frontends.nas import digits as space
+
+__all__ = ["Depthwise", "Pointwise", "MBConv", "MixedBlock", "DigitsNet", "DECISIONS", "choice_mask", "masked_softmax",
+           "gumbel_gates"]
+
+DECISIONS = tuple(space._decisions())
+
+
+def choice_mask() -> np.ndarray:
+    """[D, O] True where option o exists for decision d."""
+    n = np.array([len(d.values) for d in DECISIONS])
+    return np.arange(n.max()) < n[:, None]
+
+
+def masked_softmax(logits, temperature=1.0):
+    """Per-decision probabilities [D, O] of architecture logits [D, O] (absent options get 0)."""
+    import jax
+
+    return jax.nn.softmax(jnp.where(choice_mask(), logits / temperature, -jnp.inf), axis=-1)
+
+
+class Depthwise(nn.Module):
+    """Depthwise kxk conv, padding k//2, with bias: the parameters of `nn.Conv(C, (k, k), stride, k // 2,
+    feature_group_count=C)` (kernel [k, k, 1, C]), computed as a sum of k*k shifted, scaled inputs (one
+    fused loop: XLA's CPU grouped convolution is ~15x slower on these 8x8 maps)."""
+
+    kernel: int
+    stride: int
+
+    @nn.compact
+    def __call__(self, x):
+        k, s, c = self.kernel, self.stride, x.shape[-1]
+        w = self.param("kernel", nn.initializers.lecun_normal(), (k, k, 1, c))
+        b = self.param("bias", nn.initializers.zeros_init(), (c,))
+        p = k // 2
+        xp = jnp.pad(x, ((0, 0), (p, p), (p, p), (0, 0)))
+        ho = (x.shape[1] + 2 * p - k) // s + 1
+        wo = (x.shape[2] + 2 * p - k) // s + 1
+        return sum(xp[:, i:i + (ho - 1) * s + 1:s, j:j + (wo - 1) * s + 1:s, :] * w[i, j, 0]
+                   for i in range(k) for j in range(k)) + b
+
+
+class Pointwise(nn.Module):
+    """1x1 conv with bias: the parameters of `nn.Conv(cout, (1, 1))` (kernel [1, 1, C, cout]), computed as
+    one matrix product (5x faster than XLA's CPU convolution here)."""
+
+    cout: int
+
+    @nn.compact
+    def __call__(self, x):
+        w = self.param("kernel", nn.initializers.lecun_normal(), (1, 1, x.shape[-1], self.cout))
+        b = self.param("bias", nn.initializers.zeros_init(), (self.cout,))
+        return (x.reshape(-1, x.shape[-1]) @ w[0, 0]).reshape(x.shape[:-1] + (self.cout,)) + b
+
+
+class MBConv(nn.Module):
+    """MobileNetV2 block (see `digits`): expand 1x1 (if expand > 1), depthwise kxk with the stride,
+    pointwise 1x1 to `cout`; ReLU6 after expand and depthwise; the identity shortcut when `residual`."""
+
+    cout: int
+    kernel: int
+    expand: int
+    stride: int
+    residual: bool
+
+    @nn.compact
+    def __call__(self, x):
+        mid = x.shape[-1] * self.expand
+        h = x
+        if self.expand > 1:
+            h = nn.relu6(Pointwise(mid, name="expand")(h))
+        h = nn.relu6(Depthwise(self.kernel, self.stride, name="dw")(h))
+        h = Pointwise(self.cout, name="pw")(h)
+        return h + x if self.residual else h
+
+
+def _width_mask(gates_row, widths) -> jnp.ndarray:
+    """Channel mask [max width] of a width decision: sum_o gate[o] * (c < width[o])."""
+    c = np.arange(max(widths))
+    keep = (c[None, :] < np.array(widths)[:, None]).astype(np.float32)  # [O, C]
+    return (gates_row[:len(widths), None] * keep).sum(0)
+
+
+class MixedBlock(nn.Module):
+    """One supernet block: its candidate ops (`ops`: OPS names, "skip" = identity) with their own weights;
+    runs only the op of the largest gate (`nn.switch`) and scales its output by that gate."""
+
+    ops: tuple
+    cout: int
+    stride: int
+    residual: bool
+
+    def setup(self):
+        self.candidates = [None if op == "skip" else MBConv(self.cout, *space.OP_SHAPE[op], self.stride, self.residual,
+                                                            name=op) for op in self.ops]
+
+    def __call__(self, x, gates_row):
+        def branch(o):
+            if self.ops[o] == "skip":
+                return lambda mdl, x, g: x * g[o]
+            return lambda mdl, x, g: mdl.candidates[o](x) * g[o]
+
+        branches = [branch(o) for o in range(len(self.ops))]
+        if self.is_mutable_collection("params"):  # initialization: create every op's weights
+            for b in branches:
+                b(self, x, gates_row)
+        return nn.switch(jnp.argmax(gates_row[:len(self.ops)]), branches, self, x, gates_row)
+
+
+class DigitsNet(nn.Module):
+    """The supernet (`encoding=None`, call with gates [D, O]) or one architecture (`encoding`, a tuple)."""
+
+    encoding: Optional[tuple] = None
+
+    @nn.compact
+    def __call__(self, x, gates=None):
+        fixed = self.encoding is not None
+        cfg = space.config(self.encoding) if fixed else None
+        stem_w = cfg["stem"] if fixed else max(space.STEM_WIDTHS)
+        x = nn.relu6(nn.Conv(stem_w, (3, 3), padding=1, name="stem")(x))
+        if not fixed:
+            x = x * _width_mask(gates[space.W_STEM], space.STEM_WIDTHS)
+        for s, (name, (widths, _)) in enumerate(space.STAGES.items()):
+            width = cfg["widths"][s] if fixed else max(widths)
+            for i in range(space.BLOCKS):
+                stride = space.block_shape(s, i)[1]
+                d = space.OP + s * space.BLOCKS + i
+                if fixed:
+                    op = cfg["ops"][s][i]
+                    if op != "skip":
+                        k, e = space.OP_SHAPE[op]
+                        x = MBConv(width, k, e, stride, i > 0, name=f"{name}_{i}")(x)
+                    continue
+                ops = tuple(space.OPS[v] for v in DECISIONS[d].values)
+                x = MixedBlock(ops, width, stride, i > 0, name=f"{name}_{i}")(x, gates[d])
+                x = x * _width_mask(gates[space.W_STAGE + s], widths)
+        x = x.mean(axis=(1, 2))
+        return nn.Dense(space.NUM_CLASSES, name="classifier")(x)
+
+
+def gumbel_gates(key, logits, tau):
+    """Straight-through Gumbel-softmax gates [D, O] of architecture logits (GDAS): the value is the one-hot
+    of a sample of each decision, the gradient that of the softmax of (logits + Gumbel noise) / tau."""
+    import jax
+
+    g = jax.random.gumbel(key, logits.shape)
+    soft = masked_softmax(logits + g, tau)
+    hard = jax.nn.one_hot(jnp.argmax(soft, -1), soft.shape[-1], dtype=soft.dtype)
+    return hard - jax.lax.stop_gradient(soft) + soft

@@ -1,0 +1,226 @@
+"""Joint network x accelerator search vs decoupled, semi-decoupled and random co-design on digits.
+
+    python experiments/joint_study/run.py --out DIR [--seeds 0 1 2] [--epochs 30]
+
+Per study seed, every method produces a set of final (architecture, accelerator) points on the digits
+space (`diffhw.frontends.nas.digits`) under the same area budget:
+
+* joint: `diffhw.joint.JointSearch.run(lambda)` for every lambda of `--lambdas` (one optax loop over
+  weights, architecture and relaxed accelerator; argmax network; exact hardware refinement);
+* decoupled: the same loop with a FLOPs budget instead of the hardware term (one per `--mac-quantiles`
+  of the space's MACs), then the gradient co-design of the accelerator for the network;
+* semi_decoupled: SPOS supernet, one-shot accuracy x reference-accelerator EDP ranking of 200 random
+  networks, gradient co-design of the best `--keep`;
+* random: random (architecture, accelerator) pairs evaluated exactly.
+
+Every final architecture is retrained from scratch (same epochs, `--retrain-seeds` seeds); the table
+reports the test accuracy mean +/- std and the exact latency / energy / EDP / area of the design. The
+hypervolume of each method's front (test accuracy up, log10 EDP down; reference point: accuracy 0.1 and
+1.1 x the largest EDP of any method on that seed) is compared. Writes DIR/results.json, DIR/table.md and
+DIR/pareto.png. Search seconds include each method's compiles (the joint loop's programs are shared by
+joint and decoupled: both are charged their compile time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def _cache() -> None:
+    import jax
+
+    where = os.environ.get("DIFFHW_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cache", "diffhw", "jax"))
+    if where != "off":
+        os.makedirs(where, exist_ok=True)
+        jax.config.update("jax_compilation_cache_dir", where)
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.5)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--retrain-seeds", type=int, default=3)
+    ap.add_argument("--lambdas", type=float, nargs="+", default=[0.0, 0.03, 0.1, 0.3])
+    ap.add_argument("--mac-quantiles", type=float, nargs="+", default=[0.1, 0.3, 0.6, 1.0])
+    ap.add_argument("--keep", type=int, default=4)
+    ap.add_argument("--random", type=int, default=4)
+    ap.add_argument("--area-budget", type=float, default=1e7)
+    args = ap.parse_args(argv)
+
+    from diffhw.outputs import finish_dir, new_dir
+
+    out = Path(args.out)
+    tmp = new_dir(out)
+    try:
+        _study(args, tmp)
+        finish_dir(tmp, out)
+    finally:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"wrote {out}/results.json, table.md, pareto.png")
+    return 0
+
+
+def _study(args, tmp: Path) -> None:
+    _cache()
+    from diffhw.frontends.nas import digits as space
+    from diffhw.joint import baselines
+    from diffhw.joint.data import digits
+    from diffhw.joint.front import hypervolume
+    from diffhw.joint.hardware import ExpectedCost
+    from diffhw.joint.search import JointSearch, SearchConfig
+    from diffhw.joint.train import fit
+
+    t_all = time.perf_counter()
+    data = digits()
+    cost = ExpectedCost(space.supernet(), area_budget=args.area_budget)
+    js = JointSearch(cost, data, SearchConfig(epochs=args.epochs))
+    compile_s = js.compile_seconds
+    log(f"joint programs compiled in {compile_s:.1f} s")
+    macs = space.sample(2000, seed=12345).macs
+    mac_budgets = [float(np.quantile(macs, q)) for q in args.mac_quantiles]
+    trained: dict[tuple, dict] = {}
+
+    def retrain(enc) -> dict:
+        enc = tuple(int(e) for e in enc)
+        if enc not in trained:
+            r = fit(enc, data, args.epochs, seeds=tuple(range(args.retrain_seeds)))
+            trained[enc] = r.summary | {"train_seconds": round(r.seconds, 2)}
+        return trained[enc]
+
+    runs = []
+    for seed in args.seeds:
+        methods = {}
+        t0 = time.perf_counter()
+        joint = []
+        for lam in args.lambdas:
+            r = js.run(lam, seed)
+            joint.append((baselines.point_of(r.encoding, r.hardware), {"lambda": lam}))
+            log(f"seed {seed} joint lambda {lam}: {space.config(r.encoding)} EDP {r.hardware.metrics['edp']:.4g}")
+        methods["joint"] = (joint, compile_s + time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        dec, _ = baselines.decoupled(js, mac_budgets, seed)
+        methods["decoupled"] = ([(p, {"mac_budget": b}) for p, b in zip(dec, mac_budgets)],
+                                compile_s + time.perf_counter() - t0)
+        log(f"seed {seed} decoupled done")
+        semi, secs = baselines.semi_decoupled(js, seed, keep=args.keep)
+        methods["semi_decoupled"] = ([(p, {}) for p in semi], secs)
+        log(f"seed {seed} semi-decoupled done")
+        rnd, secs = baselines.random_pairs(cost, args.random, seed)
+        methods["random"] = ([(p, {}) for p in rnd], secs)
+        log(f"seed {seed} random done")
+        doc = {}
+        for name, (points, secs) in methods.items():
+            rows = []
+            for pt, extra in points:
+                acc = retrain(pt.encoding)
+                m = pt.metrics
+                rows.append({"test_accuracy": acc["test_accuracy"], "test_accuracy_std": acc["test_accuracy_std"],
+                             "val_accuracy": acc["val_accuracy"], "edp": m["edp"],
+                             "latency_cycles": m["latency_cycles"], "energy": m["energy"], "area": m["area"],
+                             "power": m.get("power"), "feasible": bool(m["feasible"]),
+                             "architecture": {"encoding": list(pt.encoding), **space.config(pt.encoding),
+                                              "macs": int(space.decode(pt.encoding).macs())},
+                             "hardware": pt.hardware, "dataflow": pt.template,
+                             **extra})
+            doc[name] = {"search_seconds": round(secs, 2), "points": rows}
+        ref = 1.1 * max(r["edp"] for m in doc.values() for r in m["points"])
+        for m in doc.values():
+            pts = m["points"]
+            m["hypervolume"] = hypervolume([r["test_accuracy"] for r in pts], [r["edp"] for r in pts], 0.1, ref)
+        runs.append({"seed": seed, "reference_edp": ref, "methods": doc})
+        log("seed result " + json.dumps(runs[-1], default=_json))
+        log(f"seed {seed}: " + ", ".join(f"{k} HV {v['hypervolume']:.3f} ({v['search_seconds']:.0f} s)"
+                                          for k, v in doc.items()))
+    wins = {b: sum(r["methods"]["joint"]["hypervolume"] > r["methods"][b]["hypervolume"]
+                   and r["methods"]["joint"]["search_seconds"] <= r["methods"][b]["search_seconds"] for r in runs)
+            for b in ("decoupled", "semi_decoupled", "random")}
+    result = {"methods": runs[0]["methods"], "runs": runs, "wins_of_joint": wins,
+              "config": vars(args) | {"mac_budgets": mac_budgets, "compile_seconds": round(compile_s, 2)},
+              "total_seconds": round(time.perf_counter() - t_all, 1)}
+    (tmp / "results.json").write_text(json.dumps(result, indent=1, default=_json) + "\n")
+    (tmp / "table.md").write_text(_table(result))
+    _plot(runs, tmp / "pareto.png")
+
+
+def _json(x):
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.floating,)):
+        return float(x)
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    raise TypeError(type(x))
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def _table(result: dict) -> str:
+    lines = [f"Study: {len(result['runs'])} seeds, total {result['total_seconds']:.0f} s; joint beats (HV and "
+             f"search time): " + ", ".join(f"{k} on {v}/{len(result['runs'])} seeds"
+                                            for k, v in result["wins_of_joint"].items()), ""]
+    lines += ["| seed | method | search s | hypervolume | points (test acc +/- std @ EDP) |", "|---|---|---|---|---|"]
+    for run in result["runs"]:
+        for name, m in run["methods"].items():
+            pts = "; ".join(f"{p['test_accuracy']:.3f}+/-{p['test_accuracy_std']:.3f} @ {p['edp']:.3g}"
+                            for p in sorted(m["points"], key=lambda p: p["edp"]))
+            lines.append(f"| {run['seed']} | {name} | {m['search_seconds']:.0f} | {m['hypervolume']:.3f} | {pts} |")
+    lines += ["", "Per point (seed, method): architecture (stem width, stage widths, ops), MACs, design, exact "
+              "latency (cycles) / energy / EDP / area:", ""]
+    lines += ["| seed | method | test acc | MACs | widths | ops | PEs | L1 | L2 | NoC bw | off-chip bw | dataflow | "
+              "latency | energy | EDP | area |", "|" + "---|" * 16]
+    for run in result["runs"]:
+        for name, m in run["methods"].items():
+            for p in sorted(m["points"], key=lambda p: p["edp"]):
+                a, h = p["architecture"], p["hardware"]
+                lines.append(
+                    f"| {run['seed']} | {name} | {p['test_accuracy']:.3f}+/-{p['test_accuracy_std']:.3f} | "
+                    f"{a['macs']:,} | {a['stem']},{'/'.join(map(str, a['widths']))} | "
+                    f"{' '.join('-'.join(o) for o in a['ops'])} | {h.get('num_pes')} | {h.get('l1_size')} | "
+                    f"{h.get('l2_size')} | {h.get('noc_bw')} | {h.get('offchip_bw')} | {p['dataflow']} | "
+                    f"{p['latency_cycles']:.4g} | {p['energy']:.4g} | {p['edp']:.4g} | {p['area']:.4g} |")
+    return "\n".join(lines) + "\n"
+
+
+def _plot(runs, path: Path) -> None:
+    try:
+        import matplotlib
+    except ImportError:
+        return
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    colors = {"joint": "C3", "decoupled": "C0", "semi_decoupled": "C2", "random": "C7"}
+    fig, axes = plt.subplots(1, len(runs), figsize=(5 * len(runs), 4), squeeze=False)
+    for ax, run in zip(axes[0], runs):
+        for name, m in run["methods"].items():
+            pts = sorted(m["points"], key=lambda p: p["edp"])
+            x = [p["edp"] for p in pts]
+            y = [p["test_accuracy"] for p in pts]
+            e = [p["test_accuracy_std"] for p in pts]
+            ax.errorbar(x, y, yerr=e, fmt="o", color=colors[name], label=f"{name} (HV {m['hypervolume']:.2f})",
+                        capsize=2)
+        ax.set_xscale("log")
+        ax.set_xlabel("exact EDP (cycles x energy)")
+        ax.set_ylabel("test accuracy (retrained, mean +/- std)")
+        ax.set_title(f"digits, study seed {run['seed']}")
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Joint search end to end (`diffhw cosearch`, one epoch), retraining, the digits supernet, fronts."""
+
+import json
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from diffhw.cli import main
+from diffhw.frontends.nas import digits
+from diffhw.joint.data import digits as digits_data
+from diffhw.joint.front import hypervolume, pareto_mask
+from diffhw.joint.supernet import DigitsNet, choice_mask, gumbel_gates, masked_softmax
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cosearch") / "run"
+    code = main(["cosearch", "--epochs", "1", "--retrain-seeds", "2", "--refine-evals", "30", "--lambda", "0.1",
+                 "--out", str(out)])
+    return code, out
+
+
+def test_cosearch_writes_a_feasible_design_and_trained_weights(run):
+    code, out = run
+    assert code == 0
+    design = json.loads((out / "design.json").read_text())
+    arch = json.loads((out / "architecture.json").read_text())
+    assert design["metrics"]["feasible"] and design["metrics"]["edp"] > 0
+    assert design["metrics"]["area"] <= 1e7
+    enc = tuple(arch["encoding"])
+    # the design's layers are the decoded network's, every layer with a dataflow
+    specs = digits.decode(enc).to_network().layers
+    assert [r["type"] for r in design["layers"][0]["layers"]] == [s.op for s in specs]
+    # weights.npz holds the retrained network: loading it reproduces the first seed's test accuracy
+    w = dict(np.load(out / "weights.npz"))
+    assert set(w) == set(arch["weights"])
+    params = {"params": {}}
+    for k, v in w.items():
+        d = params["params"]
+        *path, leaf = k.split("/")
+        for p in path:
+            d = d.setdefault(p, {})
+        d[leaf] = jnp.asarray(v)
+    data = digits_data()
+    acc = float((DigitsNet(encoding=enc).apply(params, data.x_test).argmax(-1) == data.y_test).mean())
+    assert acc == pytest.approx(arch["test_accuracy"][0], abs=1e-6)
+    assert len(arch["test_accuracy"]) == 2 and acc > 0.3  # one epoch already learns the digits
+    assert (out / "hw.m").exists() and (out / "mapping.m").exists()
+
+
+def test_cosearch_refuses_untrainable_spaces_and_existing_output(run, capsys):
+    _, out = run
+    assert main(["cosearch", "--space", "darts", "--out", str(out.parent / "x")]) == 2
+    assert "digits" in capsys.readouterr().err
+    assert main(["cosearch", "--out", str(out)]) == 1  # the run directory exists: never written into
+    assert "not empty" in capsys.readouterr().err
+
+
+def test_supernet_one_hot_gates_equal_the_chosen_network():
+    """The supernet at one-hot gates computes the network of that encoding (with its ops' weights, widths
+    masked to the chosen ones)."""
+    enc = (1, 2, 1, 2, 0, 3, 4)
+    x = jnp.asarray(digits_data().x_val[:8])
+    sup = DigitsNet()
+    gates = jnp.eye(choice_mask().shape[1])[np.array(enc)]
+    params = sup.init(jax.random.PRNGKey(0), x, gates)
+    cfg = digits.config(enc)
+    # copy the chosen ops' weights, cut to the chosen widths, into the plain network
+    fixed = DigitsNet(encoding=enc)
+    fp = jax.tree_util.tree_map(np.asarray, fixed.init(jax.random.PRNGKey(1), x))["params"]
+    sp = jax.tree_util.tree_map(np.asarray, params)["params"]
+
+    def cut(a, like):
+        return a[tuple(slice(0, n) for n in like.shape)]
+
+    out = {"stem": {k: cut(sp["stem"][k], v) for k, v in fp["stem"].items()},
+           "classifier": {k: cut(sp["classifier"][k], v) for k, v in fp["classifier"].items()}}
+    for s, name in enumerate(digits.STAGES):
+        for i, op in enumerate(cfg["ops"][s]):
+            if op != "skip":
+                src = sp[f"{name}_{i}"][op]
+                out[f"{name}_{i}"] = {m: {k: cut(src[m][k], v) for k, v in layer.items()}
+                                      for m, layer in fp[f"{name}_{i}"].items()}
+    want = fixed.apply({"params": out}, x)
+    got = sup.apply(params, x, gates)
+    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-4, atol=1e-5)
+
+
+def test_gumbel_gates_are_one_hot_with_softmax_gradients():
+    logits = jnp.asarray(np.random.default_rng(0).normal(size=choice_mask().shape))
+    g = gumbel_gates(jax.random.PRNGKey(0), logits, 0.5)
+    assert np.array_equal(np.asarray(g).sum(-1), np.ones(len(g)))
+    assert (np.asarray(g)[~choice_mask()] == 0).all()
+    grad = jax.grad(lambda lg: (gumbel_gates(jax.random.PRNGKey(0), lg, 0.5) * jnp.arange(5.0)).sum())(logits)
+    assert np.isfinite(np.asarray(grad)).all() and np.abs(np.asarray(grad)).max() > 0
+    np.testing.assert_allclose(np.asarray(masked_softmax(logits)).sum(-1), 1.0, rtol=1e-6)
+
+
+def test_front_and_hypervolume():
+    acc, edp = np.array([0.9, 0.95, 0.8, 0.9]), np.array([10.0, 100.0, 50.0, 20.0])
+    assert pareto_mask(acc, edp).tolist() == [True, True, False, False]
+    # (0.9 - 0.1) x (3 - 1) + (0.95 - 0.9) x (3 - 2) in log10 EDP
+    assert hypervolume(acc, edp, 0.1, 1000.0) == pytest.approx(1.65)
+    assert hypervolume(acc[2:3], edp[2:3], 0.1, 40.0) == 0.0  # beyond the reference point
