@@ -16,11 +16,9 @@ however many networks share it (NAS samples share almost all of their layers: 1,
 3. `aggregate`: network totals per chunk of models, from per-network (distinct layer, count) lists:
    latency = sum of runtime_cycles, energy = sum of energy_total, num_macs = sum, max_l1_req / max_l2_req =
    max of total_l1/l2_size_req, peak_noc_bw_req / offchip_bw_req = max over layers, edp = latency x energy.
-   area and power: `diffhw.cost.model.hardware_cost` (MAESTRO's area/power model) evaluated at the
-   network's max L1 / L2 requirement, i.e. the accelerator whose buffers are just large enough for every
-   layer of the network (MAESTRO reports area/power per layer at that layer's own requirement). Feasibility:
-   fits_l1 / fits_l2 (requirement <= provisioned l1_size / l2_size), noc_ok (peak_noc_bw_req <= noc_bw),
-   offchip_ok (offchip_bw_req <= offchip_bw), area_ok / power_ok when budgets are given; feasible = all.
+   Area, power and feasibility: `diffhw.feasibility.design_checks`, the definition `diffhw codesign` uses
+   too (area/power of the accelerator as built, area_req/power_req with buffers at the requirement;
+   buffers and budgets are hard, bandwidth below the requirement only slows the design down).
    A network with an invalid layer on a (hw, dataflow) gets valid=False, the reason in `error`, -1 / NaN
    metrics.
 4. `run_eval`: chunks of models written to `<out>.parts/` one file per chunk (atomic rename), `resume`
@@ -45,6 +43,7 @@ import numpy as np
 
 from diffhw.dataflow import Cluster, Dataflow, resolve_numbers
 from diffhw.errors import InputError
+from diffhw.feasibility import FLAGS, design_checks
 from diffhw.hardware import HW_FIELDS, INT_MAX, HardwareSpec
 from diffhw.layers import GEMM, OP_NAMES, Layers, LayerSpec
 
@@ -59,8 +58,8 @@ AGG_OUTPUTS = ("runtime_cycles", "energy_total", "num_macs", "total_l1_size_req"
 KEY_FIELDS = ("op", "N", "K", "C", "R", "S", "Y", "X", "M", "stride_y", "stride_x", "has_batch")
 #: Template per layer type unless overridden; a type not listed gets the swept dataflow.
 DEFAULT_RULE = {"DSCONV": "dpt", "GEMM": "gemm"}
-METRIC_COLUMNS = ("latency_cycles", "energy", "edp", "area", "power", "num_macs", "max_l1_req", "max_l2_req",
-                  "peak_noc_bw_req", "offchip_bw_req")
+METRIC_COLUMNS = ("latency_cycles", "energy", "edp", "area", "power", "area_req", "power_req", "num_macs",
+                  "max_l1_req", "max_l2_req", "peak_noc_bw_req", "offchip_bw_req")
 NET_COLUMNS = ("model", "hw_id", "hw", *HW_FIELDS, "dataflow", *METRIC_COLUMNS, "fits_l1", "fits_l2", "noc_ok",
                "offchip_ok", "area_ok", "power_ok", "feasible", "valid", "error")
 _MODEL_HW = ("num_pes", "noc_bw", "offchip_bw", "simd_lanes", "noc_hops")
@@ -408,8 +407,6 @@ def aggregate(plan: Plan, results: dict, codes: np.ndarray, model_idx: np.ndarra
     """Network rows for the models `model_idx` (indices into plan.models), ordered (model, hw, dataflow);
     with `per_layer` also the per-layer rows ordered (model, layer, hw, dataflow). Columns as dicts of
     arrays / lists."""
-    from diffhw.cost.model import hardware_cost
-
     models, hws = plan.models, plan.hardware
     nb, nh, nd = len(model_idx), len(hws), len(plan.dataflows)
     nut = len(plan.ut)
@@ -438,9 +435,10 @@ def aggregate(plan: Plan, results: dict, codes: np.ndarray, model_idx: np.ndarra
         code[:, :, d] = np.maximum.reduceat(codes[ut_ids], starts)[:, hm]
     hwa = {f: np.array([getattr(h, f) for h in hws], np.int64)[None, :, None] for f in HW_FIELDS}
     bc = lambda x: np.broadcast_to(x, shape)  # noqa: E731
-    cost = hardware_cost(bc(hwa["num_pes"]), bc(hwa["noc_bw"]), bc(hwa["simd_lanes"]), mx["total_l1_size_req"],
-                         mx["total_l2_size_req"])  # numpy in, numpy out (no per-shape compiles)
-    area, power = cost["area"], cost["power"]
+    checks = design_checks({f: bc(hwa[f]) for f in HW_FIELDS},
+                           {"max_l1_req": mx["total_l1_size_req"], "max_l2_req": mx["total_l2_size_req"],
+                            "peak_noc_bw_req": mx["peak_noc_bw_req"], "offchip_bw_req": mx["offchip_bw_req"]},
+                           cfg.area_budget, cfg.power_budget)
     valid = code == 0
     cols: dict = {}
     flat = lambda x: np.ascontiguousarray(x).reshape(-1)  # noqa: E731
@@ -456,26 +454,16 @@ def aggregate(plan: Plan, results: dict, codes: np.ndarray, model_idx: np.ndarra
     cols["latency_cycles"] = ivals(lat)
     cols["energy"] = fvals(energy)
     cols["edp"] = fvals(lat.astype(np.float64) * energy)
-    cols["area"] = fvals(area)
-    cols["power"] = fvals(power)
+    for k in ("area", "power", "area_req", "power_req"):
+        cols[k] = fvals(checks[k])
     cols["num_macs"] = ivals(macs)
     cols["max_l1_req"] = ivals(mx["total_l1_size_req"])
     cols["max_l2_req"] = ivals(mx["total_l2_size_req"])
     cols["peak_noc_bw_req"] = ivals(mx["peak_noc_bw_req"])
     cols["offchip_bw_req"] = ivals(mx["offchip_bw_req"])
-    flags = {
-        "fits_l1": mx["total_l1_size_req"] <= hwa["l1_size"],
-        "fits_l2": mx["total_l2_size_req"] <= hwa["l2_size"],
-        "noc_ok": mx["peak_noc_bw_req"] <= hwa["noc_bw"],
-        "offchip_ok": mx["offchip_bw_req"] <= hwa["offchip_bw"],
-        "area_ok": np.ones(shape, bool) if cfg.area_budget is None else area <= cfg.area_budget,
-        "power_ok": np.ones(shape, bool) if cfg.power_budget is None else power <= cfg.power_budget,
-    }
-    feasible = valid.copy()
-    for k, v in flags.items():
-        cols[k] = flat(v & valid)
-        feasible &= v
-    cols["feasible"] = flat(feasible)
+    for k in FLAGS:
+        cols[k] = flat(checks[k] & valid)
+    cols["feasible"] = flat(checks["feasible"] & valid)
     cols["valid"] = flat(valid)
     msgs = np.array(plan.messages, dtype=object)
     cols["error"] = flat(msgs[code]).tolist()

@@ -80,7 +80,7 @@ def test_grid_finds_the_brute_force_optimum():
     r = grid(p, points=3)
     assert r.evaluations == len(values["num_pes"]) * len(values["noc_bw"]) * 2 and not r.note
     best = math.inf
-    from diffhw.optimize.problem import _area_power
+    from diffhw.feasibility import area_power
 
     for pes in values["num_pes"]:
         for bw in values["noc_bw"]:
@@ -90,7 +90,7 @@ def test_grid_finds_the_brute_force_optimum():
                     lat, en, l1, l2 = reference_metrics(CONVS, hw, [t, t])
                 except TypeError:  # a row is None: invalid (clusters need more PEs)
                     continue
-                area, _ = _area_power(np.array([pes]), np.array([bw]), np.array([max(l1, 16)]),
+                area, _ = area_power(np.array([pes]), np.array([bw]), np.array([max(l1, 16)]),
                                       np.array([max(l2, 1024)]))
                 if area[0] <= p.area_budget:
                     best = min(best, lat * en)

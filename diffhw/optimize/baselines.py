@@ -58,14 +58,14 @@ class SearchResult:
 def scalar_metrics(met: dict, i: int) -> dict:
     """Metrics of design i of a batch as plain Python values."""
     out = {}
-    for k in ("latency_cycles", "energy", "edp", "area", "power", "objective"):
+    for k in ("latency_cycles", "energy", "edp", "area", "power", "area_req", "power_req", "objective"):
         v = float(met[k][i])
         out[k] = v if math.isfinite(v) else None
     if out["latency_cycles"] is not None:
         out["latency_cycles"] = int(round(out["latency_cycles"]))
     for k in ("max_l1_req", "max_l2_req", "peak_noc_bw_req", "offchip_bw_req"):
         out[k] = int(met[k][i])
-    for k in ("valid", "feasible", "fits_l1", "fits_l2", "area_ok", "power_ok"):
+    for k in ("valid", "feasible", "fits_l1", "fits_l2", "noc_ok", "offchip_ok", "area_ok", "power_ok"):
         out[k] = bool(met[k][i])
     out["per_network"] = [{"latency_cycles": float(r[0]), "energy": float(r[1]), "edp": float(r[2])}
                           for r in met["per_network"][i]]

@@ -33,7 +33,8 @@ import numpy as np
 
 import diffhw.evaluate as ev  # noqa: F401  (enables float64 / int64 in JAX before anything is traced)
 from diffhw.cost.analysis import CaseSpace
-from diffhw.cost.model import case_space, hardware_cost
+from diffhw.cost.model import case_space
+from diffhw.feasibility import area_power, design_checks
 from diffhw.dataflow import TEMPLATES, Cluster, Sz
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import LayerSpec, Layers, OP_NAMES
@@ -480,12 +481,13 @@ class Evaluator:
                 off[i] = max(off[i], int(a[:, 5].max()))
         w = np.array([n[2] for n in p.networks])
         tot = (per_net * w[None, :, None]).sum(1)  # [B, 3]
-        area, power = _area_power(hw[:, 0], hw[:, 3], hw[:, 1], hw[:, 2])
-        fits_l1 = valid & (l1 <= hw[:, 1])
-        fits_l2 = valid & (l2 <= hw[:, 2])
-        area_ok = area <= p.area_budget
-        power_ok = np.ones(b, bool) if p.power_budget is None else power <= p.power_budget
-        feasible = valid & fits_l1 & fits_l2 & area_ok & power_ok
+        chk = design_checks({"num_pes": hw[:, 0], "l1_size": hw[:, 1], "l2_size": hw[:, 2], "noc_bw": hw[:, 3],
+                             "offchip_bw": hw[:, 4]},
+                            {"max_l1_req": l1, "max_l2_req": l2, "peak_noc_bw_req": noc, "offchip_bw_req": off},
+                            p.area_budget, p.power_budget)  # the definition `diffhw eval` uses too
+        area, power, area_ok, power_ok = chk["area"], chk["power"], chk["area_ok"], chk["power_ok"]
+        fits_l1, fits_l2 = valid & chk["fits_l1"], valid & chk["fits_l2"]
+        feasible = valid & chk["feasible"]
         obj = tot[:, OBJECTIVES.index(p.objective)]
         for i in range(b):
             if valid[i] and not feasible[i]:
@@ -498,7 +500,8 @@ class Evaluator:
             "edp": np.where(valid, tot[:, 2], np.nan), "area": area, "power": power,
             "max_l1_req": l1, "max_l2_req": l2, "peak_noc_bw_req": noc, "offchip_bw_req": off,
             "valid": valid, "feasible": feasible, "fits_l1": fits_l1, "fits_l2": fits_l2, "area_ok": area_ok,
-            "power_ok": power_ok, "per_network": per_net, "error": errors,
+            "power_ok": power_ok, "noc_ok": valid & chk["noc_ok"], "offchip_ok": valid & chk["offchip_ok"],
+            "area_req": chk["area_req"], "power_req": chk["power_req"], "per_network": per_net, "error": errors,
         }
 
 
@@ -611,16 +614,9 @@ def discretize(problem: Problem, params: Mapping[str, np.ndarray], genes) -> tup
     return hw, genes
 
 
-def _area_power(num_pes, noc_bw, l1, l2):
-    """Area and power [B] of integer designs (MAESTRO's formulas, computed in numpy on the host)."""
-    c = hardware_cost(np.asarray(num_pes, np.int64), np.asarray(noc_bw, np.int64),
-                      np.ones(np.shape(num_pes), np.int64), np.asarray(l1, np.int64), np.asarray(l2, np.int64))
-    return np.asarray(c["area"], np.float64), np.asarray(c["power"], np.float64)
-
-
 def within_budgets(problem: Problem, num_pes, noc_bw, l1, l2) -> np.ndarray:
     """Whether integer designs [B] are within the area and power budgets."""
-    area, power = _area_power(num_pes, noc_bw, l1, l2)
+    area, power = area_power(num_pes, noc_bw, l1, l2)
     return (area <= problem.area_budget) & ((power <= problem.power_budget) if problem.power_budget else True)
 
 
@@ -668,8 +664,8 @@ def _shrink(p: Problem, P: dict, hw: np.ndarray, mult: np.ndarray, valid: np.nda
     over = valid & ~within_budgets(p, hw[:, 0], hw[:, 3], hw[:, 1], hw[:, 2])
     if P["noc_bw"].free and over.any():
         # area and power are affine in noc_bw: the largest bw that fits, if any
-        a0, p0 = _area_power(hw[:, 0], np.zeros(b, np.int64), hw[:, 1], hw[:, 2])
-        a1, p1 = _area_power(hw[:, 0], np.ones(b, np.int64), hw[:, 1], hw[:, 2])
+        a0, p0 = area_power(hw[:, 0], np.zeros(b, np.int64), hw[:, 1], hw[:, 2])
+        a1, p1 = area_power(hw[:, 0], np.ones(b, np.int64), hw[:, 1], hw[:, 2])
         lim = (p.area_budget - a0) / np.maximum(a1 - a0, 1e-12)
         if p.power_budget is not None:
             lim = np.minimum(lim, (p.power_budget - p0) / np.maximum(p1 - p0, 1e-12))
@@ -714,6 +710,6 @@ def smallest_design(problem: Problem) -> dict:
     if P["num_pes"].free:
         m = min(pe_multiple({t} | {v for v in problem.rule_map.values() if v != "same"}) for t in problem.dataflows)
         val["num_pes"] = int(snap_pes(P["num_pes"].lo, m, P["num_pes"].lo, P["num_pes"].hi))
-    area, power = _area_power(np.array([val["num_pes"]]), np.array([val["noc_bw"]]), np.array([val["l1_size"]]),
+    area, power = area_power(np.array([val["num_pes"]]), np.array([val["noc_bw"]]), np.array([val["l1_size"]]),
                               np.array([val["l2_size"]]))
     return {**val, "area": float(area[0]), "power": float(power[0])}
