@@ -35,7 +35,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     for module in SUBCOMMANDS:
         module.add_parser(sub)
+    for parser in sub.choices.values():
+        parser.formatter_class = DefaultsFormatter
     return p
+
+
+class DefaultsFormatter(argparse.HelpFormatter):
+    """Help that shows each option's default, unless it is None/False or the help text already gives it."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if ("default" in text or action.default is None or action.default is False
+                or action.default == argparse.SUPPRESS or not action.option_strings):
+            return text
+        return text + " (default: %(default)s)"
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
