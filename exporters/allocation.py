@@ -1,8 +1,8 @@
 """Op-to-device allocation of an ONNX model and its cut into single-device subgraphs.
 
 `layer_nodes` finds the ONNX node of every MAC node of the op graph the cost model lowered (Conv,
-ConvTranspose, Gemm, MatMul, Einsum nodes that compute on activations, matched in graph order by their
-output shapes; a linear layer's bias Add goes with its MatMul). `allocate` puts those nodes on the
+ConvTranspose, Gemm, MatMul, Einsum, Attention, LSTM, GRU, RNN nodes, constant inputs or not, matched in
+graph order; a recurrent node is several layers, a linear layer's bias Add goes with its MatMul). `allocate` puts those nodes on the
 accelerator (``ACCEL:0``) unless a target refuses their layer, every other node on the host (``X64:0`` by
 default), then applies a user's per-node overrides.
 
@@ -30,7 +30,7 @@ ACCELERATOR = "ACCEL:0"
 DEFAULT_HOST = "X64:0"
 #: A device as allocation.json writes it: NAME:index.
 DEVICE_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*:[0-9]+")
-_MAC_OPS = ("Conv", "ConvTranspose", "Gemm", "MatMul", "Einsum")
+_MAC_OPS = ("Conv", "ConvTranspose", "Gemm", "MatMul", "Einsum", "Attention", "LSTM", "GRU", "RNN")
 
 
 def _constants(model) -> set[str]:
@@ -54,29 +54,55 @@ def _bias_add(model, node, const: set[str]):
     return users[0] if len(others) == 1 and others[0] in const else None
 
 
-def layer_nodes(model, graph) -> dict[str, str]:
-    """{ONNX node name: graph MAC node name} for every MAC node of `graph` (the op graph of `model`), in
-    order; a linear layer's MatMul is followed by its bias ``Add`` when it has one. Raises `InputError` if a
-    MAC node has no ONNX node."""
+def _mac_kinds(node, shapes: Mapping[str, tuple]) -> Optional[tuple[str, ...]]:
+    """The graph kinds of the MAC nodes the frontends lower ONNX `node` to, in order (None: any one MAC
+    kind; () for none): LSTM / GRU / RNN -> per direction a ``linear`` (input projection) and a ``matmul``
+    (recurrence), Attention -> two ``matmul`` (Q K^T, P V), a one-operand Einsum -> none."""
+    if node.op_type in ("LSTM", "GRU", "RNN"):
+        w = shapes.get(node.input[1], ())
+        directions = w[0] if w else 2 if any(a.name == "direction" and a.s == b"bidirectional"
+                                             for a in node.attribute) else 1
+        return ("linear", "matmul") * directions
+    if node.op_type == "Attention":
+        return ("matmul", "matmul")
+    if node.op_type == "Einsum" and len([i for i in node.input if i]) != 2:
+        return ()
+    return None
+
+
+def layer_nodes(model, graph) -> dict[str, list[str]]:
+    """{ONNX node name: [graph MAC node names]} for every MAC node of `graph` (the op graph of `model`), in
+    order: one name for Conv / ConvTranspose / Gemm / MatMul / Einsum, 2 per direction for LSTM / GRU /
+    RNN, 2 for Attention; a linear layer's MatMul is followed by its bias ``Add`` (with the same name) when
+    it has one. ONNX MAC nodes are matched to the graph's in order, by output shape (by kinds where one
+    node is several layers); one the frontend could not lower is skipped. Raises `InputError` if a MAC node
+    of the graph has no ONNX node."""
     import onnx
 
     inferred = onnx.shape_inference.infer_shapes(model)
     shapes = {v.name: tuple(d.dim_value for d in v.type.tensor_type.shape.dim)
-              for v in list(inferred.graph.value_info) + list(inferred.graph.output)}
+              for v in list(inferred.graph.value_info) + list(inferred.graph.output) + list(inferred.graph.input)}
+    shapes.update({t.name: tuple(t.dims) for t in model.graph.initializer})
     const = _constants(model)
     macs = [n for n in graph.nodes if n.is_mac]
     pairs, j = {}, 0
     for node in model.graph.node:
         if j == len(macs):
             break
-        if node.op_type not in _MAC_OPS or all(i in const for i in node.input if i):
+        if node.op_type not in _MAC_OPS:
             continue
-        if node.op_type == "Einsum" or shapes.get(node.output[0]) == tuple(macs[j].shape):
-            pairs[node.name] = macs[j].name
+        kinds = _mac_kinds(node, shapes)
+        if kinds is None:
+            if node.op_type != "Einsum" and shapes.get(node.output[0]) != tuple(macs[j].shape):
+                continue
+            pairs[node.name] = [macs[j].name]
             bias = _bias_add(model, node, const) if macs[j].kind == "linear" else None
             if bias is not None:
-                pairs[bias.name] = macs[j].name
+                pairs[bias.name] = [macs[j].name]
             j += 1
+        elif kinds and tuple(m.kind for m in macs[j:j + len(kinds)]) == kinds:
+            pairs[node.name] = [m.name for m in macs[j:j + len(kinds)]]
+            j += len(kinds)
     if j < len(macs):
         raise InputError(file="model.onnx", layer=macs[j].name,
                          message=f"no ONNX node computes this layer (a {macs[j].kind} of output {macs[j].shape})",

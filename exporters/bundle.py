@@ -133,10 +133,12 @@ def _allocation(tmp: Path, proto, design: Exported, opts: ExportOptions, refused
 
     pairs = alloc.layer_nodes(proto, design.graph)
     node_of = {}
-    for o, g in pairs.items():
-        node_of.setdefault(g, o)
+    for o, gs in pairs.items():
+        for g in gs:
+            node_of.setdefault(g, o)
     overrides = alloc.read_allocation(opts.allocation, proto) if opts.allocation else {}
-    allocation = alloc.allocate(proto, [o for o, g in pairs.items() if g not in refused], opts.host, overrides)
+    accel = [o for o, gs in pairs.items() if not any(g in refused for g in gs)]  # a node runs on one device
+    allocation = alloc.allocate(proto, accel, opts.host, overrides)
     _write(tmp, {"allocation.json": json.dumps(allocation, indent=1) + "\n"})
     try:
         parts = alloc.split(proto, allocation)

@@ -223,6 +223,51 @@ def test_allocation_overrides_and_host(tmp_path):
     check_runs_and_chain(tmp_path / "B")
 
 
+def seq_model():
+    """An opset-23 ONNX model: X (5, 1, 4) -> bidirectional LSTM -> GRU -> Attention (Q K^T, P V); a MatMul
+    of two initializers (a MAC node of constants only)."""
+    from onnx import TensorProto as T, helper as h, numpy_helper as nh
+
+    rng = np.random.default_rng(0)
+    inits = [nh.from_array(np.array([5, 1, 12], np.int64), "shape")]
+
+    def init(name, *shape):
+        inits.append(nh.from_array((0.3 * rng.standard_normal(shape)).astype(np.float32), name))
+        return name
+
+    nodes = [
+        h.make_node("LSTM", ["x", init("W", 2, 24, 4), init("R", 2, 24, 6), init("B", 2, 48)], ["y"],
+                    name="lstm", hidden_size=6, direction="bidirectional"),
+        h.make_node("Transpose", ["y"], ["yt"], name="yt", perm=[0, 2, 1, 3]),
+        h.make_node("Reshape", ["yt", "shape"], ["ys"], name="ys"),
+        h.make_node("GRU", ["ys", init("Wg", 1, 18, 12), init("Rg", 1, 18, 6)], ["g"], name="gru", hidden_size=6),
+        h.make_node("Transpose", ["g"], ["q"], name="q", perm=[2, 1, 0, 3]),   # (1, 1, 5, 6)
+        h.make_node("MatMul", [init("P1", 6, 6), init("P2", 6, 6)], ["pp"], name="const_mm"),
+        h.make_node("MatMul", ["q", "pp"], ["k"], name="k"),
+        h.make_node("Attention", ["q", "k", "q"], ["att"], name="attention"),
+    ]
+    g = h.make_graph(nodes, "seq", [h.make_tensor_value_info("x", T.FLOAT, [5, 1, 4])],
+                     [h.make_tensor_value_info("att", T.FLOAT, [1, 1, 5, 6])], inits)
+    m = h.make_model(g, opset_imports=[h.make_opsetid("", 23)], ir_version=10)
+    onnx.checker.check_model(m, full_check=True)
+    return m
+
+
+def test_recurrent_attention_and_constant_macs_are_accelerator_layers(tmp_path):
+    """One LSTM / GRU node is 2 layers per direction, Attention 2, a MatMul of constants 1: all on the
+    accelerator, allocation.json keys = model.onnx's nodes, the chained subgraphs reproduce the model."""
+    path = tmp_path / "seq.onnx"
+    onnx.save(seq_model(), path)
+    doc = export_bundle(from_model(str(path), HW, "os"), tmp_path / "B")
+    layers = {(x["node"], x["onnx_node"], x["device"]) for x in doc["layers"]}
+    assert layers == {(g, o, "ACCEL:0") for o, gs in {
+        "lstm": ["lstm.ih", "lstm.hh", "lstm.ih_reverse", "lstm.hh_reverse"], "gru": ["gru.ih", "gru.hh"],
+        "const_mm": ["const_mm"], "k": ["k"], "attention": ["attention_1", "attention_3"]}.items() for g in gs}
+    alloc = json.loads((tmp_path / "B/allocation.json").read_text())
+    assert {k for k, v in alloc.items() if v == "ACCEL:0"} == {"lstm", "gru", "const_mm", "k", "attention"}
+    check_runs_and_chain(tmp_path / "B")
+
+
 def test_calibration_files_and_entropy(tmp_path):
     from diffhw.exporters.onnx import calibration_inputs
 
