@@ -156,6 +156,7 @@ def semi_decoupled(js: JointSearch, seed: int, samples: int = 200, keep: int = 4
 
 def random_pairs(cost: ExpectedCost, n: int, seed: int, tries: int = 8) -> tuple[list[Point], float]:
     """The first `n` feasible random (architecture, accelerator) pairs (see the module docstring)."""
+    from diffhw.feasibility import area_power
     from diffhw.layers import GEMM
     from diffhw.optimize.problem import within_budgets
     from diffhw.sweep import EvalConfig, Models, sweep
@@ -188,13 +189,15 @@ def random_pairs(cost: ExpectedCost, n: int, seed: int, tries: int = 8) -> tuple
         t, spec, r = rows[k]
         if not bool(r["valid"]):
             continue
-        l1, l2 = int(r["max_l1_req"]), int(r["max_l2_req"])
+        l1 = int(np.clip(r["max_l1_req"], p.param("l1_size").lo, p.param("l1_size").hi))
+        l2 = int(np.clip(r["max_l2_req"], p.param("l2_size").lo, p.param("l2_size").hi))
         if not within_budgets(p, np.array([spec.num_pes]), np.array([spec.noc_bw]), np.array([l1]), np.array([l2]))[0]:
             continue
         hwd = {"num_pes": spec.num_pes, "l1_size": l1, "l2_size": l2, "noc_bw": spec.noc_bw,
                "offchip_bw": spec.offchip_bw}
+        area, power = area_power(spec.num_pes, spec.noc_bw, l1, l2)  # the accelerator as built
         met = {"latency_cycles": float(r["latency_cycles"]), "energy": float(r["energy"]), "edp": float(r["edp"]),
-               "area": float(r["area"]), "power": float(r["power"]), "feasible": True}
+               "area": float(area), "power": float(power), "feasible": True}
         points.append(Point(tuple(int(e) for e in enc[k]), hwd, t, met))
         if len(points) == n:
             break

@@ -54,6 +54,8 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", type=int, default=4)
     ap.add_argument("--random", type=int, default=4)
     ap.add_argument("--area-budget", type=float, default=1e7)
+    ap.add_argument("--merge", nargs="+", metavar="RUN_DIR",
+                    help="combine finished study directories (e.g. one seed per process) into --out")
     args = ap.parse_args(argv)
 
     from diffhw.outputs import finish_dir, new_dir
@@ -61,7 +63,10 @@ def main(argv=None) -> int:
     out = Path(args.out)
     tmp = new_dir(out)
     try:
-        _study(args, tmp)
+        if args.merge:
+            _merge([json.loads((Path(d) / "results.json").read_text()) for d in args.merge], tmp)
+        else:
+            _study(args, tmp)
         finish_dir(tmp, out)
     finally:
         import shutil
@@ -142,12 +147,22 @@ def _study(args, tmp: Path) -> None:
         log("seed result " + json.dumps(runs[-1], default=_json))
         log(f"seed {seed}: " + ", ".join(f"{k} HV {v['hypervolume']:.3f} ({v['search_seconds']:.0f} s)"
                                           for k, v in doc.items()))
+    _write({"config": vars(args) | {"mac_budgets": mac_budgets, "compile_seconds": round(compile_s, 2)},
+            "total_seconds": round(time.perf_counter() - t_all, 1)}, runs, tmp)
+
+
+def _merge(results: list, tmp: Path) -> None:
+    """One study from several (one seed each, run in parallel processes): their runs side by side."""
+    runs = [r for res in results for r in res["runs"]]
+    _write({"config": [res["config"] for res in results],
+            "total_seconds": [res["total_seconds"] for res in results]}, runs, tmp)
+
+
+def _write(head: dict, runs: list, tmp: Path) -> None:
     wins = {b: sum(r["methods"]["joint"]["hypervolume"] > r["methods"][b]["hypervolume"]
                    and r["methods"]["joint"]["search_seconds"] <= r["methods"][b]["search_seconds"] for r in runs)
             for b in ("decoupled", "semi_decoupled", "random")}
-    result = {"methods": runs[0]["methods"], "runs": runs, "wins_of_joint": wins,
-              "config": vars(args) | {"mac_budgets": mac_budgets, "compile_seconds": round(compile_s, 2)},
-              "total_seconds": round(time.perf_counter() - t_all, 1)}
+    result = {"methods": runs[0]["methods"], "runs": runs, "wins_of_joint": wins, **head}
     (tmp / "results.json").write_text(json.dumps(result, indent=1, default=_json) + "\n")
     (tmp / "table.md").write_text(_table(result))
     _plot(runs, tmp / "pareto.png")
@@ -168,7 +183,7 @@ def log(msg: str) -> None:
 
 
 def _table(result: dict) -> str:
-    lines = [f"Study: {len(result['runs'])} seeds, total {result['total_seconds']:.0f} s; joint beats (HV and "
+    lines = [f"Study: {len(result['runs'])} seeds, total {result['total_seconds']} s; joint beats (HV and "
              f"search time): " + ", ".join(f"{k} on {v}/{len(result['runs'])} seeds"
                                             for k, v in result["wins_of_joint"].items()), ""]
     lines += ["| seed | method | search s | hypervolume | points (test acc +/- std @ EDP) |", "|---|---|---|---|---|"]
