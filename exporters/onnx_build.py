@@ -117,7 +117,7 @@ def _conv_like(b: _Builder, n: Node, x: list[str], op_type: str) -> None:
     a = n.attrs
     c, g, k = a["in_channels"], a["groups"], tuple(a["kernel"])
     shape = (a["out_channels"], c // g, *k) if op_type == "Conv" else (c, a["out_channels"] // g, *k)
-    fan_in = c // g * math.prod(k)
+    fan_in = shape[1] * math.prod(k)  # torch's: weight dim 1 times the kernel (out/g for a transpose)
     w = b.init(f"{n.name}.weight", b.w.get(f"{n.name}.weight", shape, fan_in=fan_in))
     ins = [x[0], w] + ([b.init(f"{n.name}.bias", b.w.get(f"{n.name}.bias", (a["out_channels"],), fan_in=fan_in))]
                        if a["bias"] else [])

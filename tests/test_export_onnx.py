@@ -82,6 +82,30 @@ def test_graph_to_onnx_matches_a_torch_reference():
     assert [(r["type"], r["macs"]) for r in back.table()] == [(r["type"], r["macs"]) for r in g.table()]
 
 
+@pytest.mark.parametrize("d", [1, 3])
+def test_1d_and_3d_convs_match_torch(d):
+    """Conv / ConvTranspose of rank 1 and 3 (fan-in, weight layout, pads, output padding) vs torch."""
+    torch = pytest.importorskip("torch")
+    conv, convt = {1: (torch.nn.functional.conv1d, torch.nn.functional.conv_transpose1d),
+                   3: (torch.nn.functional.conv3d, torch.nn.functional.conv_transpose3d)}[d]
+    shape = (1, 4) + (9, 7, 6)[:d]
+    with Graph(f"conv{d}d") as g:
+        x = g.input(shape, name="x")
+        c = g.conv(x, 6, 3, stride=2, padding=1, groups=2, bias=True, name="conv")
+        g.conv_transpose(c, 4, 3, stride=2, padding=1, output_padding=1, dilation=1, bias=True, name="convt")
+    model = graph_to_onnx(g)
+    w = {t.name: torch.from_numpy(onnx.numpy_helper.to_array(t).copy()) for t in model.graph.initializer}
+    assert w["conv.weight"].shape == (6, 2) + (3,) * d and w["convt.weight"].shape == (6, 4) + (3,) * d
+    for key, fan_in in (("conv.weight", 2 * 3 ** d), ("convt.weight", 4 * 3 ** d)):  # torch: w.shape[1] * k^d
+        assert 0.5 / np.sqrt(fan_in) < float(w[key].abs().max()) <= 1 / np.sqrt(fan_in)  # U(+-1/sqrt(fan_in))
+    xs = np.random.default_rng(1).standard_normal(shape).astype(np.float32)
+    out = ort.InferenceSession(model.SerializeToString()).run(None, {"x": xs})[0]
+    ref = convt(conv(torch.from_numpy(xs), w["conv.weight"], w["conv.bias"], stride=2, padding=1, groups=2),
+                w["convt.weight"], w["convt.bias"], stride=2, padding=1, output_padding=1)
+    assert out.shape == tuple(ref.shape) == g.shape("convt")
+    np.testing.assert_allclose(out, ref.numpy(), rtol=1e-4, atol=1e-5)
+
+
 def test_weights_are_deterministic_and_trained_ones_win():
     a, b = Weights(seed=0), Weights(seed=0)
     np.testing.assert_array_equal(a.get("c.weight", (4, 3, 3, 3), fan_in=27),
