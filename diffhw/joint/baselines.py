@@ -26,15 +26,16 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from diffhw.frontends.nas import digits as space
 from diffhw.hardware import HardwareSpec
 from diffhw.joint.front import pareto_mask
 from diffhw.joint.hardware import ExpectedCost
 from diffhw.joint.search import JointSearch
-from diffhw.joint.supernet import DECISIONS, choice_mask
+from diffhw.joint.supernet import choice_mask
 from diffhw.optimize.problem import SEARCH_DATAFLOWS, pe_multiple, snap_pes
 
 __all__ = ["Point", "decoupled", "semi_decoupled", "random_pairs", "codesign", "point_of", "REFERENCE",
-           "one_hot", "random_encodings"]
+           "one_hot"]
 
 @dataclass
 class Point:
@@ -80,7 +81,8 @@ def _spos(js: JointSearch, seed: int, epochs: int):
     opt = optax.adam(optax.cosine_decay_schedule(c.lr_weights, steps))
     rng = np.random.default_rng(seed)
     order = np.concatenate([rng.permutation(n)[:per_epoch * c.batch] for _ in range(epochs)]).reshape(steps, c.batch)
-    paths = one_hot(random_encodings(steps, rng))
+    nc = js.cost.net.num_choices
+    paths = one_hot(rng.integers(0, nc, size=(steps, len(nc))))  # uniform per decision
     x_tr, y_tr = jnp.asarray(data.x_train), jnp.asarray(data.y_train)
 
     def body(carry, inp):
@@ -99,11 +101,6 @@ def _spos(js: JointSearch, seed: int, epochs: int):
         return p
 
     return train(js.init(seed)["weights"], jnp.asarray(order, jnp.int32), jnp.asarray(paths))
-
-
-def random_encodings(n: int, rng) -> np.ndarray:
-    """`n` encodings [n, 7], uniform per decision."""
-    return rng.integers(0, [len(d.values) for d in DECISIONS], size=(n, len(DECISIONS)))
 
 
 def one_hot(encodings) -> np.ndarray:
@@ -134,8 +131,7 @@ def semi_decoupled(js: JointSearch, seed: int, samples: int = 200, keep: int = 4
     `keep` best (see the module docstring)."""
     t0 = time.perf_counter()
     weights = _spos(js, seed, js.config.epochs)
-    rng = np.random.default_rng(seed + 7919)
-    enc = np.unique(random_encodings(samples, rng), axis=0)
+    enc = np.unique(space.random_encodings(samples, seed + 7919), axis=0)
     model, x, y = js.model, jnp.asarray(js.data.x_val), jnp.asarray(js.data.y_val)
     # lax.map, not vmap: each architecture runs its own path (a vmapped switch would run every op)
     acc = np.asarray(jax.jit(lambda g: jax.lax.map(lambda p: (model.apply(weights, x, p).argmax(-1) == y).mean(), g))(
@@ -165,7 +161,7 @@ def random_pairs(cost: ExpectedCost, n: int, seed: int, tries: int = 8) -> tuple
     p = cost.problem
     rng = np.random.default_rng(seed + 104729)
     m = n * tries
-    enc = random_encodings(m, rng)
+    enc = rng.integers(0, cost.net.num_choices, size=(m, len(cost.net.num_choices)))  # uniform per decision
     tmpl = rng.choice(p.dataflows, m)
     hw = {q.name: (np.full(m, q.value) if not q.free else
                    np.rint(np.exp(rng.uniform(math.log(q.lo), math.log(q.hi), m))).astype(np.int64)) for q in p.params}

@@ -29,7 +29,7 @@ import numpy as np
 
 from diffhw.frontends.graph import Graph
 from diffhw.frontends.nas.supernet import (Decision, Sample, Slot, SuperNet, build_supernet, check_encoding,
-                                           conv_layer, conv_out, linear_layer, make_divisible)
+                                           conv_layer, conv_out, linear_layer, uniform_encodings, make_divisible)
 
 RESOLUTIONS = (192, 224, 256, 288)
 #: name -> (widths, depths, kernel sizes, expand ratios, stride, squeeze-excite), AttentiveNAS supernet_config.
@@ -141,8 +141,7 @@ def supernet() -> SuperNet:
 
 def random_encodings(n: int, seed: int) -> np.ndarray:
     """`n` encodings `[n, 31]`, each decision drawn uniformly (deterministic per seed)."""
-    choices = np.array([len(d.values) for d in _decisions()])
-    return np.random.default_rng(seed).integers(0, choices, size=(n, len(choices)))
+    return uniform_encodings(_decisions(), n, seed)
 
 
 def sample(n: int, seed: int = 0) -> Sample:

@@ -28,7 +28,7 @@ import numpy as np
 
 from diffhw.frontends.graph import Graph
 from diffhw.frontends.nas.supernet import (Decision, Sample, Slot, SuperNet, build_supernet, check_encoding,
-                                           conv_layer, conv_out, linear_layer)
+                                           conv_layer, conv_out, linear_layer, uniform_encodings)
 
 RESOLUTION = 8
 IN_CHANNELS = 1
@@ -103,8 +103,7 @@ def supernet() -> SuperNet:
 
 def random_encodings(n: int, seed: int) -> np.ndarray:
     """`n` encodings `[n, 7]`, each decision drawn uniformly (deterministic per seed)."""
-    choices = np.array([len(d.values) for d in _decisions()])
-    return np.random.default_rng(seed).integers(0, choices, size=(n, len(choices)))
+    return uniform_encodings(_decisions(), n, seed)
 
 
 def sample(n: int, seed: int = 0) -> Sample:

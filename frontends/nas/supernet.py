@@ -189,6 +189,12 @@ class SuperNet:
                       slot=slot, macs=layer_macs(layers).sum(-1))
 
 
+def uniform_encodings(decisions: Sequence[Decision], n: int, seed: int) -> np.ndarray:
+    """`n` encodings `[n, D]`, each decision drawn uniformly (vectorized; deterministic per seed)."""
+    choices = np.array([len(d.values) for d in decisions])
+    return np.random.default_rng(seed).integers(0, choices, size=(n, len(choices)))
+
+
 def check_encoding(space: str, decisions: Sequence[Decision], encoding: Sequence[int]) -> np.ndarray:
     """Check one encoding's shape and option ranges; returns it as an int array `[D]`."""
     enc = np.asarray(encoding, dtype=np.int64)
