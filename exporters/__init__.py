@@ -1,8 +1,9 @@
 """Exporters: a design (layers, dataflows, hardware) -> files other tools consume (`diffhw.exporters`).
 
-    from diffhw.exporters import from_run, from_model, export_bundle, ExportOptions
+    from diffhw.exporters import from_run, from_model, from_graph, export_bundle, ExportOptions
     export_bundle(from_run("runs/mnv2"), "bundle")                                  # a codesign run
     export_bundle(from_model("resnet18", "hw.m", "os"), "b2", ExportOptions(target="k210"))
+    export_bundle(from_graph(darts.decode(encoding), "hw.m", "os"), "b3")           # a Python op graph
 
 One module per artifact: `design` (what is exported and its exact evaluation), `maestro` (MAESTRO files),
 `onnx_build` (op graph -> ONNX), `onnx` (model.onnx, int8 quantization), `allocation` (op-to-device
@@ -11,6 +12,7 @@ allocation, subgraphs), `timeloop` (Timeloop/Accelergy inputs), `report` (report
 """
 
 from diffhw.exporters.bundle import ExportOptions, export_bundle
-from diffhw.exporters.design import Evaluation, Exported, evaluate, from_model, from_run
+from diffhw.exporters.design import Evaluation, Exported, evaluate, from_graph, from_model, from_run
 
-__all__ = ["ExportOptions", "export_bundle", "Exported", "Evaluation", "evaluate", "from_model", "from_run"]
+__all__ = ["ExportOptions", "export_bundle", "Exported", "Evaluation", "evaluate", "from_graph", "from_model",
+           "from_run"]

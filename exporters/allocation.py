@@ -2,14 +2,15 @@
 
 `layer_nodes` finds the ONNX node of every MAC node of the op graph the cost model lowered (Conv,
 ConvTranspose, Gemm, MatMul, Einsum, Attention, LSTM, GRU, RNN nodes, constant inputs or not, matched in
-graph order; a recurrent node is several layers, a linear layer's bias Add goes with its MatMul). `allocate` puts those nodes on the
-accelerator (``ACCEL:0``) unless a target refuses their layer, every other node on the host (``X64:0`` by
-default), then applies a user's per-node overrides.
+graph order; a recurrent node is several layers, a linear layer's bias Add goes with its MatMul).
+`allocate` puts those nodes on the accelerator (``ACCEL:0``) unless a target refuses one of their layers,
+every other node on the host (``X64:0`` by default), then applies a user's per-node overrides.
 
 `split` orders the nodes topologically, preferring at each step a ready node of the current device (a
 greedy order: a run ends only when no node of its device is ready), and cuts the order into maximal
-single-device runs; each run becomes a model with `onnx.utils.Extractor` (what `onnx.utils.extract_model` uses), fed by
-the tensors earlier runs (or the graph inputs) produce. `run_chain` runs them in order with onnxruntime.
+single-device runs; each run becomes a model with `onnx.utils.Extractor` (what `onnx.utils.extract_model`
+uses), fed by the tensors earlier runs (or the graph inputs) produce. `run_chain` runs them in order with
+onnxruntime.
 """
 
 from __future__ import annotations

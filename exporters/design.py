@@ -1,12 +1,13 @@
 """What a bundle exports: a network's op graph, its MAC layers with their dataflows, the hardware, and the
-exact evaluation of exactly that (`Exported`, `from_run`, `from_model`, `evaluate`).
+exact evaluation of exactly that (`Exported`, `from_run`, `from_model`, `from_graph`, `evaluate`).
 
 `from_run(RUN_DIR)` reads a `diffhw codesign` run directory: design.json (written last, so its presence
 means the run finished), the MAESTRO mapping.m and hw.m the run wrote (the layers and dataflows, tile sizes
 included, exactly as searched), cross-checked against design.json. The op graph is the zoo network's when
 the run's network is a zoo name (its MAC layers must be the run's layers), else the mapping's layers as a
 graph of independent layers (`Graph.from_network`). `from_model(MODEL, HW.m, DATAFLOW)` takes any MODEL
-the frontends take (`diffhw.frontends.models.load_model`) under a dataflow on given hardware.
+the frontends take (`diffhw.frontends.models.load_model`) under a dataflow on given hardware; `from_graph`
+an op graph built in Python (e.g. a NAS space's decoded network).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from diffhw.frontends.graph import Graph
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import Network
 
-__all__ = ["Exported", "Evaluation", "from_run", "from_model", "evaluate", "HW_KEYS"]
+__all__ = ["Exported", "Evaluation", "from_run", "from_model", "from_graph", "evaluate", "HW_KEYS"]
 
 #: Hardware parameters a design fixes (design.json's `hardware`).
 HW_KEYS = ("num_pes", "l1_size", "l2_size", "noc_bw", "offchip_bw")
@@ -131,30 +132,43 @@ def from_model(model: str, hw_file, dataflow: str, input_shape: Optional[Sequenc
     file; DSCONV layers take dpt and GEMM layers gemm, as MAESTRO's frontend) on the hardware file `hw_file`.
     Raises `InputError` / `ErrorReport` for a bad model, dataflow, hardware file or a layer the dataflow
     cannot map."""
-    from diffhw.frontends.maestro import apply_dataflow, load_dataflow, parse_hw, validate_layer
     from diffhw.frontends.models import load_model
 
-    df = load_dataflow(dataflow)
-    hw = parse_hw(Path(hw_file))
     try:
         graph = load_model(model, input_shape)
     except (ValueError, ImportError, OSError) as e:  # a bad MODEL name or file (InputErrors pass through)
         raise InputError(file=model, message=str(e), fix="give a zoo name, an .onnx or .m file or a PyTorch "
                                                           "factory package.module:function") from None
-    net = graph.to_network()
-    if not net.layers:
-        raise InputError(file=model, message="the model has no CONV, DSCONV or GEMM layer to map",
-                         fix="export a model with convolutions or matrix products")
-    network = apply_dataflow(net, {"CONV": df, "GEMM": "gemm"}, check=False)
-    raise_if_any([e for layer in network.layers for e in validate_layer(layer, file=model)])
     kind = ("onnx file" if model.lower().endswith(".onnx") else "maestro file" if model.lower().endswith(".m")
             else "pytorch factory" if ":" in model else "zoo network")
-    descriptors = tuple({"dataflow": s.dataflow.name or Path(dataflow).stem} for s in network.layers)
     shape = tuple(input_shape) if input_shape is not None else None
+    return _design(graph, model, kind, hw_file, dataflow,
+                   model=model if kind in ("onnx file", "pytorch factory") else None, input_shape=shape)
+
+
+def from_graph(graph: Graph, hw_file, dataflow: str) -> Exported:
+    """An op graph built in Python (the graph builder, `diffhw.frontends.nas` decodes such as
+    ``darts.decode(encoding)``) under `dataflow` on `hw_file`, as `from_model`; model.onnx is built from the
+    graph's ops (`onnx_build`)."""
+    return _design(graph, f"<graph {graph.name}>", "op graph", hw_file, dataflow)
+
+
+def _design(graph: Graph, label: str, kind: str, hw_file, dataflow: str, **extra) -> Exported:
+    """`graph`'s MAC layers under `dataflow` (DSCONV: dpt, GEMM: gemm) on `hw_file`, checked."""
+    from diffhw.frontends.maestro import apply_dataflow, load_dataflow, parse_hw, validate_layer
+
+    df = load_dataflow(dataflow)
+    hw = parse_hw(Path(hw_file))
+    net = graph.to_network()
+    if not net.layers:
+        raise InputError(file=label, message="the model has no CONV, DSCONV or GEMM layer to map",
+                         fix="export a model with convolutions or matrix products")
+    network = apply_dataflow(net, {"CONV": df, "GEMM": "gemm"}, check=False)
+    raise_if_any([e for layer in network.layers for e in validate_layer(layer, file=label)])
+    descriptors = tuple({"dataflow": s.dataflow.name or Path(dataflow).stem} for s in network.layers)
     return Exported(graph.name, graph, network, replace(hw, name="design"),
-                    {"kind": kind, "model": model, "hw": str(hw_file), "dataflow": dataflow},
-                    _layer_nodes(graph, network), descriptors,
-                    model=model if kind in ("onnx file", "pytorch factory") else None, input_shape=shape)
+                    {"kind": kind, "model": label, "hw": str(hw_file), "dataflow": dataflow},
+                    _layer_nodes(graph, network), descriptors, **extra)
 
 
 def evaluate(design: Exported) -> Evaluation:

@@ -7,8 +7,10 @@ pool -> MaxPool / AveragePool, global_pool -> GlobalAveragePool / GlobalMaxPool 
 window), act -> the ONNX activation (relu6 -> Clip, silu/swish -> x * Sigmoid, gelu -> the Erf form,
 hardsigmoid / hsigmoid -> HardSigmoid with torch's constants), add / mul / concat / softmax, norm ->
 BatchNormalization / LayerNormalization / InstanceNormalization, reshape / flatten -> Reshape, permute ->
-Transpose, select -> Gather, embedding -> Gather (int64 ids), parameter -> an initializer. An ``other`` op
-without a form (e.g. a slice known only by its note) raises `InputError` naming the node.
+Transpose, select -> Gather, embedding -> Gather (int64 ids), parameter -> an initializer, an ``other``
+"slice" with attrs ``starts`` / ``ends`` / ``axes`` (optional ``steps``) -> Slice, an input-less ``other``
+"constant" -> a zero initializer. Any other ``other`` op (e.g. a slice known only by its note) raises
+`InputError` naming the node.
 
 A graph node's output tensor and its main ONNX node are both named after the node; helper nodes are named
 ``<node>/<role>``. Graph inputs are graph inputs (int64 when they feed embeddings), nodes nobody consumes are
@@ -228,12 +230,18 @@ def _parameter(b: _Builder, n: Node, x: list[str]) -> None:
 
 
 def _other(b: _Builder, n: Node, x: list[str]) -> None:
-    op = n.attrs.get("op")
+    op, a = n.attrs.get("op"), n.attrs
     if op == "constant" and not x:
         b.init(n.name, np.zeros(n.shape, np.float32))
+    elif op == "slice" and len(x) == 1 and all(k in a for k in ("starts", "ends", "axes")):
+        ins = [x[0]] + [b.const(n, k, np.array(a[k], np.int64)) for k in ("starts", "ends", "axes", "steps")
+                        if k in a]
+        b.op("Slice", ins, n.name, n.name)
     else:
         note = n.attrs.get("note")
-        raise b.fail(n, f"op {op!r}{f' ({note})' if note else ''} has no ONNX form in the graph exporter")
+        need = (" (a slice needs attrs starts / ends / axes: Graph.other(..., attrs={'starts': ..., 'ends': ..., "
+                "'axes': ...}))" if op == "slice" else "")
+        raise b.fail(n, f"op {op!r}{f' ({note})' if note else ''} has no ONNX form in the graph exporter{need}")
 
 
 _KINDS: dict[str, Callable] = {

@@ -436,12 +436,14 @@ class Graph:
         return self._add("softmax", name, [a], a.shape, {"axis": axis})
 
     def other(self, inputs: Union[Handle, Sequence[Handle]], shape: Sequence[int], op: str, note: str = "",
-              params: int = 0, name: Optional[str] = None) -> str:
-        """An op the graph has no kind for (e.g. interpolate), recorded with its output shape; no MACs."""
+              params: int = 0, name: Optional[str] = None, attrs: Optional[Mapping[str, Any]] = None) -> str:
+        """An op the graph has no kind for (e.g. interpolate), recorded with its output shape; no MACs.
+        `attrs`: what an exporter needs to rebuild it, e.g. op "slice" with ``starts`` / ``ends`` / ``axes``
+        (ONNX Slice semantics: x[:, :, 1:, 1:] of (N, C, H, W) is starts (1, 1), ends (H, W), axes (2, 3))."""
         name = self._new_name("other", name)
         ins = [inputs] if isinstance(inputs, (str, Node)) else list(inputs)
         nodes = [self._in("other", name, x) for x in ins]
-        return self._add("other", name, nodes, shape, {"op": op, "note": note}, params)
+        return self._add("other", name, nodes, shape, {**(attrs or {}), "op": op, "note": note}, params)
 
     # ----------------------------------------------------------------------------------- queries
 
