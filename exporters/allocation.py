@@ -35,11 +35,12 @@ _MAC_OPS = ("Conv", "ConvTranspose", "Gemm", "MatMul", "Einsum", "Attention", "L
 
 
 def _constants(model) -> set[str]:
-    """Tensors that do not depend on the graph inputs (initializers, Constant nodes and what only they feed)."""
+    """Tensors that do not depend on the graph inputs (initializers, Constant nodes and what only they feed),
+    except MAC ops' outputs (layers that run at every inference, as the frontends lower them)."""
     const = {t.name for t in model.graph.initializer}
     for node in model.graph.node:
         ins = [i for i in node.input if i]
-        if node.op_type == "Constant" or (ins and all(i in const for i in ins)):
+        if node.op_type == "Constant" or (node.op_type not in _MAC_OPS and ins and all(i in const for i in ins)):
             const.update(o for o in node.output if o)
     return const
 
