@@ -173,7 +173,8 @@ def _factorized_reduce(g: Graph, x: str, c: int, name: str) -> str:
     x = g.act(x, name=f"{name}.relu")
     n, ch, h, w = g.shape(x)
     a = g.conv(x, c // 2, 1, stride=2, name=f"{name}.conv_1")
-    shifted = g.other(x, (n, ch, h - 1, w - 1), "slice", "x[:, :, 1:, 1:]", name=f"{name}.shift")
+    shifted = g.other(x, (n, ch, h - 1, w - 1), "slice", "x[:, :, 1:, 1:]", name=f"{name}.shift",
+                      attrs={"starts": [1, 1], "ends": [h, w], "axes": [2, 3]})  # (what an exporter needs)
     b = g.conv(shifted, c // 2, 1, stride=2, name=f"{name}.conv_2")
     return g.norm(g.concat([a, b], name=f"{name}.cat"), name=f"{name}.bn")
 
