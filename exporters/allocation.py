@@ -72,6 +72,13 @@ def _mac_kinds(node, shapes: Mapping[str, tuple]) -> Optional[tuple[str, ...]]:
     return None
 
 
+def _same_shape(onnx_shape, graph_shape) -> bool:
+    """Whether an ONNX tensor shape (0 where a dimension is symbolic, e.g. a dynamic batch) fits the shape
+    the op graph gives for the input shape of the export."""
+    return (onnx_shape is not None and len(onnx_shape) == len(graph_shape)
+            and all(a in (0, b) for a, b in zip(onnx_shape, graph_shape)))
+
+
 def layer_nodes(model, graph) -> dict[str, list[str]]:
     """{ONNX node name: [graph MAC node names]} for every MAC node of `graph` (the op graph of `model`), in
     order: one name for Conv / ConvTranspose / Gemm / MatMul / Einsum, 2 per direction for LSTM / GRU /
@@ -95,7 +102,7 @@ def layer_nodes(model, graph) -> dict[str, list[str]]:
             continue
         kinds = _mac_kinds(node, shapes)
         if kinds is None:
-            if node.op_type != "Einsum" and shapes.get(node.output[0]) != tuple(macs[j].shape):
+            if node.op_type != "Einsum" and not _same_shape(shapes.get(node.output[0]), macs[j].shape):
                 continue
             pairs[node.name] = [macs[j].name]
             bias = _bias_add(model, node, const) if macs[j].kind == "linear" else None

@@ -326,3 +326,17 @@ def test_infeasible_hardware_is_reported(tmp_path, capsys):
     assert not doc["totals"]["feasible"] and doc["totals"]["problems"][0].startswith("L1 requirement 54 > l1_size 10")
     assert "**Infeasible:** L1 requirement 54" in (tmp_path / "B/report.md").read_text()
     assert "warning: the design is infeasible: L1 requirement" in capsys.readouterr().err
+
+
+def test_onnx_with_a_dynamic_batch_exports(tmp_path, capsys):
+    """An ONNX file exported with a symbolic batch size (the README's examples/net.onnx): its MAC nodes are
+    matched to the layers whatever the batch is called, and the bundle runs."""
+    from diffhw.cli import main
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    rc = main(["export", str(examples / "net.onnx"), "--input-shape", "1,3,32,32", "--hw", str(examples / "hw0.m"),
+               "--dataflow", "ws", "--out", str(tmp_path / "B")])
+    out, err = capsys.readouterr()
+    assert rc == 0, err
+    alloc = json.loads((tmp_path / "B" / "allocation.json").read_text())
+    assert sum(v == "ACCEL:0" for v in alloc.values()) == 5  # 4 convs and the classifier's Gemm
