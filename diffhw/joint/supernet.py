@@ -8,7 +8,8 @@ gradient reaches the architecture logits (`gumbel_gates`: straight-through Gumbe
 * every block holds each of its candidate ops (own weights) but runs only the op of the largest gate and
   scales its output by that gate (`MixedBlock`, `nn.switch`), so a step costs one path, not all ops;
 * widths are FBNetV2-style channel masks at the largest width: a stage's output channels are scaled by
-  sum_o gate[o] * (c < width[o]) (exact masking at one-hot gates).
+  sum_o gate[o] * (c < width[o]), a block's expanded channels by the same mask of its input width x expand
+  (at one-hot gates the supernet computes exactly the chosen network with its ops' weights cut to size).
 
 `DigitsNet(encoding=(...))` is the network of one encoding `[7]`: only the chosen ops, at the chosen widths
 (the layers `digits.decode(encoding)` lists, so its cost is the cost the model evaluates). Images are NHWC
@@ -89,12 +90,13 @@ class MBConv(nn.Module):
     residual: bool
 
     @nn.compact
-    def __call__(self, x):
+    def __call__(self, x, mid_mask=1.0):
+        """x [N, H, W, C]; mid_mask [C * expand] scales the expanded channels (supernet width masks)."""
         mid = x.shape[-1] * self.expand
         h = x
         if self.expand > 1:
-            h = nn.relu6(Pointwise(mid, name="expand")(h))
-        h = nn.relu6(Depthwise(self.kernel, self.stride, name="dw")(h))
+            h = nn.relu6(Pointwise(mid, name="expand")(h)) * mid_mask
+        h = nn.relu6(Depthwise(self.kernel, self.stride, name="dw")(h)) * mid_mask
         h = Pointwise(self.cout, name="pw")(h)
         return h + x if self.residual else h
 
@@ -119,11 +121,15 @@ class MixedBlock(nn.Module):
         self.candidates = [None if op == "skip" else MBConv(self.cout, *space.OP_SHAPE[op], self.stride, self.residual,
                                                             name=op) for op in self.ops]
 
-    def __call__(self, x, gates_row):
+    def __call__(self, x, gates_row, width_gates, widths):
+        """x [N, H, W, C]; gates_row [O] of the op decision; width_gates [O] of the input width decision
+        with its `widths` (the expanded channels of an input of width w are the first w * expand)."""
         def branch(o):
             if self.ops[o] == "skip":
                 return lambda mdl, x, g: x * g[o]
-            return lambda mdl, x, g: mdl.candidates[o](x) * g[o]
+            e = space.OP_SHAPE[self.ops[o]][1]
+            mid_mask = _width_mask(width_gates, tuple(w * e for w in widths))
+            return lambda mdl, x, g: mdl.candidates[o](x, mid_mask) * g[o]
 
         branches = [branch(o) for o in range(len(self.ops))]
         if self.is_mutable_collection("params"):  # initialization: create every op's weights
@@ -157,7 +163,10 @@ class DigitsNet(nn.Module):
                         x = MBConv(width, k, e, stride, i > 0, name=f"{name}_{i}")(x)
                     continue
                 ops = tuple(space.OPS[v] for v in DECISIONS[d].values)
-                x = MixedBlock(ops, width, stride, i > 0, name=f"{name}_{i}")(x, gates[d])
+                w_in = (space.W_STEM if s == 0 else space.W_STAGE + s - 1) if i == 0 else space.W_STAGE + s
+                in_widths = (space.STEM_WIDTHS if w_in == space.W_STEM else
+                             list(space.STAGES.values())[w_in - space.W_STAGE][0])
+                x = MixedBlock(ops, width, stride, i > 0, name=f"{name}_{i}")(x, gates[d], gates[w_in], in_widths)
                 x = x * _width_mask(gates[space.W_STAGE + s], widths)
         x = x.mean(axis=(1, 2))
         return nn.Dense(space.NUM_CLASSES, name="classifier")(x)
