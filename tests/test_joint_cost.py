@@ -23,7 +23,8 @@ def programs(cost):
     """The per-group cost + Jacobian programs (as the joint search compiles them) and an evaluator of all
     items' costs at item inputs."""
     sur = cost.sur
-    groups = [jax.jit(group_linearization(sur, gi), compiler_options=STEP_COMPILER_OPTIONS) for gi in range(len(sur.groups))]
+    groups = [jax.jit(group_linearization(sur, gi), compiler_options=STEP_COMPILER_OPTIONS)
+              for gi in range(len(sur.groups))]
 
     def costs(hw, temperature):
         xs = sur._inputs(hw, temperature)

@@ -156,7 +156,8 @@ class JointSearch:
                 arch_term = loss_v + lam * (log_edp + pen) + mac_w * jax.nn.relu(jnp.log(macs) - log_mac_budget) ** 2
                 return arch_term, (log_edp + pen, loss_v, log_edp)
 
-            (_, (hw_term, loss_v, log_edp)), g_a = jax.value_and_grad(terms, has_aux=True)(ps["arch"], ps["u"], ps["df"])
+            (_, (hw_term, loss_v, log_edp)), g_a = jax.value_and_grad(terms, has_aux=True)(ps["arch"], ps["u"],
+                                                                                          ps["df"])
             g_h = jax.grad(lambda u, df: terms(jax.lax.stop_gradient(ps["arch"]), u, df)[1][0], argnums=(0, 1))(
                 ps["u"], ps["df"])
             g = {"weights": g_w, "arch": arch_on * g_a, "u": g_h[0], "df": g_h[1]}

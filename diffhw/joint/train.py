@@ -1,7 +1,8 @@
 """Train an architecture of the digits space from scratch and measure its test accuracy.
 
 `fit(encoding, data, epochs, seeds)` trains `DigitsNet(encoding)` (only the chosen ops, at the chosen widths)
-on the training split with Adam (learning rate 1e-2, cosine-decayed; batch 32: the search's settings), once per seed: the seeds run
+on the training split with Adam (learning rate 1e-2, cosine-decayed; batch 32: the search's settings), once
+per seed: the seeds run
 together (`vmap` over independently initialized and shuffled copies, one `lax.scan` over the steps), so an
 architecture compiles once. Returns each seed's accuracy on the validation and test splits and the trained
 weights of the first seed.
