@@ -167,7 +167,10 @@ def test_ctrl_c_stops_eval_quickly_and_resumes(tmp_path):
             "--out", str(tmp_path / "e.csv")]
     for sig, resume in ((signal.SIGINT, []), (signal.SIGTERM, ["--resume"])):
         p = subprocess.Popen(args + resume, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(6)  # inside tracing / compiling
+        for line in p.stderr:  # eval says what it does before it traces and compiles: signal it there
+            if line.startswith("eval:"):
+                break
+        time.sleep(0.5)
         t0 = time.perf_counter()
         p.send_signal(sig)
         _, err = p.communicate(timeout=60)
