@@ -55,7 +55,7 @@ def test_cosearch_refuses_untrainable_spaces_and_existing_output(run, capsys):
     _, out = run
     assert main(["cosearch", "--space", "darts", "--out", str(out.parent / "x")]) == 2
     assert "digits" in capsys.readouterr().err
-    assert main(["cosearch", "--out", str(out)]) == 1  # the run directory exists: never written into
+    assert main(["cosearch", "--out", str(out)]) != 0  # the run directory exists: never written into
     assert "not empty" in capsys.readouterr().err
 
 
