@@ -254,3 +254,22 @@ def test_utf8_byte_order_mark_is_accepted(capsys, tmp_path):
     (tmp_path / "h.m").write_bytes(bom + Path(HW).read_bytes())
     rc, out, _ = run(capsys, "maestro", "--mapping", str(tmp_path / "m.m"), "--hw", str(tmp_path / "h.m"))
     assert rc == 0 and "16 layer evaluations, 0 errors" in out
+
+
+def test_eval_marks_layers_maestro_stops_on_invalid(capsys, tmp_path):
+    """A stride larger than the input (Y=10, stride 11): MAESTRO exits 255 under os (and evaluates it under
+    ws, checked with the binary); `diffhw maestro` reports the error and `diffhw eval` marks the network
+    invalid with the reason, never numbers without a word."""
+    net = tmp_path / "stride.m"
+    net.write_text("Network s {\nLayer big_stride {\nType: CONV\nStride { X: 11, Y: 11 }\n"
+                   "Dimensions { K: 16, C: 8, R: 3, S: 3, Y: 10, X: 10 }\n}\n}\n")
+    rc, _, err = run(capsys, "maestro", str(net), "--dataflow", "os", "--hw", HW)
+    assert rc == 1 and "exit 255" in one_error(err)
+    out = tmp_path / "e.csv"
+    rc, _, _ = run(capsys, "eval", "--models", str(net), "--hw", HW, "--dataflows", "os,ws", "--out", str(out),
+                   "--quiet")
+    import csv
+
+    rows = {r["dataflow"]: r for r in csv.DictReader(out.open())}
+    assert rc == 0 and rows["os"]["valid"] == "False" and "MAESTRO exits 255" in rows["os"]["error"]
+    assert rows["os"]["latency_cycles"] == "-1" and rows["ws"]["valid"] == "True"
