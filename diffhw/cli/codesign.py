@@ -69,6 +69,14 @@ class _SearchBar:
         self.method, self.enabled, self.last, self.finished = method, enabled, 0.0, False
         self.tty = sys.stderr.isatty()
         self.budget = None
+        self.t0 = time.perf_counter()
+
+    def phase(self, text: str) -> None:
+        """Say what the search is doing now (its long phases: case analysis, compiles, refinement)."""
+        if self.enabled:
+            sys.stderr.write(("\n" if self.tty and self.last else "") + f"codesign {self.method}: {text} "
+                             f"({time.perf_counter() - self.t0:.0f} s)\n")
+            sys.stderr.flush()
 
     def watch(self, budget) -> None:
         """Keep the search's budget (its best design so far), to save it on Ctrl-C."""

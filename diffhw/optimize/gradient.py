@@ -421,6 +421,8 @@ def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int =
     if budget_evals is None and budget_seconds is None:
         budget_evals = adam_evaluations(o) + o["refine_evals"]
     b = Budget(problem, "gradient", seed, budget_evals, budget_seconds, progress)
+    phase = getattr(progress, "phase", lambda text: None)  # a progress object may show what is being done
+    phase("enumerating the relaxed model's iteration cases (one exact state analysis per dataflow group)")
     sur = Surrogate(problem, seed=seed)
     rng = np.random.default_rng(seed)
     starts, nf = o["starts"], len(sur.free)
@@ -451,6 +453,8 @@ def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int =
     # step is traced: two tracing threads would share the GIL): the two compiles
     # (exact evaluator, relaxed gradient) dominate a search's time on CPUs and XLA compiles without the GIL.
     first = threading.Thread(target=score, args=(params,))
+    phase(f"tracing and compiling the relaxed gradient step ({len(sur.groups)} dataflow groups) and the exact "
+          f"evaluator, then {o['steps']} Adam steps of {starts} starts")
     step = Step(sur, opt, o["penalty"], params, state, temps[0], on_traced=first.start)
     for i, t in enumerate(temps):
         params, state, _, _ = step(params, state, t)
@@ -463,6 +467,7 @@ def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int =
     if o["refine_evals"] and found and not b.done():
         adam = b.evals, b.best_obj
         chosen = sorted(found.values(), key=lambda x: x[0])[:o["refine_designs"]]
+        phase(f"exact refinement of the {len(chosen)} best designs")
         for _, hw, genes, tu in chosen:
             if b.done():
                 break
