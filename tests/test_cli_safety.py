@@ -159,6 +159,12 @@ def test_eval_resume_refuses_leftovers_of_another_run(capsys, tmp_path):
     assert rc == 0 and "already complete" in out_text and not parts.exists()
 
 
+def _default_sigint() -> None:
+    """In the child: Ctrl-C as a terminal delivers it, even when this test runs as a background job (whose
+    SIGINT is ignored, and the child would inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_eval_quickly_and_resumes(tmp_path):
     """SIGINT (and SIGTERM) during `diffhw eval`: exit status 130 within a few seconds, one line on stderr, no
     traceback; the same command with --resume then finishes."""
@@ -166,15 +172,19 @@ def test_ctrl_c_stops_eval_quickly_and_resumes(tmp_path):
     args = [sys.executable, "-m", "diffhw.cli", *EVAL[:-1], "--samples", "40", "--chunk-models", "4", "--hw", HW,
             "--out", str(tmp_path / "e.csv")]
     for sig, resume in ((signal.SIGINT, []), (signal.SIGTERM, ["--resume"])):
-        p = subprocess.Popen(args + resume, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for line in p.stderr:  # eval says what it does before it traces and compiles: signal it there
-            if line.startswith("eval:"):
-                break
-        time.sleep(0.5)
-        t0 = time.perf_counter()
-        p.send_signal(sig)
-        _, err = p.communicate(timeout=60)
-        waited = time.perf_counter() - t0
+        p = subprocess.Popen(args + resume, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=_default_sigint)
+        try:
+            for line in p.stderr:  # eval says what it does before it traces and compiles: signal it there
+                if line.startswith("eval:"):
+                    break
+            time.sleep(0.5)
+            t0 = time.perf_counter()
+            p.send_signal(sig)
+            _, err = p.communicate(timeout=60)
+            waited = time.perf_counter() - t0
+        finally:
+            p.kill()
         assert p.returncode == 130 and "Traceback" not in err and "interrupted" in err, err
         assert waited < 10, waited  # loose: the watchdog ends the process 1.5 s after the signal
     done = subprocess.run(args + ["--resume"], env=env, capture_output=True, text=True, timeout=300)
@@ -235,12 +245,16 @@ def test_ctrl_c_during_codesign_saves_the_best_design(tmp_path):
     env = dict(os.environ, DIFFHW_CACHE_DIR="off", JAX_PLATFORMS="cpu")
     p = subprocess.Popen([sys.executable, "-m", "diffhw.cli", "codesign", "--model", str(net), "--method", "random",
                           "--dataflows", "os", "--budget-evals", "100000000", "--out", str(tmp_path / "run")],
-                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    for line in p.stderr:  # the bar reports designs once the first batch is scored
-        if "designs" in line:
-            break
-    p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=120)
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=_default_sigint)
+    try:
+        for line in p.stderr:  # the bar reports designs once the first batch is scored
+            if "designs" in line:
+                break
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=120)
+    finally:
+        p.kill()  # (no-op once it has ended; never leave a search running)
     assert p.returncode == 130 and "Traceback" not in err and "interrupted" in err, err
     doc = json.loads((tmp_path / "run" / "design.json").read_text())
     assert "interrupted" in doc["search"]["note"] and doc["hardware"]["num_pes"] > 0
