@@ -201,28 +201,32 @@ def layer_warnings(layer: LayerSpec) -> list[InputError]:
     return out
 
 
+#: The `maestro_fault` bits where the real MAESTRO stops instead of reporting the layer: (what, fix), in the
+#: order they are reported (an item gets the first that applies). Used by `result_problems` and diffhw.sweep.
+MAESTRO_STOPS = {
+    FAULT_OVERFLOW: (
+        "an iteration case occurs more than 2^31-1 times and MAESTRO's int count of it wraps to a negative "
+        "number: MAESTRO aborts (assertion num_case_occurrences > 0)",
+        "use larger tiles (map sizes) for the largest dimensions, or split the layer"),
+    FAULT_ZERO_UNIQUE: (
+        "a temporal map advances over an input tensor's dimension that brings no new elements (a stride larger "
+        "than the tile?): MAESTRO stops here (exit 255, in GetPEIngressVolume)",
+        "make the stride no larger than the input (Y, X) and the maps' tiles, or use another dataflow"),
+    FAULT_ZERO_COMPUTE: (
+        "a top-level iteration's sub-clusters take 0 cycles (every sub-cluster case has no partial sums): "
+        "MAESTRO divides by this 0 and crashes (SIGFPE)",
+        "use tile sizes of the dataflow's inner Cluster levels that cover the layer (e.g. the map sizes of R/S "
+        "and Y/X no larger than the layer's), or another dataflow"),
+}
+
+
 def result_problems(layer: LayerSpec, hw: HardwareSpec, row: dict) -> tuple[Optional[InputError], list]:
     """(error, warnings) of one evaluated item: an error where the real MAESTRO stops on the item
     (`maestro_fault`), a warning for a layer of 0 MACs (its dataflow's tiles never fit the layer)."""
     where = dict(file=layer.loc.file, line=layer.loc.line or None, layer=layer.name)
-    if row.get("maestro_fault", 0) & FAULT_OVERFLOW:
-        return InputError(
-            message=f"on hardware '{hw.name}' an iteration case occurs more than 2^31-1 times and MAESTRO's int "
-                    "count of it wraps to a negative number: MAESTRO aborts (assertion num_case_occurrences > 0)",
-            fix="use larger tiles (map sizes) for the largest dimensions, or split the layer", **where), []
-    if row.get("maestro_fault", 0) & FAULT_ZERO_UNIQUE:
-        return InputError(
-            message=f"on hardware '{hw.name}' a temporal map advances over an input tensor's dimension that "
-                    "brings no new elements (a stride larger than the tile?): MAESTRO stops here (exit 255, "
-                    "in GetPEIngressVolume)",
-            fix="make the stride no larger than the input (Y, X) and the maps' tiles, or use another dataflow",
-            **where), []
-    if row.get("maestro_fault", 0) & FAULT_ZERO_COMPUTE:
-        return InputError(
-            message=f"on hardware '{hw.name}' a top-level iteration's sub-clusters take 0 cycles (every "
-                    "sub-cluster case has no partial sums): MAESTRO divides by this 0 and crashes (SIGFPE)",
-            fix="use tile sizes of the dataflow's inner Cluster levels that cover the layer (e.g. the "
-                "map sizes of R/S and Y/X no larger than the layer's), or another dataflow", **where), []
+    for bit, (what, fix) in MAESTRO_STOPS.items():
+        if row.get("maestro_fault", 0) & bit:
+            return InputError(message=f"on hardware '{hw.name}' {what}", fix=fix, **where), []
     warns = []
     if row.get("maestro_fault", 0) & WRAPPED_COUNT:
         warns.append(InputError(

@@ -41,7 +41,6 @@ from typing import Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from diffhw.cost.analysis import FAULT_OVERFLOW, FAULT_ZERO_COMPUTE, FAULT_ZERO_UNIQUE
 from diffhw.cost.model import DIAGNOSTICS
 from diffhw.dataflow import Cluster, Dataflow, resolve_numbers
 from diffhw.errors import InputError
@@ -385,21 +384,14 @@ def evaluate_plan(plan: Plan, outputs: Sequence[str] = AGG_OUTPUTS, devices=None
         for k in outputs:
             results[k][iu, jj] = out[k]
         fault = np.asarray(out["maestro_fault"])  # items the real MAESTRO crashes or exits on: invalid
-        for bit, message in _FAULT_MESSAGES.items():
+        for bit, (what, _) in ev.MAESTRO_STOPS.items():
             hit = (fault & bit) != 0
             fault = np.where(hit, 0, fault)  # one message per item, the first that applies
             for i, j in zip(iu[hit], jj[hit]):
-                _mark(plan, codes, i, j, f"{plan.templates[plan.ut[i, 1]]}: {message}")
+                _mark(plan, codes, i, j, f"{plan.templates[plan.ut[i, 1]]}: {what}")
     return results, codes
 
 
-#: What each `maestro_fault` bit that stops MAESTRO means (`diffhw.evaluate.result_problems` says more).
-_FAULT_MESSAGES = {
-    FAULT_OVERFLOW: "an iteration case occurs more than 2^31-1 times: MAESTRO's int count wraps and it aborts",
-    FAULT_ZERO_UNIQUE: "a temporal map advances over an input dimension that brings no new elements (a stride "
-                       "larger than the tile or the input?): MAESTRO exits 255",
-    FAULT_ZERO_COMPUTE: "a top-level iteration's sub-clusters take 0 cycles: MAESTRO divides by it (SIGFPE)",
-}
 
 
 # ------------------------------------------------------------------------------------------- aggregate

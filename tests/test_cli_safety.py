@@ -285,5 +285,5 @@ def test_eval_marks_layers_maestro_stops_on_invalid(capsys, tmp_path):
     import csv
 
     rows = {r["dataflow"]: r for r in csv.DictReader(out.open())}
-    assert rc == 0 and rows["os"]["valid"] == "False" and "MAESTRO exits 255" in rows["os"]["error"]
+    assert rc == 0 and rows["os"]["valid"] == "False" and "exit 255" in rows["os"]["error"]
     assert rows["os"]["latency_cycles"] == "-1" and rows["ws"]["valid"] == "True"

@@ -120,7 +120,7 @@ def _watch_signals(grace_s: float = 1.5) -> None:
             return
         # a signal arrived: the main thread has grace_s to turn it into a clean exit, more while it saves
         time.sleep(grace_s)
-        if SAVING.wait(0):
+        if SAVING.is_set():
             time.sleep(SAVE_GRACE_S)
         sys.stderr.write("\ninterrupted: stopped\n")
         sys.stderr.flush()
