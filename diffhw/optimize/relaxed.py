@@ -69,11 +69,14 @@ class NetworkCost:
         if of not in ("latency", "energy", "edp", "max_l1_req", "max_l2_req", "area", "power"):
             raise ValueError(f"unknown total {of!r}")
         fn = self._grads.get(of)
-        if fn is None:
-            fn = self._grads[of] = jax.jit(jax.value_and_grad(lambda h: self._totals(h)[of], has_aux=False))
-        args = self._args(hw)
-        _, g = fn(args)
-        return self(hw), {k: float(v) for k, v in g.items()}
+        if fn is None:  # one evaluation gives every total (aux) and the gradient of `of`
+            def total(h):
+                t = self._totals(h)
+                return t[of], t
+
+            fn = self._grads[of] = jax.jit(jax.value_and_grad(total, has_aux=True))
+        (_, totals), g = fn(self._args(hw))
+        return {k: float(v) for k, v in totals.items()}, {k: float(v) for k, v in g.items()}
 
     @staticmethod
     def _args(hw: Mapping[str, float]) -> dict:
