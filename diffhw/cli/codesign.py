@@ -182,7 +182,7 @@ def _codesign(args, out: Path, tmp: Path) -> int:
     files = []
     if result.best is not None:
         files += report.export_maestro(tmp, problem, result.best)
-    files.append(report.write_convergence(tmp, result.history, method, problem.objective))
+    files.append(report.write_convergence(tmp, result.history, method, problem.objective, name))
     if files[-1].suffix == ".csv":
         print("note: matplotlib is not installed: wrote convergence.csv instead of convergence.png "
               "(pip install 'diffhw[plot]')", file=sys.stderr)

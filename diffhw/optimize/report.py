@@ -78,9 +78,10 @@ def have_matplotlib() -> bool:
     return True
 
 
-def write_convergence(out_dir, history, method: str, objective: str) -> Path:
-    """convergence.png (best objective vs evaluations and vs wall time) with matplotlib, else
-    convergence.csv. Returns the path written."""
+def write_convergence(out_dir, history, method: str, objective: str, network: str = "") -> Path:
+    """convergence.png (best objective vs evaluations and vs wall time since the search began, the tracing and
+    compiling before the first scored batch shaded) with matplotlib, else convergence.csv. The title names the
+    network; the PNG carries it as its Title text chunk. Returns the path written."""
     out_dir = Path(out_dir)
     if not have_matplotlib():
         path = out_dir / "convergence.csv"
@@ -95,18 +96,23 @@ def write_convergence(out_dir, history, method: str, objective: str) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    title = f"diffhw codesign {network}: {method}, best feasible {objective}".replace("  ", " ")
     pts = [(e, t, o) for e, t, o in history if math.isfinite(o)]
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
-    for ax, col, label in ((axes[0], 0, "evaluations"), (axes[1], 1, "wall seconds")):
+    for ax, col, label in ((axes[0], 0, "evaluations"), (axes[1], 1, "wall seconds since the search began")):
         if pts:
             ax.step([p[col] for p in pts], [p[2] for p in pts], where="post")
             ax.set_yscale("log")
         ax.set_xlabel(label)
         ax.set_ylabel(f"best feasible {objective}")
+        ax.set_xlim(left=0)
         ax.grid(alpha=0.3)
-    fig.suptitle(f"diffhw codesign: {method}")
+    if history:  # before the first scored batch: tracing, compiling, the first evaluations
+        axes[1].axvspan(0, history[0][1], color="0.85", label="tracing + compiling")
+        axes[1].legend(loc="upper right", fontsize="small")
+    fig.suptitle(title)
     fig.tight_layout()
     path = out_dir / "convergence.png"
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=100, metadata={"Title": title})
     plt.close(fig)
     return path
