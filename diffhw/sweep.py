@@ -23,7 +23,7 @@ however many networks share it (NAS samples share almost all of their layers: 1,
    metrics.
 4. `run_eval`: chunks of models written to `<out>.parts/` one file per chunk (atomic rename), `resume`
    skipping the chunks already on disk, several processes (`jax.distributed`) taking chunks round-robin,
-   then one merge into `<out>` (Parquet via pyarrow, or CSV).
+   then one merge into `<out>` (Parquet via pyarrow, CSV, or JSON: an array of row objects).
 """
 
 from __future__ import annotations
@@ -573,15 +573,25 @@ def _write_part(cols: dict, path: Path, fmt: str) -> None:
             v = cols[k]
             conv.append(v if isinstance(v, list) else np.asarray(v).tolist())
         with open(tmp, "w", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(names)
-            w.writerows(zip(*conv) if n else [])
+            if fmt == "json":  # JSON Lines parts; `_merge` joins them into one array (non-finite -> null)
+                for row in zip(*conv) if n else []:
+                    f.write(json.dumps(dict(zip(names, map(_json_value, row)))) + "\n")
+            else:
+                w = csv.writer(f)
+                w.writerow(names)
+                w.writerows(zip(*conv) if n else [])
     os.replace(tmp, path)
+
+
+def _json_value(v):
+    """A cell as strict JSON: NaN and infinities (an invalid network's figures) become null."""
+    return None if isinstance(v, float) and not math.isfinite(v) else v
 
 
 def _merge(parts: Sequence[Path], out: Path, fmt: str, fingerprint: str) -> int:
     """Concatenate the part files into `out` (atomically: a temporary file renamed at the end) and record the
-    run's fingerprint in it (Parquet: schema metadata; CSV: `OUT.run.json` beside it, written first)."""
+    run's fingerprint in it (Parquet: schema metadata; CSV and JSON: `OUT.run.json` beside it, written
+    first)."""
     tmp = out.with_name(out.name + ".tmp")
     rows = 0
     if fmt == "parquet":
@@ -598,19 +608,28 @@ def _merge(parts: Sequence[Path], out: Path, fmt: str, fingerprint: str) -> int:
         if writer is not None:
             writer.close()
     else:
-        sidecar = _csv_sidecar(out)
+        sidecar = _sidecar(out)
         sidecar_tmp = sidecar.with_name(sidecar.name + ".tmp")
         sidecar_tmp.write_text(json.dumps({"fingerprint": fingerprint}) + "\n")
         os.replace(sidecar_tmp, sidecar)
         with open(tmp, "w", newline="") as f:
-            for i, p in enumerate(parts):
-                with open(p) as g:
-                    header = g.readline()
-                    if i == 0:
-                        f.write(header)
-                    for line in g:
-                        f.write(line)
-                        rows += 1
+            if fmt == "json":  # one array of row objects, one per line
+                f.write("[")
+                for p in parts:
+                    with open(p) as g:
+                        for line in g:
+                            f.write(("\n" if rows == 0 else ",\n") + line.rstrip("\n"))
+                            rows += 1
+                f.write("\n]\n")
+            else:
+                for i, p in enumerate(parts):
+                    with open(p) as g:
+                        header = g.readline()
+                        if i == 0:
+                            f.write(header)
+                        for line in g:
+                            f.write(line)
+                            rows += 1
     os.replace(tmp, out)
     return rows
 
@@ -619,7 +638,7 @@ def _merge(parts: Sequence[Path], out: Path, fmt: str, fingerprint: str) -> int:
 FINGERPRINT_KEY = b"diffhw.fingerprint"
 
 
-def _csv_sidecar(out: Path) -> Path:
+def _sidecar(out: Path) -> Path:
     return out.with_name(out.name + ".run.json")
 
 
@@ -632,7 +651,7 @@ def output_fingerprint(out: Path) -> Optional[str]:
             meta = pq.read_schema(out).metadata or {}
             value = meta.get(FINGERPRINT_KEY)
             return value.decode() if value else None
-        return json.loads(_csv_sidecar(out).read_text()).get("fingerprint")
+        return json.loads(_sidecar(out).read_text()).get("fingerprint")
     except (OSError, ValueError, AttributeError):
         return None
 
@@ -650,12 +669,15 @@ def _remove_parts(parts_dir: Path) -> None:
 
 
 def read_table(path) -> dict:
-    """Read an output file (Parquet or CSV) back as a dict of lists (for tests and scripts)."""
+    """Read an output file (Parquet, CSV or JSON) back as a dict of lists (for tests and scripts)."""
     path = Path(path)
     if path.suffix == ".parquet":
         import pyarrow.parquet as pq
 
         return pq.read_table(path).to_pydict()
+    if path.suffix == ".json":
+        rows = json.loads(path.read_text())
+        return {k: [row[k] for row in rows] for k in (rows[0] if rows else {})}
     with open(path) as f:
         r = csv.DictReader(f)
         rows = list(r)
@@ -757,8 +779,8 @@ def run_eval(models: Models, hardware: Sequence[HardwareSpec], cfg: EvalConfig, 
     if cfg.fmt == "parquet" and not have_pyarrow():
         raise EvalError("Parquet output needs pyarrow: pip install 'diffhw[parquet]' (or pyarrow), "
                         "or pass --format csv")
-    if cfg.fmt not in ("parquet", "csv"):
-        raise EvalError(f"unknown format {cfg.fmt!r}: use parquet or csv")
+    if cfg.fmt not in ("parquet", "csv", "json"):
+        raise EvalError(f"unknown format {cfg.fmt!r}: use parquet, csv or json")
     layers_out = out.with_name(out.stem + ".layers" + out.suffix) if cfg.per_layer else None
     parts_dir = out.with_name(out.name + ".parts")
     fp = _fingerprint(models, hardware, cfg)
@@ -802,7 +824,7 @@ def run_eval(models: Models, hardware: Sequence[HardwareSpec], cfg: EvalConfig, 
         tmp = parts_dir / f"run.json.{process_id}.tmp"
         tmp.write_text(json.dumps(info))
         os.replace(tmp, manifest)
-    ext = "parquet" if cfg.fmt == "parquet" else "csv"
+    ext = {"parquet": "parquet", "csv": "csv", "json": "jsonl"}[cfg.fmt]
     part = lambda k: parts_dir / f"chunk-{k:06d}.{ext}"  # noqa: E731
     lpart = lambda k: parts_dir / f"layers-{k:06d}.{ext}"  # noqa: E731
     mine = [k for k in range(nchunks) if k % num_processes == process_id and not part(k).exists()]

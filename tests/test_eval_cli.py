@@ -75,6 +75,25 @@ def test_parquet_equals_csv(env, reference):
     assert [float(v) for v in cols["energy"]] == pq["energy"]
 
 
+def test_json_rows_equal_csv(env, reference):
+    """--out NAME.json: one strict-JSON array of row objects (several chunks merged), the same rows as CSV;
+    its fingerprint sidecar makes --resume of the finished run a no-op."""
+    from diffhw import cli
+
+    d, _ = env
+    out = d / "ref.json"
+    args = ["eval", *BASE, "--hw-grid", str(d / "grid.json"), "--out", str(out), "--per-layer"]
+    assert cli.main(args) == 0
+    rows = json.loads(out.read_text())  # strict: json.loads would take NaN, so check the text too
+    assert "NaN" not in out.read_text() and len(rows) == 12
+    cols, lcols = reference
+    got = read_table(out)
+    assert got["model"] == cols["model"] and [str(v) for v in got["latency_cycles"]] == cols["latency_cycles"]
+    assert got["energy"] == [float(v) for v in cols["energy"]]
+    assert len(read_table(d / "ref.layers.json")["model"]) == len(lcols["model"])
+    assert cli.main(args + ["--resume"]) == 0
+
+
 def test_missing_pyarrow_message(monkeypatch, capsys, tmp_path):
     from diffhw import cli, sweep
 

@@ -1,7 +1,7 @@
 """`diffhw eval`: batched network-level evaluation, models x hardware x dataflows (see diffhw.sweep).
 
     diffhw eval (--space darts|alphanet --samples N | --models M ...) (--hw FILE ... | --hw-grid GRID)
-                [--dataflows os,ws,rs,dla] [--out results.parquet] [--format parquet|csv] [--resume]
+                [--dataflows os,ws,rs,dla] [--out results.parquet] [--format parquet|csv|json] [--resume]
 """
 
 from __future__ import annotations
@@ -133,8 +133,6 @@ def _output(args) -> str:
                               "without --out)")
     if args.out:
         fmt = row_format(args.out)
-        if fmt == "json":
-            raise OutputError(args.out, "diffhw eval writes .parquet or .csv", "end --out with .parquet or .csv")
         if args.format and args.format != fmt:
             raise OutputError(args.out, f"the extension says {fmt} but --format says {args.format}",
                               "drop --format (the extension decides) or change the extension")
@@ -168,7 +166,7 @@ def add_parser(sub) -> None:
     e.add_argument("--energy", action="store_true", help="add MAESTRO's CSV energy column (csv_energy_nJ: its "
                    "'Activity count-based Energy (nJ)' summed over the network's layers in order)")
     e.add_argument("--out", help="output file, .parquet or .csv (default eval.parquet); never overwritten")
-    e.add_argument("--format", choices=("parquet", "csv"),
+    e.add_argument("--format", choices=("parquet", "csv", "json"),
                    help="row format when --out is not given (default parquet); with --out the extension decides")
     e.add_argument("--resume", action="store_true", help="continue an interrupted run into the same --out")
     e.add_argument("--chunk-models", type=int, default=256, help="models per output chunk (default 256)")
