@@ -25,25 +25,29 @@ from diffhw.cost.model import (DIAGNOSTICS, FLOAT_OUTPUTS, INT_OUTPUTS, L1_ENERG
                                packed_item_states, union_space, unpack_inputs)
 from diffhw.dataflow import Cluster, Dataflow, resolve_numbers
 from diffhw.dispatch import submit_shares
+from diffhw.engine.jit import StoredJit
+from diffhw.engine.program import Program
 from diffhw.errors import InputError
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import OP_CODES, LayerSpec
 
 jax.config.update("jax_enable_x64", True)
 
-def _evaluate_impl(structure, space, op, has_batch, names, inputs):
+def _evaluate_impl(program: Program, names, inputs):
     """A chunk's outputs `names` (integer ones, then floating ones) as two matrices [B, n_int] and [B, n_float],
     from its `pack_inputs` matrix [B, F]: one transfer in, two copies back per chunk. XLA drops the work of
     outputs not asked for."""
-    out = jax.vmap(lambda lay, num, h: layer_cost(structure, space, op, has_batch, lay, num, h))(
+    p = program
+    out = jax.vmap(lambda lay, num, h: layer_cost(p.structure, p.space, p.op, p.has_batch, lay, num, h))(
         *unpack_inputs(inputs))
     return tuple(jnp.stack([out[k] for k in part], axis=1) if part else jnp.zeros((inputs.shape[0], 0))
                  for part in names)
 
 
-#: The chunk program, optimized and quickly compiled (for small batches, see `diffhw.compile_options`).
-_evaluate_jit = jax.jit(_evaluate_impl, static_argnums=(0, 1, 2, 3, 4), compiler_options=COMPILER_OPTIONS)
-_evaluate_quick = jax.jit(_evaluate_impl, static_argnums=(0, 1, 2, 3, 4), compiler_options=QUICK_OPTIONS)
+#: The chunk program, optimized and quickly compiled (for small batches, see `diffhw.compile_options`); kept
+#: in the program store (`diffhw.engine.jit`).
+_evaluate_jit = StoredJit(_evaluate_impl, (0, 1), COMPILER_OPTIONS)
+_evaluate_quick = StoredJit(_evaluate_impl, (0, 1), QUICK_OPTIONS)
 
 
 def default_chunk() -> int:
@@ -150,7 +154,7 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
         def run(share, batch=batch, inputs=inputs[b], mats=mats, program=program):
             """A thread's share of a batch's chunks: dispatch all, then copy each chunk's rows straight to
             its items' rows (no concatenation, no re-ordering)."""
-            res = [(rows, program(batch.structure, sp, batch.op, batch.has_batch, names, put(inputs[idx])))
+            res = [(rows, program(Program(batch.structure, batch.op, batch.has_batch, sp), names, put(inputs[idx])))
                    for rows, sp, idx in share]
             for rows, r in res:
                 for mat, part in zip(mats, r):

@@ -39,7 +39,7 @@ def test_padding_does_not_change_results():
 
 
 def _programs() -> int:
-    return _evaluate_jit._cache_size() + _evaluate_quick._cache_size()
+    return _evaluate_jit.programs() + _evaluate_quick.programs()
 
 
 def test_no_retrace_for_new_values_of_the_same_structure():
@@ -60,9 +60,9 @@ def test_quick_and_optimized_programs_agree_bit_for_bit(monkeypatch):
     one = evaluate_arrays(structure, op, False, {k: v[3:4] for k, v in layers.items()}, numbers[3:4],
                           {k: v[3:4] for k, v in hw.items()})
     monkeypatch.setattr(compile_options, "QUICK_COMPILE_ITEMS", 0)
-    before = _evaluate_jit._cache_size()
+    before = _evaluate_jit.programs()
     optimized = evaluate_arrays(structure, op, False, layers, numbers, hw)
-    assert _evaluate_jit._cache_size() > before  # it did compile the optimized program
+    assert _evaluate_jit.programs() > before  # it did compile the optimized program
     for k in OUTPUTS:
         np.testing.assert_array_equal(quick[k], optimized[k], err_msg=k)
         assert one[k][0] == quick[k][3], k

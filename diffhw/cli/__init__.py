@@ -134,19 +134,22 @@ _WAKEUP: list = []
 
 
 def _compilation_cache() -> None:
-    """Keep compiled programs across runs (JAX's persistent cache) so that a repeated command skips its
-    compiles. Location: $JAX_COMPILATION_CACHE_DIR if set, else $DIFFHW_CACHE_DIR, else ~/.cache/diffhw/jax;
-    DIFFHW_CACHE_DIR=off disables it. Set through JAX's environment variables, so that a command that never
-    uses JAX (layers, --help) does not import it."""
-    if os.environ.get("JAX_COMPILATION_CACHE_DIR"):
+    """Keep compiled programs across runs so that a repeated command neither traces nor compiles them: the
+    program store (`diffhw.engine.store`) and JAX's persistent compilation cache, under $DIFFHW_CACHE_DIR
+    (default ~/.cache/diffhw: programs/ and jax/; $JAX_COMPILATION_CACHE_DIR, if set, is JAX's);
+    DIFFHW_CACHE_DIR=off disables both. Set through environment variables, so that a command that never uses
+    JAX (layers, cache, --help) does not import it."""
+    from diffhw.engine.store import ENV, default_root
+
+    root = os.environ.setdefault(ENV, str(default_root()))
+    if root == "off" or os.environ.get("JAX_COMPILATION_CACHE_DIR"):
         return
-    where = os.environ.get("DIFFHW_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cache", "diffhw", "jax"))
-    if where == "off":
-        return
+    where = os.path.join(root, "jax")
     try:
         os.makedirs(where, exist_ok=True)
     except OSError:
-        return  # read-only home: run without the cache
+        os.environ[ENV] = "off"
+        return  # read-only home: run without the caches
     settings = {"jax_compilation_cache_dir": where, "jax_persistent_cache_min_compile_time_secs": 0.5}
     if "jax" in sys.modules:  # (in-process callers that already use JAX)
         import jax

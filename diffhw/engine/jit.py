@@ -1,0 +1,124 @@
+"""Compiled programs that outlive the process: `StoredJit` (a `jax.jit` whose executables go to the program
+store) and `compiled` (one program by key, for callers that lower programs themselves).
+
+A program is looked up in this order: the process's own (one per key, built once even when several dispatch
+threads ask at the same time), the program store (`diffhw.engine.store`: no tracing, no lowering, no XLA
+compile), else traced, lowered and compiled (JAX's persistent compilation cache may still answer the
+compile) and written to the store. Without a store ($DIFFHW_CACHE_DIR unset or `off`) a `StoredJit` is
+plain `jax.jit`. The key is the SHA-256 of the program's name, the repr of what decides it (static
+arguments, input shapes and dtypes, compiler options); a static argument whose repr is not a value (an
+object address) is not stored.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+import threading
+from typing import Callable, Optional, Sequence
+
+import jax
+import numpy as np
+from jax.experimental import serialize_executable
+
+from diffhw.engine.store import ProgramStore, cache_root, digest
+
+_LOADED: dict[tuple, object] = {}  # (name, key) -> jax.stages.Compiled, for the life of the process
+_LOCKS: dict[str, threading.Lock] = {}
+_GUARD = threading.Lock()
+_STORES: dict = {}
+
+
+def store() -> Optional[ProgramStore]:
+    """The program store of the current $DIFFHW_CACHE_DIR, or None."""
+    root = cache_root()
+    if root is None:
+        return None
+    if root not in _STORES:
+        _STORES[root] = ProgramStore(root)
+    return _STORES[root]
+
+
+def compiled(name: str, what: str, build: Callable[[], "jax.stages.Compiled"]):
+    """The compiled program `name` decided by `what` (a deterministic description: see the module
+    docstring), from this process, the store, or `build()` (then stored). Returns a `jax.stages.Compiled`."""
+    st = store()
+    key = digest(f"{name}\n{what}")
+    prog = _LOADED.get((name, key))
+    if prog is not None:
+        return prog
+    with _GUARD:
+        lock = _LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        prog = _LOADED.get((name, key))
+        if prog is None:
+            prog = _load(st, name, key) if st is not None else None
+            if prog is None:
+                prog = build()
+                if st is not None:
+                    _save(st, name, key, prog)
+            _LOADED[name, key] = prog
+    return prog
+
+
+def forget() -> None:
+    """Drop the programs this process holds: the next call of each loads it from the store (or builds it)."""
+    _LOADED.clear()
+
+
+def _load(st: ProgramStore, name: str, key: str):
+    payload = st.read(name, key)
+    if payload is None:
+        return None
+    try:
+        exe, in_tree, out_tree = pickle.loads(payload)
+        return serialize_executable.deserialize_and_load(exe, in_tree, out_tree)
+    except Exception:  # noqa: BLE001 - checked bytes that still do not load (e.g. a runtime change): rebuild
+        st.path(name, key).unlink(missing_ok=True)
+        return None
+
+
+def _save(st: ProgramStore, name: str, key: str, prog) -> None:
+    try:
+        payload = pickle.dumps(serialize_executable.serialize(prog), protocol=pickle.HIGHEST_PROTOCOL)
+    except (ValueError, NotImplementedError, TypeError, pickle.PicklingError):
+        return  # a program the runtime cannot serialize: it is simply rebuilt next time
+    st.write(name, key, payload)
+
+
+def _stable(x) -> str:
+    """repr of a static value, refused when it names an object address (not the same in the next process)."""
+    text = repr(x)
+    if " at 0x" in text:
+        raise TypeError(f"{type(x).__name__} has no stable repr")
+    return text
+
+
+class StoredJit:
+    """`jax.jit(fn, static_argnums, compiler_options)` whose compiled programs are kept in the program store
+    (see the module docstring). Call it like the jitted function; positional arguments only."""
+
+    def __init__(self, fn: Callable, static_argnums: Sequence[int], compiler_options: Optional[dict] = None):
+        self.name = re.sub(r"[^A-Za-z0-9]+", "_", f"{fn.__module__}.{fn.__qualname__}").strip("_")
+        self.static = tuple(static_argnums)
+        self.options = dict(compiler_options or {})
+        self.jit = jax.jit(fn, static_argnums=self.static, compiler_options=compiler_options)
+
+    def __call__(self, *args):
+        if store() is None:
+            return self.jit(*args)
+        dynamic = [a for i, a in enumerate(args) if i not in self.static]
+        if any(isinstance(a, jax.Array) and len(a.sharding.device_set) > 1 for a in dynamic):
+            return self.jit(*args)  # sharded over several devices: the key does not describe the sharding
+        try:
+            what = "\n".join([_stable([args[i] for i in self.static]),
+                              repr([(np.shape(a), str(np.result_type(a))) for a in dynamic]),
+                              repr(sorted(self.options.items()))])
+        except TypeError:
+            return self.jit(*args)
+        prog = compiled(self.name, what, lambda: self.jit.lower(*args).compile())
+        return prog(*dynamic)
+
+    def programs(self) -> int:
+        """Compiled programs this process holds for the function (from the store or built)."""
+        return self.jit._cache_size() + sum(1 for name, _ in _LOADED if name == self.name)
