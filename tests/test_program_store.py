@@ -1,0 +1,97 @@
+"""The program store (`diffhw.engine`): results are bit-identical with and without it, a damaged or foreign
+entry is detected and rebuilt, concurrent writers never leave a partial entry. Every test uses its own
+temporary cache directory ($DIFFHW_CACHE_DIR), never ~/.cache."""
+
+import threading
+
+import pytest
+
+from diffhw.cost.model import OUTPUTS
+from diffhw.dataflow import TEMPLATES
+from diffhw.engine import jit, store
+from diffhw.evaluate import evaluate
+from diffhw.hardware import HardwareSpec
+from diffhw.layers import LayerSpec
+
+HW = [HardwareSpec(64, 512, 65536, 32, 16, name="hw0"), HardwareSpec(168, 512, 110592, 64, 64, name="hw6")]
+LAYERS = [LayerSpec(f"l{i}", "CONV", {"K": k, "C": c, "R": r, "S": r, "Y": y, "X": y}, {"Y": s, "X": s},
+                    TEMPLATES["ws"])
+          for i, (k, c, r, y, s) in enumerate([(16, 8, 3, 14, 1), (64, 3, 7, 56, 2), (33, 20, 1, 9, 1)])]
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """A fresh cache root; the process forgets its loaded programs before and after."""
+    monkeypatch.setenv(store.ENV, str(tmp_path))
+    jit.forget()
+    yield tmp_path
+    jit.forget()
+
+
+def rows():
+    ev = evaluate(LAYERS, HW)
+    assert ev.errors == []
+    return ev.rows
+
+
+def entries(root):
+    return sorted((root / "programs").glob("*/*.prog"))
+
+
+def test_results_are_bit_identical_with_and_without_the_store(cache, monkeypatch):
+    stored = rows()  # built, then written to the store
+    assert len(entries(cache)) == 2  # the state analysis and the evaluation
+    jit.forget()
+    loaded = rows()  # every program from the store
+    monkeypatch.setenv(store.ENV, "off")
+    plain = rows()
+    assert stored == loaded == plain
+    assert set(plain[0]) == set(OUTPUTS)
+
+
+def test_damaged_and_foreign_entries_are_rebuilt(cache):
+    want = rows()
+    state, evaluation = entries(cache)
+    good = {p: p.read_bytes() for p in (state, evaluation)}
+    state.write_bytes(good[state][:len(good[state]) // 2])  # truncated
+    foreign = good[evaluation].replace(b'"jax": "', b'"jax": "0.0.0-', 1)  # another JAX's header
+    assert foreign != good[evaluation]
+    for damaged in (foreign, b"garbage" * 100, good[evaluation][:-10] + b"0123456789"):
+        evaluation.write_bytes(damaged)
+        assert store.ProgramStore(cache).read(evaluation.name.split("-")[0], evaluation.stem.split("-")[-1]) is None
+        assert not evaluation.exists()  # a failed check removes the entry
+        evaluation.write_bytes(damaged)
+        jit.forget()
+        assert rows() == want
+        assert evaluation.read_bytes() != damaged  # rebuilt and stored again
+    key = state.stem.split("-")[-1]
+    assert store.ProgramStore(cache).read(state.name.split("-")[0], key) is not None
+
+
+def test_concurrent_writers_leave_whole_entries(tmp_path, monkeypatch):
+    monkeypatch.setenv(store.ENV, str(tmp_path))
+    st = store.ProgramStore(tmp_path)
+    payloads = [bytes([i]) * (1 << 20) for i in range(8)]
+    seen = []
+
+    def write(p):
+        for _ in range(5):
+            st.write("prog", "k", p)
+            seen.append(st.read("prog", "k"))
+
+    threads = [threading.Thread(target=write, args=(p,)) for p in payloads]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(s in payloads for s in seen)  # never a partial or mixed entry
+    assert st.read("prog", "k") in payloads
+    assert [p.name for p in st.dir.iterdir()] == [st.path("prog", "k").name]  # no temporary file left
+
+
+def test_cache_info_and_clear(cache):
+    rows()
+    got = store.info(cache)
+    assert got["programs"]["entries"] == 2 and got["programs"]["bytes"] > 0
+    assert store.clear(cache) >= got["programs"]["bytes"]
+    assert store.info(cache)["programs"]["entries"] == 0
