@@ -378,12 +378,40 @@ def evaluate(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec],
     """Evaluate every layer on every hardware config (cross product), each layer under its own dataflow
     (or `dataflow` when given). Items are ordered layer-major: (layer 0, hw 0), (layer 0, hw 1), ...
     With `csv_energy`, rows also hold MAESTRO's CSV energy column (`add_csv_energy`; `layers` in file order)."""
-    items, groups, errors = prepare(layers, hardware, dataflow)
+    return evaluate_many([layers], hardware, dataflow, csv_energy)[0]
+
+
+def evaluate_many(networks: Sequence[Sequence[LayerSpec]], hardware: Sequence[HardwareSpec],
+                  dataflow: Optional[Dataflow] = None, csv_energy: bool = False) -> list[Evaluation]:
+    """`evaluate` of several layer lists (e.g. mapping files) on the same hardware, one Evaluation each, in
+    one pipeline: the lists' items of the same dataflow structure and layer type are evaluated together
+    (one case-space analysis and one set of programs for all of them, not one per list)."""
+    prepared = [prepare(layers, hardware, dataflow) for layers in networks]
+    merged: dict[tuple, list[tuple[int, Group]]] = {}
+    for n, (_, groups, _) in enumerate(prepared):
+        for g in groups:
+            merged.setdefault((g.structure, g.op, g.has_batch), []).append((n, g))
+    batches = [Batch(*key, *(({k: np.concatenate([g.layers[k] for _, g in members]) for k in LAYER_FIELDS},
+                              np.concatenate([g.numbers for _, g in members]),
+                              {k: np.concatenate([g.hw[k] for _, g in members]) for k in MODEL_HW_FIELDS})))
+               for key, members in merged.items()]
+    outs: list[dict] = [{} for _ in networks]  # per list: id(group) -> its outputs or InputError
+    for members, out in zip(merged.values(), evaluate_batches(batches, outputs=OUTPUTS + DIAGNOSTICS)):
+        start = 0
+        for n, g in members:
+            end = start + len(g.items)
+            outs[n][id(g)] = out if isinstance(out, InputError) else {k: v[start:end] for k, v in out.items()}
+            start = end
+    return [_evaluation(layers, hardware, dataflow, csv_energy, *prep, out)
+            for layers, prep, out in zip(networks, prepared, outs)]
+
+
+def _evaluation(layers, hardware, dataflow, csv_energy, items, groups, errors, outs) -> Evaluation:
+    """The Evaluation of one layer list from its `prepare` result and its groups' outputs (by id)."""
     rows: list[Optional[dict]] = [None] * len(items)
-    outs = evaluate_batches([Batch(g.structure, g.op, g.has_batch, g.layers, g.numbers, g.hw) for g in groups],
-                            outputs=OUTPUTS + DIAGNOSTICS)
     warned: dict[int, list[InputError]] = {}
-    for g, out in zip(groups, outs):
+    for g in groups:
+        out = outs[id(g)]
         if isinstance(out, InputError):
             for k in g.items:
                 lay = layers[items[k][0]]

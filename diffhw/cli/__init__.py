@@ -7,6 +7,7 @@
     diffhw cosearch  joint network x accelerator search by gradient on a real dataset (digits)
     diffhw bench     compile time and steady-state throughput on the current JAX device
     diffhw export    a chosen design as files other tools run (MAESTRO, ONNX, int8, allocation, Timeloop)
+    diffhw cache     the compiled programs kept across runs: info, clear, warm (ahead of time)
 
 MODEL is a zoo name, an .onnx file, a MAESTRO .m model file or a PyTorch factory `package.module:function`
 (`diffhw.frontends.models.load_model`). Every failure reaches the user as one `error:` line with a non-zero
@@ -22,12 +23,12 @@ import threading
 import time
 from typing import Optional, Sequence
 
-from diffhw.cli import bench, codesign, cosearch, eval as eval_cmd, export, layers, maestro
+from diffhw.cli import bench, cache, codesign, cosearch, eval as eval_cmd, export, layers, maestro
 from diffhw.cli.maestro import normalize_maestro_flags
 from diffhw.errors import ErrorReport, InputError
 from diffhw.outputs import OutputError, os_error
 
-SUBCOMMANDS = (maestro, bench, layers, eval_cmd, codesign, cosearch, export)
+SUBCOMMANDS = (maestro, bench, layers, eval_cmd, codesign, cosearch, export, cache)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -25,14 +25,12 @@ def run_maestro(mappings: Sequence[str], hws: Sequence[str], *, warnings: Option
     Warnings (MAESTRO's numbers for an odd layer, e.g. Y < R) are appended to `warnings`; with `strict` they
     are errors and their layers give no rows. `csv_energy` adds MAESTRO's CSV energy column (`csv_energy_nJ`,
     see `diffhw.evaluate.add_csv_energy`)."""
-    from diffhw.evaluate import evaluate
+    from diffhw.evaluate import evaluate_many
 
     nets, specs, errors = load_inputs(mappings, hws, **models)
     rows = []
-    for stem, net in nets:
-        if not specs:
-            break
-        ev = evaluate(list(net.layers), specs, csv_energy=csv_energy)
+    evs = evaluate_many([list(net.layers) for _, net in nets], specs, csv_energy=csv_energy) if specs else []
+    for (stem, net), ev in zip(nets, evs):
         errors.extend(ev.errors)
         (errors if strict else warnings if warnings is not None else []).extend(ev.warnings)
         refused = {w.layer for w in ev.warnings} if strict else set()

@@ -39,9 +39,10 @@ def store() -> Optional[ProgramStore]:
     return _STORES[root]
 
 
-def compiled(name: str, what: str, build: Callable[[], "jax.stages.Compiled"]):
+def compiled(name: str, what: str, build: Optional[Callable[[], "jax.stages.Compiled"]] = None):
     """The compiled program `name` decided by `what` (a deterministic description: see the module
-    docstring), from this process, the store, or `build()` (then stored). Returns a `jax.stages.Compiled`."""
+    docstring), from this process, the store, or `build()` (then stored). Returns a `jax.stages.Compiled`,
+    or None when it is not held or stored and there is no `build`."""
     st = store()
     key = digest(f"{name}\n{what}")
     prog = _LOADED.get((name, key))
@@ -53,12 +54,19 @@ def compiled(name: str, what: str, build: Callable[[], "jax.stages.Compiled"]):
         prog = _LOADED.get((name, key))
         if prog is None:
             prog = _load(st, name, key) if st is not None else None
-            if prog is None:
+            if prog is None and build is not None:
                 prog = build()
                 if st is not None:
                     _save(st, name, key, prog)
-            _LOADED[name, key] = prog
+            if prog is not None:
+                _LOADED[name, key] = prog
     return prog
+
+
+def shapes(tree) -> str:
+    """The structure, shapes and dtypes of a pytree of arrays (or `jax.ShapeDtypeStruct`s) as text."""
+    leaves, treedef = jax.tree_util.tree_flatten(tree)
+    return repr(treedef) + repr([(tuple(np.shape(x)), str(x.dtype)) for x in leaves])
 
 
 def forget() -> None:
@@ -86,8 +94,9 @@ def _save(st: ProgramStore, name: str, key: str, prog) -> None:
     st.write(name, key, payload)
 
 
-def _stable(x) -> str:
-    """repr of a static value, refused when it names an object address (not the same in the next process)."""
+def stable_repr(x) -> str:
+    """repr of a value that decides a program; TypeError when it names an object address (not the same in
+    the next process: such a program is not stored)."""
     text = repr(x)
     if " at 0x" in text:
         raise TypeError(f"{type(x).__name__} has no stable repr")
@@ -111,7 +120,7 @@ class StoredJit:
         if any(isinstance(a, jax.Array) and len(a.sharding.device_set) > 1 for a in dynamic):
             return self.jit(*args)  # sharded over several devices: the key does not describe the sharding
         try:
-            what = "\n".join([_stable([args[i] for i in self.static]),
+            what = "\n".join([stable_repr([args[i] for i in self.static]),
                               repr([(np.shape(a), str(np.result_type(a))) for a in dynamic]),
                               repr(sorted(self.options.items()))])
         except TypeError:

@@ -7,7 +7,7 @@ Python API uses no store unless it is set; `off` disables it):
     jax/                                   JAX's persistent compilation cache (XLA compiles by module hash)
 
 <version> is a digest of everything an executable depends on besides its key: the store format, diffhw's
-source (every .py file of the package), the JAX and jaxlib versions and the backend (platform, its version,
+source (the .py files of the package but the CLI), the JAX and jaxlib versions and the backend (platform, its version,
 device kind and count), so an upgrade or an edit never loads an old program. <key> is a digest of what
 decides the program (`diffhw.engine.jit`). An entry is MAGIC, one JSON header line (key, versions, payload
 length and SHA-256) and the payload; a truncated, garbled or foreign entry fails the check, is removed and
@@ -48,10 +48,11 @@ def cache_root() -> Optional[Path]:
 
 @functools.lru_cache(maxsize=None)
 def source_digest() -> str:
-    """SHA-256 of diffhw's Python source (relative paths and contents of every .py file of the package)."""
+    """SHA-256 of diffhw's Python source (relative paths and contents of every .py file of the package but
+    the command line, diffhw/cli/, which no program runs)."""
     pkg = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
-    for f in sorted(pkg.rglob("*.py")):
+    for f in sorted(f for f in pkg.rglob("*.py") if f.relative_to(pkg).parts[0] != "cli"):
         h.update(str(f.relative_to(pkg)).encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()
 
