@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
@@ -48,11 +48,11 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-import diffhw.evaluate as ev  # noqa: F401  (float64 / int64 before anything is traced)
 from diffhw.compile_options import COMPILER_OPTIONS
 from diffhw.cost.analysis import CaseSpace
 from diffhw.cost.model import case_space, hardware_cost, layer_cost
 from diffhw.dataflow import TEMPLATES, resolve_numbers
+from diffhw.engine.jit import compiled, shapes, stable_repr
 from diffhw.evaluate import LAYER_FIELDS, check_pair, layer_row
 from diffhw.hardware import HardwareSpec
 from diffhw.numerics import Relaxed
@@ -161,6 +161,10 @@ class Surrogate:
             self.group_items.append(np.array(idx, np.int64))
         self._check(specs)
         self._case_spaces(case_samples, seed)
+        try:  # what decides the surrogate's programs (with diffhw's source: `diffhw.engine.store`)
+            self.key = stable_repr((problem, case_samples, seed))
+        except TypeError:
+            self.key = None
 
     def _check(self, specs) -> None:
         """Reject layers MAESTRO cannot run on any accelerator (Y < R, unknown Sz, ...)."""
@@ -332,10 +336,14 @@ class Step:
 
     Why not one program: XLA compiles a module on one core, and compile time grows faster than the module.
     Per-group programs compile in parallel threads while the next ones trace, in 40 % less CPU time than
-    the single program of the same gradient (MobileNetV2, 6 groups), so a search starts sooner."""
+    the single program of the same gradient (MobileNetV2, 6 groups), so a search starts sooner.
+
+    With `opt_key` (what decides `opt`, e.g. "adam(lr=0.08)") the programs are kept in the program store
+    (`diffhw.engine.jit`), keyed by the surrogate's problem, `penalty`, `opt_key` and the argument shapes: a
+    later search of the same problem neither traces nor compiles them."""
 
     def __init__(self, sur: Surrogate, opt, penalty: float, params, state, temperature, workers: int = 2,
-                 on_traced=None):
+                 on_traced=None, opt_key: str | None = None):
         t = jnp.asarray(temperature)
 
         def inputs(ps, temp):
@@ -366,13 +374,30 @@ class Step:
             with gate:
                 return lowered.compile()
 
+        base = None if opt_key is None or sur.key is None else \
+            "\n".join([sur.key, repr(penalty), opt_key, repr(sorted(STEP_COMPILER_OPTIONS.items()))])
+
+        def program(name, fn, *args) -> Future:
+            """The compiled `fn` at `args`: from the store (not traced), else traced here and compiled in the
+            pool (then stored)."""
+            if base is None:
+                return pool.submit(compile_, jit(fn).lower(*args))
+            what = f"{base}\n{name}\n{shapes(args)}"
+            done = compiled(f"codesign_{name}", what)
+            if done is not None:
+                out = Future()
+                out.set_result(done)
+                return out
+            lowered = jit(fn).lower(*args)
+            return pool.submit(compiled, f"codesign_{name}", what, partial(compile_, lowered))
+
         # the largest programs first (levels x cases), so the last compile to finish is a short one
         size = [sum(len(c) for c in g.space.combos) * len(g.space.combos) for g in sur.groups]
         with ThreadPoolExecutor(workers) as pool:
-            fut_in = pool.submit(compile_, jit(inputs).lower(params, t))
-            fut_g = {gi: pool.submit(compile_, jit(linearized(gi)).lower(xs[gi], t))
+            fut_in = program("inputs", inputs, params, t)
+            fut_g = {gi: program(f"group{gi}", linearized(gi), xs[gi], t)
                      for gi in sorted(range(len(xs)), key=lambda g: -size[g])}
-            fut_step = pool.submit(compile_, jit(grads).lower(params, state, t, ys, jacs))
+            fut_step = program("grads", grads, params, state, t, ys, jacs)
             for _ in range(workers - 1):
                 gate.release()
             if on_traced is not None:
@@ -455,7 +480,8 @@ def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int =
     first = threading.Thread(target=score, args=(params,))
     phase(f"tracing and compiling the relaxed gradient step ({len(sur.groups)} dataflow groups) and the exact "
           f"evaluator, then {o['steps']} Adam steps of {starts} starts")
-    step = Step(sur, opt, o["penalty"], params, state, temps[0], on_traced=first.start)
+    step = Step(sur, opt, o["penalty"], params, state, temps[0], on_traced=first.start,
+                opt_key=f"adam(lr={o['lr']!r})")
     for i, t in enumerate(temps):
         params, state, _, _ = step(params, state, t)
         if (i + 1) % o["eval_every"] == 0 or i == len(temps) - 1:

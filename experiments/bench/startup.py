@@ -1,0 +1,142 @@
+"""Start-up benchmark (issue 22): `diffhw maestro` end to end against the MAESTRO binary, cold and warm, warm
+`diffhw codesign`, and `diffhw bench` throughput with and without the program store, in one run.
+
+    MAESTRO_BIN=/tmp/maestro/maestro python experiments/bench/startup.py [--out startup.json] [--no-codesign]
+
+Workload: the unseen reference set (tests/data/unseen: ResNet-50 and the random layers, every dataflow
+mapping file, 10 files) x the 7 hardware files of tests/data/dev/hw = 4,137 layer evaluations.
+
+* MAESTRO: one process per (mapping, hw) file pair, as many at a time as there are cores, wall time of the
+  whole sweep (process start, parsing, analysis, CSV writing).
+* diffhw cold: `diffhw maestro --mapping ... --hw ... --out rows.csv` in a fresh process with
+  DIFFHW_CACHE_DIR=off (no program store, no JAX compilation cache: everything traced and compiled).
+* diffhw first: the same with an empty cache directory (compiles, then writes the store).
+* diffhw warm: the same again (best of --repeat): programs come from the store.
+* codesign: `diffhw codesign --network mobilenetv2 --objective edp` with the caches off, then filling the
+  store, then warm; the three designs must be the same.
+* bench: `diffhw bench` on the same files, caches off and warm (steady-state layer-evaluations/s).
+
+Every diffhw run's CSV must equal the cold run's byte for byte. Writes JSON (also printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+DATA = os.path.join(ROOT, "tests", "data")
+
+
+def inputs() -> tuple[list[str], list[str]]:
+    mappings = sorted(glob.glob(os.path.join(DATA, "unseen", "mappings", "resnet50__*.m"))
+                      + glob.glob(os.path.join(DATA, "unseen", "mappings", "random_unseen__*.m")))
+    return mappings, sorted(glob.glob(os.path.join(DATA, "dev", "hw", "*.m")))
+
+
+def maestro(binary: str, mappings, hws, work: str) -> dict:
+    """Wall time of the MAESTRO sweep, one process per file pair, all cores."""
+    jobs = []
+    for i, (m, h) in enumerate((m, h) for m in mappings for h in hws):
+        d = os.path.join(work, f"m{i}")
+        os.mkdir(d)
+        shutil.copyfile(m, os.path.join(d, "mapping.m"))
+        shutil.copyfile(h, os.path.join(d, "hw.m"))
+        jobs.append(d)
+    cmd = [binary, "--HW_file=hw.m", "--Mapping_file=mapping.m", "--print_res=true", "--print_res_csv_file=true",
+           "--print_log_file=false"]
+
+    def run(d):
+        return subprocess.run(cmd, cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(os.cpu_count()) as pool:
+        codes = list(pool.map(run, jobs))
+    wall = time.perf_counter() - t0
+    return {"processes": len(jobs), "parallel": os.cpu_count(), "failed": sum(c != 0 for c in codes),
+            "wall_s": round(wall, 3)}
+
+
+def diffhw(args: list[str], cache: str) -> tuple[float, subprocess.CompletedProcess]:
+    env = dict(os.environ, DIFFHW_CACHE_DIR=cache)
+    env.pop("JAX_COMPILATION_CACHE_DIR", None)
+    t0 = time.perf_counter()
+    p = subprocess.run([sys.executable, "-m", "diffhw.cli", *args], env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if p.returncode != 0:
+        raise SystemExit(f"diffhw {' '.join(args[:2])} failed ({p.returncode}):\n{p.stderr[-2000:]}")
+    return wall, p
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", help="also write the JSON report here")
+    ap.add_argument("--repeat", type=int, default=2, help="warm runs (best is reported)")
+    ap.add_argument("--no-codesign", action="store_true", help="skip the three codesign runs (minutes)")
+    ap.add_argument("--no-bench", action="store_true", help="skip the two diffhw bench runs")
+    a = ap.parse_args()
+    mappings, hws = inputs()
+    work = tempfile.mkdtemp(prefix="diffhw_startup_")
+    cache = os.path.join(work, "cache")
+    report: dict = {"workload": {"mappings": [os.path.basename(m) for m in mappings], "hw_files": len(hws)},
+                    "cpus": os.cpu_count(), "load_avg_start": os.getloadavg()}
+    binary = os.environ.get("MAESTRO_BIN")
+    try:
+        if binary:
+            report["maestro"] = maestro(binary, mappings, hws, work)
+        cmd = lambda out: ["maestro", "--mapping", *mappings, "--hw", *hws, "--out", out, "--force"]  # noqa: E731
+        ref = os.path.join(work, "cold.csv")
+        cold, p = diffhw(cmd(ref), "off")
+        report["diffhw_maestro"] = {"rows": p.stdout.strip().splitlines()[-1], "cold_s": round(cold, 3)}
+        first, _ = diffhw(cmd(os.path.join(work, "first.csv")), cache)
+        warm = []
+        for i in range(a.repeat):
+            w, _ = diffhw(cmd(os.path.join(work, f"warm{i}.csv")), cache)
+            warm.append(round(w, 3))
+        same = all(open(os.path.join(work, f), "rb").read() == open(ref, "rb").read()
+                   for f in ["first.csv"] + [f"warm{i}.csv" for i in range(a.repeat)])
+        report["diffhw_maestro"].update(first_s=round(first, 3), warm_s=warm, csv_identical_to_cold=same)
+        if binary:
+            m = report["maestro"]["wall_s"]
+            report["ratio_vs_maestro"] = {"cold": round(cold / m, 2), "warm": round(min(warm) / m, 2)}
+        if not a.no_codesign:
+            cd = {}
+            designs = []
+            for name, where in (("cold", "off"), ("first", cache), ("warm", cache)):
+                out = os.path.join(work, f"codesign_{name}")
+                w, _ = diffhw(["codesign", "--network", "mobilenetv2", "--objective", "edp", "--out", out,
+                               "--quiet"], where)
+                cd[f"{name}_s"] = round(w, 3)
+                with open(os.path.join(out, "design.json")) as f:
+                    d = json.load(f)
+                designs.append({k: d[k] for k in d if k not in ("time_s", "wall_s", "seconds", "elapsed_s")})
+            cd["same_design"] = designs[0] == designs[1] == designs[2]
+            report["codesign_mobilenetv2_edp"] = cd
+        if not a.no_bench:
+            b = {}
+            for name, where in (("off", "off"), ("store", cache)):
+                js = os.path.join(work, f"bench_{name}.json")
+                diffhw(["bench", "--mapping", *mappings, "--hw", *hws, "--repeat", "3", "--json", js], where)
+                with open(js) as f:
+                    b[f"evals_per_s_{name}"] = json.load(f)["evals_per_s"]
+            report["bench"] = b
+        report["load_avg_end"] = os.getloadavg()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    text = json.dumps(report, indent=1)
+    print(text)
+    if a.out:
+        with open(a.out, "w") as f:
+            f.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
