@@ -17,10 +17,12 @@ shapes: a result would depend on its batch. Measured on a 2-core Xeon (CPU backe
 
 from __future__ import annotations
 
-#: Options of every exact-model evaluation program. XLA CPU's newer fusion emitters compile the model's
-#: hundreds of [items, cases] select/compare chains to code 1.6-1.9x slower than the classic elemental
-#: emitter (dev set, 2-core Xeon); other backends ignore the option.
-COMPILER_OPTIONS = {"xla_cpu_use_fusion_emitters": False}
+#: Options of every exact-model program. XLA CPU's newer fusion emitters compile the model's hundreds of
+#: [items, cases] select/compare chains to code 1.6-1.9x slower than the classic elemental emitter (dev set,
+#: 2-core Xeon). One LLVM module per program (no parallel codegen split): a split program's serialized
+#: executable can miss a kernel of another part ("Function abs_divide_fusion not found" when a later process
+#: runs it from the program store, jaxlib 0.10.2). Other backends ignore both options.
+COMPILER_OPTIONS = {"xla_cpu_use_fusion_emitters": False, "xla_cpu_parallel_codegen_split_count": 1}
 #: Evaluation programs of small batches.
 QUICK_OPTIONS = {**COMPILER_OPTIONS, "xla_backend_optimization_level": 1}
 #: State-analysis programs (integer only) of small batches.

@@ -129,3 +129,16 @@ def test_relaxed_step_is_bit_identical_with_and_without_the_store(cache):
     assert len(built) == len(loaded) == 14  # params (3), Adam state (count, mu 3, nu 3), loss, gradients (3)
     for a, b in zip(built, loaded):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_stored_program_that_fails_to_run_is_rebuilt(cache):
+    """An entry whose header checks out but whose program is not the key's (here: the state analysis and
+    the evaluation swapped) fails its first run; it is removed and rebuilt, with the same results."""
+    want = rows()
+    st = store.ProgramStore(cache)
+    (a, pa), (b, pb) = [(p, st.read(*p.stem.split("-"))) for p in entries(cache)]
+    st.write(*a.stem.split("-"), pb)
+    st.write(*b.stem.split("-"), pa)
+    jit.forget()
+    assert rows() == want
+    assert st.read(*a.stem.split("-")) not in (None, pb) and st.read(*b.stem.split("-")) not in (None, pa)

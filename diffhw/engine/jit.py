@@ -4,7 +4,8 @@ store) and `compiled` (one program by key, for callers that lower programs thems
 A program is looked up in this order: the process's own (one per key, built once even when several dispatch
 threads ask at the same time), the program store (`diffhw.engine.store`: no tracing, no lowering, no XLA
 compile), else traced, lowered and compiled (JAX's persistent compilation cache may still answer the
-compile) and written to the store. Without a store ($DIFFHW_CACHE_DIR unset or `off`) a `StoredJit` is
+compile) and written to the store. The first run of a stored `StoredJit` program is checked (its result
+awaited); one that fails is removed from the store and rebuilt. Without a store ($DIFFHW_CACHE_DIR unset or `off`) a `StoredJit` is
 plain `jax.jit`. The key is the SHA-256 of the program's name, the repr of what decides it (static
 arguments, input shapes and dtypes, compiler options); a static argument whose repr is not a value (an
 object address) is not stored.
@@ -25,6 +26,7 @@ from diffhw.engine.store import ProgramStore, cache_root, digest
 
 _LOADED: dict[tuple, object] = {}  # (name, key) -> jax.stages.Compiled, for the life of the process
 _LOCKS: dict[str, threading.Lock] = {}
+_UNCHECKED: set[tuple] = set()  # loaded from the store, not yet run (see `StoredJit`)
 _GUARD = threading.Lock()
 _STORES: dict = {}
 
@@ -54,7 +56,9 @@ def compiled(name: str, what: str, build: Optional[Callable[[], "jax.stages.Comp
         prog = _LOADED.get((name, key))
         if prog is None:
             prog = _load(st, name, key) if st is not None else None
-            if prog is None and build is not None:
+            if prog is not None:
+                _UNCHECKED.add((name, key))
+            elif build is not None:
                 prog = build()
                 if st is not None:
                     _save(st, name, key, prog)
@@ -69,9 +73,20 @@ def shapes(tree) -> str:
     return repr(treedef) + repr([(tuple(np.shape(x)), str(x.dtype)) for x in leaves])
 
 
+def discard(name: str, what: str) -> None:
+    """Drop program (name, what) from this process and from the store (it failed: it is rebuilt)."""
+    key = digest(f"{name}\n{what}")
+    _LOADED.pop((name, key), None)
+    _UNCHECKED.discard((name, key))
+    st = store()
+    if st is not None:
+        st.path(name, key).unlink(missing_ok=True)
+
+
 def forget() -> None:
     """Drop the programs this process holds: the next call of each loads it from the store (or builds it)."""
     _LOADED.clear()
+    _UNCHECKED.clear()
 
 
 def _load(st: ProgramStore, name: str, key: str):
@@ -125,8 +140,18 @@ class StoredJit:
                               repr(sorted(self.options.items()))])
         except TypeError:
             return self.jit(*args)
-        prog = compiled(self.name, what, lambda: self.jit.lower(*args).compile())
-        return prog(*dynamic)
+        build = lambda: self.jit.lower(*args).compile()  # noqa: E731
+        prog = compiled(self.name, what, build)
+        key = (self.name, digest(f"{self.name}\n{what}"))
+        if key not in _UNCHECKED:
+            return prog(*dynamic)
+        try:  # the first run of a stored program waits for its result: one that fails is rebuilt
+            out = jax.block_until_ready(prog(*dynamic))
+        except Exception:  # noqa: BLE001 - e.g. a kernel missing from the executable, a foreign program
+            discard(self.name, what)
+            return compiled(self.name, what, build)(*dynamic)
+        _UNCHECKED.discard(key)
+        return out
 
     def programs(self) -> int:
         """Compiled programs this process holds for the function (from the store or built)."""
