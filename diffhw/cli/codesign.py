@@ -109,6 +109,7 @@ def cmd_codesign(args) -> int:
 
 
 def _codesign(args, out: Path, tmp: Path) -> int:
+    from diffhw.exporters.maestro import export_maestro
     from diffhw.optimize import baselines, report
     from diffhw.optimize.problem import DEFAULT_BOUNDS, Problem, smallest_design
     methods, default = _codesign_methods()
@@ -181,7 +182,7 @@ def _codesign(args, out: Path, tmp: Path) -> int:
             "model, which a budget cannot interrupt")]))
     files = []
     if result.best is not None:
-        files += report.export_maestro(tmp, problem, result.best)
+        files += export_maestro(tmp, problem, result.best)
     files.append(report.write_convergence(tmp, result.history, method, problem.objective, name))
     if files[-1].suffix == ".csv":
         print("note: matplotlib is not installed: wrote convergence.csv instead of convergence.png "

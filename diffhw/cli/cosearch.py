@@ -83,6 +83,7 @@ def cmd_cosearch(args) -> int:
 def _cosearch(args, out: Path, tmp: Path) -> int:
     import numpy as np
 
+    from diffhw.exporters.maestro import export_maestro
     from diffhw.frontends.nas import digits as space
     from diffhw.joint.data import digits
     from diffhw.joint.hardware import ExpectedCost
@@ -102,7 +103,7 @@ def _cosearch(args, out: Path, tmp: Path) -> int:
     problem = cost.problem_for(space.decode(r.encoding))
     result = r.hardware
     if result.best is not None:
-        report.export_maestro(tmp, problem, result.best)
+        export_maestro(tmp, problem, result.best)
     report.write_design(tmp / "design.json", problem, result)
     weights = flat_weights(trained.params)
     np.savez(tmp / "weights.npz", **weights)

@@ -1,5 +1,5 @@
-"""Co-design results as files: design.json (write / read), the convergence plot; the MAESTRO hw/mapping files
-come from `diffhw.exporters.maestro` (`export_maestro`, `mapping_files`, imported here for the codesign command).
+"""Co-design results as files: design.json (write / read), the convergence plot. (The MAESTRO hw/mapping files
+of a design come from `diffhw.exporters.maestro`: the core imports no exporter.)
 
 design.json holds `hardware` (num_pes l1_size l2_size noc_bw offchip_bw), `layers` (per network: layer
 name, type, template and, when tiles were searched, `tiles`: knob dimension -> tile size), `metrics` (exact: latency_cycles, energy, edp, area, power, feasible, ...),
@@ -16,11 +16,9 @@ from typing import Optional
 
 from diffhw.hardware import HardwareSpec
 from diffhw.optimize.problem import HW_PARAMS, Design, Problem
-from diffhw.exporters.maestro import export_maestro, mapping_files
 from diffhw.optimize.tiles import TEMPLATE_KNOBS
 
-__all__ = ["design_dict", "write_design", "read_design", "write_convergence", "export_maestro",
-           "mapping_files", "have_matplotlib"]
+__all__ = ["design_dict", "write_design", "read_design", "write_convergence", "have_matplotlib"]
 
 
 def design_dict(problem: Problem, result) -> dict:
