@@ -123,7 +123,8 @@ def layers(genotype: Genotype, channels: int = CHANNELS, cells: int = CELLS, cla
         reduction_prev = reduction
         if auxiliary and i == 2 * cells // 3:
             pooled = _out(s_p, 5, 3, 2)  # AvgPool2d(5, stride=3, padding=2)
-            out += [_conv(c_p, 128, 1, 1, pooled), _conv(128, 768, 2, 1, pooled), Layer("LINEAR", classes, 768, 1, 1, None)]
+            out += [_conv(c_p, 128, 1, 1, pooled), _conv(128, 768, 2, 1, pooled),
+                    Layer("LINEAR", classes, 768, 1, 1, None)]
     out.append(Layer("LINEAR", classes, c_p, 1, 1, None))
     return out
 

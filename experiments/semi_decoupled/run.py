@@ -25,16 +25,12 @@ Steps, all from the checkout's files:
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import re
 import subprocess
 import sys
-import tempfile
 import time
-from collections import Counter
 from pathlib import Path
-from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from networks import layers, load_pickle, mapping_text, model_text  # noqa: E402
@@ -119,11 +115,12 @@ def layer_key(spec) -> tuple:
     return (spec.op, tuple(sorted(spec.dims.items())), tuple(sorted(spec.stride.items())), spec.dataflow)
 
 
-def evaluate_models(texts: list[tuple[str, str]], hws: list[tuple[str, str]]) -> dict:
+def evaluate_models(texts: list[tuple[str, str]], hws: list[tuple[str, str]], n_study: int) -> dict:
     """diffhw on every (model, hw): {'latency': [[model totals] per hw], 'energy': ..., 'errors': {...},
-    'warnings': n, 'layers': n}. Identical layers are evaluated once. A layer's CSV energy depends on its
-    predecessor in the file (`add_csv_energy`: it may take the previous layer's L1 counts), so it is taken
-    once per (previous layer, layer, hw) from a two-layer evaluation in file order."""
+    'layers': n, ...}; layers with a filter larger than their input are counted in the first `n_study`
+    networks. Identical layers are evaluated once. A layer's CSV energy depends on its predecessor in the
+    file (`add_csv_energy`: it may take the previous layer's L1 counts), so it is taken once per (previous
+    layer, layer, hw) from a two-layer evaluation in file order."""
     from diffhw.evaluate import Evaluation, add_csv_energy, evaluate
     from diffhw.errors import InputError
     from diffhw.frontends.maestro import parse_hw, parse_model
@@ -138,12 +135,17 @@ def evaluate_models(texts: list[tuple[str, str]], hws: list[tuple[str, str]]) ->
     usable = [j for j, s in enumerate(specs) if s is not None]
     ids: dict[tuple, int] = {}
     unique, nets, errors = [], [], {}
+    odd = [0, 0]  # layers with a filter larger than their input, networks with one
     for name, text in texts:
         net, errs = parse_model(text, file=f"{name}.m")
         if errs:
             errors[name] = [str(e) for e in errs]
             continue
         seq = []
+        larger = sum(s.dims.get("R", 1) > s.dims.get("Y", 1) or s.dims.get("S", 1) > s.dims.get("X", 1)
+                     for s in net.layers)
+        if len(nets) < n_study:
+            odd[0], odd[1] = odd[0] + larger, odd[1] + (larger > 0)
         for spec in net.layers:
             seq.append(ids.setdefault(layer_key(spec), len(ids)))
             if seq[-1] == len(unique):
@@ -176,7 +178,7 @@ def evaluate_models(texts: list[tuple[str, str]], hws: list[tuple[str, str]]) ->
             latency[j][m] = study_total(table[j][i]["runtime_cycles"] for i in seq)
             energies[j][m] = study_total(energy(seq[k - 1] if k else None, i, j) for k, i in enumerate(seq))
     return {"latency": latency, "energy": energies, "errors": errors, "hw_errors": hw_errors,
-            "warnings": len(ev.warnings),
+            "warnings": len(ev.warnings), "filter_larger_than_input": {"layers": odd[0], "networks": odd[1]},
             "layers": sum(len(seq) for _, seq in nets), "unique_layers": len(unique)}
 
 
@@ -201,7 +203,7 @@ def match(ours: dict, hw_names: list[str], pickles: dict[str, tuple[list, list]]
                 for j, hw in enumerate(hw_names)]
         most = max(s for s, _ in same)
         out[run] = {"models": n, "distinct_released_latencies": len(set(lat)),
-                    "hw": [p[3] for p in top], "equal_latency": top[0][1], "equal_energy": top[0][2],
+                    "hw": [p[3] for p in top] if best else [], "equal_latency": top[0][1], "equal_energy": top[0][2],
                     "equal_both": best, "differ": differ,
                     "checked_in_network": {"equal": most, "hw": [hw for s, hw in same if s == most and most]}}
     return out
@@ -242,17 +244,19 @@ def main(argv=None) -> int:
     texts.append(checked_in_network(args.study, args.dataflow))
     hws = hardware_files(args.study) + [(str(p), p.read_text()) for p in args.hw]
     hw_names = [name for name, _ in hws]
-    ours = evaluate_models(texts, hws)
+    ours = evaluate_models(texts, hws, n_models)
     pickles = released(args.study, args.dataflow)
     result = match(ours, hw_names, pickles, n_models)
     elapsed = time.perf_counter() - t0
     print(f"{n_models} networks + the checked-in one ({ours['layers']:,} layers, {ours['unique_layers']} distinct) x "
-          f"{len(hws)} hardware files ({len(ours['hw_errors'])} unreadable), diffhw in {elapsed:.1f} s; models with errors: "
-          f"{len(ours['errors'])}; layer warnings: {ours['warnings']}")
+          f"{len(hws)} hardware files ({len(ours['hw_errors'])} unreadable), diffhw in {elapsed:.1f} s; "
+          f"models with errors: "
+          f"{len(ours['errors'])}; layers with a filter larger than their input (MAESTRO's numbers, a warning): "
+          f"{ours['filter_larger_than_input']['layers']:,} in {ours['filter_larger_than_input']['networks']} networks")
     for run, r in result.items():
         on = ", ".join(r["hw"]) if len(r["hw"]) < 4 else f"{len(r['hw'])} files"
         print(f"{args.dataflow}/{run}: {r['equal_both']}/{r['models']} models equal (latency "
-              f"{r['equal_latency']}, energy {r['equal_energy']}) on {on}; "
+              f"{r['equal_latency']}, energy {r['equal_energy']}) on {on or 'no file'}; "
               f"{r['distinct_released_latencies']} distinct released latencies; differ: {r['differ'][:10]}")
         ci = r["checked_in_network"]
         if ci["equal"]:
@@ -260,6 +264,8 @@ def main(argv=None) -> int:
     checks = {}
     if args.maestro:
         for run, r in result.items():
+            if not r["equal_both"]:
+                continue
             j = hw_names.index(r["hw"][0])
             models = sorted(set(range(min(args.check, len(texts)))) | set(r["differ"][:20]))
             lat, en = pickles[run]
@@ -273,8 +279,11 @@ def main(argv=None) -> int:
                       f"(released {en[m]!r}, diffhw {ours['energy'][j][m]!r})")
     if args.json is not None:
         from diffhw.outputs import write_file
-        write_file(args.json, json.dumps({"runs": result, "maestro": checks, "hw": hw_names,
-                                          "errors": ours["errors"], "seconds": elapsed}, indent=1), force=args.force)
+        summary = {"command": " ".join(["python", "experiments/semi_decoupled/run.py", *(argv or sys.argv[1:])]),
+                   "networks": n_models, "layers": ours["layers"], "distinct_layers": ours["unique_layers"],
+                   "filter_larger_than_input": ours["filter_larger_than_input"], "errors": ours["errors"],
+                   "unreadable_hw": ours["hw_errors"], "runs": result, "maestro": checks, "seconds": elapsed}
+        write_file(args.json, json.dumps(summary, indent=1) + "\n", force=args.force)
     return 0
 
 
