@@ -13,9 +13,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from diffhw.compile_options import QUICK_INTEGER_OPTIONS, quick
+from diffhw.compile_options import COMPILER_OPTIONS, QUICK_INTEGER_OPTIONS, quick
 from diffhw.cost.analysis import CaseSpace, analyze_level, possible_states
 from diffhw.cost.lowering import build_levels, layer_tensors
+from diffhw.engine.jit import StoredJit
+from diffhw.engine.program import Program
 from diffhw.numerics import Exact
 
 EXACT = Exact()
@@ -93,14 +95,16 @@ def layer_levels(structure, numbers, op, has_batch, layer: dict, hw: dict, where
 STATE_CHUNK = 1024
 
 
-def _states_impl(structure, op, has_batch, inputs):
+def _states_impl(program: Program, inputs):
     layers, numbers, hw = unpack_inputs(inputs)
-    return jax.vmap(lambda lay, num, h: possible_states(layer_levels(structure, num, op, has_batch, lay, h)))(
+    p = program
+    return jax.vmap(lambda lay, num, h: possible_states(layer_levels(p.structure, num, p.op, p.has_batch, lay, h)))(
         layers, numbers, hw)
 
 
-_item_states = jax.jit(_states_impl, static_argnums=(0, 1, 2))
-_item_states_quick = jax.jit(_states_impl, static_argnums=(0, 1, 2), compiler_options=QUICK_INTEGER_OPTIONS)
+#: The state-analysis program, optimized and quickly compiled; kept in the program store (`diffhw.engine.jit`).
+_item_states = StoredJit(_states_impl, (0,), COMPILER_OPTIONS)
+_item_states_quick = StoredJit(_states_impl, (0,), QUICK_INTEGER_OPTIONS)
 
 
 def item_states(structure, op, has_batch, layers: dict, numbers, hw: dict):
@@ -116,7 +120,7 @@ def packed_item_states(structure, op, has_batch, inputs: np.ndarray):
     `diffhw.compile_options`)."""
     n = len(inputs)
     program = _item_states_quick if quick(n) else _item_states
-    parts = [program(structure, op, has_batch, inputs[np.arange(start, start + STATE_CHUNK) % n])
+    parts = [program(Program(structure, op, has_batch), inputs[np.arange(start, start + STATE_CHUNK) % n])
              for start in range(0, n, STATE_CHUNK)]  # the last call is padded with repeats
     return jax.tree_util.tree_map(lambda *xs: np.concatenate([np.asarray(x) for x in xs])[:n], *parts)
 
