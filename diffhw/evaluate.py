@@ -418,9 +418,10 @@ def _evaluation(layers, hardware, dataflow, csv_energy, items, groups, errors, o
                 errors.append(InputError(message=out.message, fix=out.fix, file=lay.loc.file,
                                          line=lay.loc.line or None, layer=lay.name))
             continue
+        cols = {name: out[name].tolist() for name in OUTPUTS + DIAGNOSTICS}  # Python numbers, one call per column
         for pos, k in enumerate(g.items):
             i, j = items[k]
-            row = {name: out[name][pos].item() for name in OUTPUTS + DIAGNOSTICS}
+            row = {name: col[pos] for name, col in cols.items()}
             err, warns = result_problems(layers[i], hardware[j], row)
             if err is not None:
                 errors.append(err)
