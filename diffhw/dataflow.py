@@ -165,3 +165,11 @@ TEMPLATES: dict[str, Dataflow] = {
         "gemm",
     ),
 }
+
+#: Other names of the built-in templates: the dataset's and MAESTRO's repository names.
+DATAFLOW_ALIASES = {"gemm_nmk": "gemm", "kcp_ws": "dla", "xp_ws": "ws"}
+
+
+def template(name: str) -> Dataflow | None:
+    """The built-in template `name` (or one of its `DATAFLOW_ALIASES`), None if there is none."""
+    return TEMPLATES.get(DATAFLOW_ALIASES.get(name, name))

@@ -42,14 +42,14 @@ from typing import Callable, Mapping, Optional, Sequence
 import numpy as np
 
 from diffhw.cost.model import DIAGNOSTICS
-from diffhw.dataflow import Cluster, Dataflow, resolve_numbers
+from diffhw.dataflow import TEMPLATES, Cluster, Dataflow, resolve_numbers, template
 from diffhw.errors import InputError
 from diffhw.feasibility import FLAGS, design_checks
 from diffhw.hardware import HW_FIELDS, INT_MAX, HardwareSpec
-from diffhw.layers import GEMM, OP_NAMES, Layers, LayerSpec
+from diffhw.layers import OP_NAMES, Layers, LayerSpec
 
 __all__ = ["Models", "Plan", "EvalConfig", "DEFAULT_RULE", "AGG_OUTPUTS", "NET_COLUMNS", "parse_rule",
-           "models_from_space", "models_from_networks", "load_models", "check_hardware", "evaluate_plan",
+           "models_from_networks", "check_hardware", "evaluate_plan",
            "aggregate", "sweep", "run_eval", "EvalError", "have_pyarrow", "read_table"]
 
 #: Per-layer outputs the network totals need.
@@ -141,21 +141,6 @@ class Models:
         return h.hexdigest()[:16]
 
 
-def models_from_space(space: str, samples: int, seed: int = 0) -> Models:
-    """`samples` architectures of a NAS space (`darts`, `alphanet`), the networks of `sample(samples, seed)`
-    as rows of the space's layer table (no per-network layer arrays)."""
-    from diffhw.frontends.nas import alphanet, darts
-
-    spaces = {"darts": darts, "alphanet": alphanet}
-    if space not in spaces:
-        raise ValueError(f"unknown search space {space!r}; use {' or '.join(spaces)}")
-    net = spaces[space].supernet()
-    table = net.table()
-    has_batch = (np.asarray(table.op) != GEMM) & (np.asarray(table.N) > 1)
-    return Models(tuple(net.names(samples, seed)), table, has_batch,
-                  net.rows(spaces[space].random_encodings(samples, seed)))
-
-
 def models_from_networks(networks: Sequence[tuple[str, Sequence[LayerSpec]]]) -> Models:
     """Networks given as (name, layer specs), padded to the longest."""
     if not networks:
@@ -167,43 +152,6 @@ def models_from_networks(networks: Sequence[tuple[str, Sequence[LayerSpec]]]) ->
         hb.append([s.has_batch for s in specs] + [False] * (length - len(specs)))
     return Models.from_arrays([n for n, _ in networks], Layers.stack(rows), np.array(hb, bool),
                               tuple(tuple(s.name for s in ls) for _, ls in networks))
-
-
-def _expand_sources(sources: Sequence[str]) -> list[str]:
-    out = []
-    for s in sources:
-        p = Path(s)
-        if p.is_dir():
-            out.extend(str(f) for f in sorted(p.iterdir()) if f.suffix.lower() in (".m", ".onnx"))
-        else:
-            out.append(s)
-    return out
-
-
-def load_models(sources: Sequence[str], input_shape=None, convention: str = "padded"):
-    """Models from files (.m, .onnx), folders of them, zoo names or PyTorch factories
-    (`diffhw.frontends.models.load_model`); a mapping file's own dataflows are ignored (the sweep applies
-    its dataflows). Returns (Models or None, errors as strings)."""
-    from diffhw.frontends.models import load_model
-
-    nets, errors, seen = [], [], set()
-    for src in _expand_sources(sources):
-        try:
-            g = load_model(src, input_shape, convention)
-            layers = [s for s in g.to_network(convention).layers if s.op in ("CONV", "DSCONV", "GEMM")]
-        except Exception as e:  # a frontend failing on a user's model: report it and go on
-            errors.append(f"cannot load MODEL {src!r}: {e}")
-            continue
-        if not layers:
-            errors.append(f"MODEL {src!r} has no MAC layers")
-            continue
-        name = Path(src).stem if Path(src).suffix.lower() in (".m", ".onnx") else src
-        base, i = name, 1
-        while name in seen:
-            name, i = f"{base}_{i}", i + 1
-        seen.add(name)
-        nets.append((name, layers))
-    return (models_from_networks(nets) if nets else None), errors
 
 
 def check_hardware(hardware: Sequence[HardwareSpec]) -> list[str]:
@@ -265,6 +213,7 @@ class Plan:
     hardware: list[HardwareSpec]
     dataflows: list[str]
     rule: dict[str, str]
+    library: Mapping[str, Dataflow] = field(default_factory=dict)  # names beyond the built-in templates
     keys: np.ndarray = field(init=False)  # [U, 12]
     inv: np.ndarray = field(init=False)  # [M, L] distinct-layer index, -1 on padding
     hw_keys: np.ndarray = field(init=False)  # [Hm, 5]
@@ -278,8 +227,6 @@ class Plan:
     ut_numbers: list = field(init=False)  # [UT] resolved number slots (None if invalid)
 
     def __post_init__(self):
-        from diffhw.frontends.maestro import load_dataflow
-
         self.keys, self.inv = self.models.distinct()
         hwk = np.array([[getattr(h, f) for f in _MODEL_HW] for h in self.hardware], np.int64)
         self.hw_keys, self.hw_inv = _unique_rows(hwk)
@@ -306,10 +253,12 @@ class Plan:
         for i, (u, ti) in enumerate(self.ut):
             tname = self.templates[ti]
             if tname not in self._dataflow_objs:
-                try:
-                    self._dataflow_objs[tname] = load_dataflow(tname)
-                except Exception as e:
-                    raise ValueError(f"dataflow {tname!r}: {e}") from None
+                df = self.library.get(tname) or template(tname)
+                if df is None:
+                    raise ValueError(f"dataflow {tname!r} is not a built-in template ({', '.join(TEMPLATES)}): "
+                                     "load its file with diffhw.frontends.maestro.load_dataflow and pass it in "
+                                     "EvalConfig.library (name -> Dataflow)")
+                self._dataflow_objs[tname] = df
             df = self._dataflow_objs[tname]
             spec = _spec_of_key(self.keys[u])
             err = _check(spec, big, df)
@@ -409,6 +358,9 @@ class EvalConfig:
     chunk_models: int = 256
     fmt: str = "parquet"
     csv_energy: bool = False  # add MAESTRO's CSV energy column (`csv_energy_nJ`, summed over the network)
+    #: dataflows (and --rule targets) by name beyond the built-in templates, e.g. files read with
+    #: `diffhw.frontends.maestro.load_dataflow` (the core reads no files)
+    library: Mapping[str, Dataflow] = field(default_factory=dict)
 
 
 def aggregate(plan: Plan, results: dict, codes: np.ndarray, model_idx: np.ndarray, cfg: EvalConfig,
@@ -724,7 +676,7 @@ class Progress:
 def sweep(models: Models, hardware: Sequence[HardwareSpec], cfg: EvalConfig = EvalConfig(), devices=None):
     """In-memory sweep (no files): (network columns, per-layer columns or None), rows ordered
     (model, hw, dataflow)."""
-    plan = Plan(models, list(hardware), list(cfg.dataflows), dict(cfg.rule))
+    plan = Plan(models, list(hardware), list(cfg.dataflows), dict(cfg.rule), dict(cfg.library))
     results, codes = evaluate_plan(plan, _outputs(cfg), devices=devices)
     return aggregate(plan, results, codes, np.arange(len(models)), cfg, per_layer=cfg.per_layer)
 
@@ -744,6 +696,8 @@ def _fingerprint(models: Models, hardware, cfg: EvalConfig) -> str:
                "power": cfg.power_budget, "per_layer": cfg.per_layer, "chunk": cfg.chunk_models, "fmt": cfg.fmt}
     if cfg.csv_energy:
         payload["csv_energy"] = True
+    if cfg.library:  # a dataflow file's directives, not only its name
+        payload["library"] = {k: repr(v.directives) for k, v in cfg.library.items()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:20]
 
 
@@ -835,7 +789,7 @@ def run_eval(models: Models, hardware: Sequence[HardwareSpec], cfg: EvalConfig, 
     if mine:
         idx = np.concatenate([np.arange(k * cfg.chunk_models, min(m, (k + 1) * cfg.chunk_models)) for k in mine])
         sub = models.take(idx)
-        plan = Plan(sub, list(hardware), list(cfg.dataflows), dict(cfg.rule))
+        plan = Plan(sub, list(hardware), list(cfg.dataflows), dict(cfg.rule), dict(cfg.library))
         n_items = int((plan.ut_error == 0).sum()) * len(plan.hw_keys)
         if progress:
             print(f"eval: {len(idx):,} models x {nh} hw x {nd} dataflows = {n_items:,} distinct (layer, hw, "

@@ -60,7 +60,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping, NamedTuple, Optional, Sequence, Union
 
-from diffhw.dataflow import TEMPLATES, Cluster, Dataflow, Map, Sz
+from diffhw.dataflow import DATAFLOW_ALIASES, TEMPLATES, Cluster, Dataflow, Map, Sz
 from diffhw.errors import InputError
 from diffhw.hardware import INT_MAX, HardwareSpec
 from diffhw.layers import LayerSpec, Network, SourceLoc
@@ -832,10 +832,6 @@ def parse_model(text_or_path, file: Optional[str] = None) -> tuple[Network, list
 
 
 # ------------------------------------------------------------------------------- dataflow templates
-
-
-#: `load_dataflow` aliases: the dataset's and MAESTRO's repository names of the built-in templates.
-DATAFLOW_ALIASES = {"gemm_nmk": "gemm", "kcp_ws": "dla", "xp_ws": "ws"}
 
 
 def parse_dataflow(text_or_path, file: Optional[str] = None, name: Optional[str] = None) -> Dataflow:

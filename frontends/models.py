@@ -21,7 +21,7 @@ from typing import Optional, Sequence
 from diffhw.errors import raise_if_any
 from diffhw.frontends.graph import CONVENTIONS, Graph
 
-__all__ = ["MissingDependency", "MODEL_KINDS", "DEFAULT_INPUT_SHAPE", "load_model"]
+__all__ = ["MissingDependency", "MODEL_KINDS", "DEFAULT_INPUT_SHAPE", "load_model", "load_networks", "split_shape"]
 
 #: What MODEL may be (for error messages).
 MODEL_KINDS = ("an .onnx file", "a MAESTRO .m file", "a zoo name", "a PyTorch factory 'package.module:function'")
@@ -104,3 +104,41 @@ def load_model(model: str, input_shape: Optional[Sequence[int]] = None, conventi
         return _call_frontend("pytorch", "from_torch_factory", "torch", model, shape)
     raise ValueError(f"unknown MODEL {model!r}: expected {', '.join(MODEL_KINDS[:-1])} or {MODEL_KINDS[-1]} "
                      f"(zoo names: {', '.join(zoo.NAMES)})")
+
+
+def _expand_sources(sources: Sequence[str]) -> list[str]:
+    out = []
+    for s in sources:
+        p = Path(s)
+        if p.is_dir():
+            out.extend(str(f) for f in sorted(p.iterdir()) if f.suffix.lower() in (".m", ".onnx"))
+        else:
+            out.append(s)
+    return out
+
+
+def load_networks(sources: Sequence[str], input_shape=None, convention: str = "padded"):
+    """Networks for a sweep from files (.m, .onnx), folders of them, zoo names or PyTorch factories
+    (`load_model`; `MODEL@SHAPE` each); a mapping file's own dataflows are ignored (the sweep applies its
+    dataflows). Returns (`diffhw.sweep.Models` or None, errors as strings): a model that fails to load is
+    reported and the others kept."""
+    from diffhw.sweep import models_from_networks
+
+    nets, errors, seen = [], [], set()
+    for src in _expand_sources(sources):
+        try:
+            g = load_model(src, input_shape, convention)
+            layers = [s for s in g.to_network(convention).layers if s.op in ("CONV", "DSCONV", "GEMM")]
+        except Exception as e:  # a frontend failing on a user's model: report it and go on
+            errors.append(f"cannot load MODEL {src!r}: {e}")
+            continue
+        if not layers:
+            errors.append(f"MODEL {src!r} has no MAC layers")
+            continue
+        name = Path(src).stem if Path(src).suffix.lower() in (".m", ".onnx") else src
+        base, i = name, 1
+        while name in seen:
+            name, i = f"{base}_{i}", i + 1
+        seen.add(name)
+        nets.append((name, layers))
+    return (models_from_networks(nets) if nets else None), errors

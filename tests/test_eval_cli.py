@@ -94,6 +94,28 @@ def test_json_rows_equal_csv(env, reference):
     assert cli.main(args + ["--resume"]) == 0
 
 
+def test_dataflow_file_equals_its_template(env, reference, capsys):
+    """--dataflows takes a dataflow file (read by the CLI, handed to the core as `EvalConfig.library`): a file
+    holding the ws template gives ws's rows; an unknown name or a bad file is one error line."""
+    from diffhw import cli
+    from diffhw.dataflow import TEMPLATES
+    from diffhw.frontends.maestro import write_dataflow
+
+    d, _ = env
+    df = d / "my_ws.m"
+    df.write_text(write_dataflow(TEMPLATES["ws"]))
+    args = [a if a != "ws" else str(df) for a in BASE] + ["--hw-grid", str(d / "grid.json")]
+    assert cli.main(["eval", *args, "--out", str(d / "file_df.csv")]) == 0
+    got, (cols, _) = read_table(d / "file_df.csv"), reference
+    assert got["latency_cycles"] == cols["latency_cycles"] and set(got["dataflow"]) == {str(df)}
+    capsys.readouterr()
+    for bad, says in (("no_such_df", "unknown dataflow 'no_such_df'"), (str(d / "grid.json"), "dataflow")):
+        args = [a if a != "ws" else bad for a in BASE] + ["--hw-grid", str(d / "grid.json")]
+        assert cli.main(["eval", *args, "--out", str(d / "bad_df.csv")]) == 2
+        err = capsys.readouterr().err
+        assert says in err and "Traceback" not in err and not (d / "bad_df.csv").exists()
+
+
 def test_missing_pyarrow_message(monkeypatch, capsys, tmp_path):
     from diffhw import cli, sweep
 

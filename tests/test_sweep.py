@@ -14,7 +14,8 @@ from diffhw.hwgrid import GridError, expand_values, load_grid
 from diffhw.frontends.nas import darts
 from diffhw.layers import GEMM, Layers
 from diffhw.sweep import (KEY_FIELDS, EvalConfig, Models, _spec_of_key, aggregate, evaluate_plan, models_from_networks,
-                          models_from_space, parse_rule, sweep, Plan, AGG_OUTPUTS)
+                          parse_rule, sweep, Plan, AGG_OUTPUTS)
+from diffhw.frontends.nas import sample_models
 
 HW = [HardwareSpec(num_pes=64, l1_size=512, l2_size=100_000, noc_bw=16, offchip_bw=64, name="a"),
       HardwareSpec(num_pes=256, l1_size=64, l2_size=4_000, noc_bw=256, offchip_bw=8, name="b"),
@@ -23,7 +24,7 @@ HW = [HardwareSpec(num_pes=64, l1_size=512, l2_size=100_000, noc_bw=16, offchip_
 
 @pytest.fixture(scope="module")
 def darts6():
-    return models_from_space("darts", 6, seed=3)
+    return sample_models("darts", 6, seed=3)
 
 
 @pytest.fixture(scope="module")
@@ -154,10 +155,10 @@ def test_chunked_aggregation_equals_whole(darts6):
 
 @pytest.mark.parametrize("space", ["darts", "alphanet"])
 def test_space_models_are_the_sampled_networks(space):
-    """`models_from_space` stores rows of the space's layer table; they are `sample`'s networks."""
+    """`sample_models` stores rows of the space's layer table; they are `sample`'s networks."""
     s = importlib.import_module(f"diffhw.frontends.nas.{space}").sample(40, seed=7)
     hb = (s.layers.op != GEMM) & (s.layers.N > 1)
-    models = models_from_space(space, 40, seed=7)
+    models = sample_models(space, 40, seed=7)
     assert models.index.dtype == np.int32 and models.names == s.names
     assert models.digest() == Models.from_arrays(s.names, s.layers, hb).digest()
     for m in (0, 17, 39):

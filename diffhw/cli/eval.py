@@ -18,6 +18,11 @@ from diffhw.outputs import write_file
 def cmd_eval(args) -> int:
     """`diffhw eval`: models x hardware x dataflows -> one row per (model, hw, dataflow); see diffhw.sweep."""
     from diffhw import sweep as sw
+    from diffhw.dataflow import template
+    from diffhw.errors import InputError
+    from diffhw.frontends.maestro import load_dataflow
+    from diffhw.frontends.models import load_networks
+    from diffhw.frontends.nas import sample_models
     from diffhw.hwgrid import GridError, load_grid
 
     if args.coordinator or args.num_processes > 1:
@@ -35,12 +40,12 @@ def cmd_eval(args) -> int:
     errors: list[str] = []
     if args.space:
         try:
-            models = sw.models_from_space(args.space, args.samples, args.seed)
+            models = sample_models(args.space, args.samples, args.seed)
         except ValueError as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
     elif args.models:
-        models, errors = sw.load_models(args.models, args.input_shape, args.convention)
+        models, errors = load_networks(args.models, args.input_shape, args.convention)
     else:
         print("error: give models: --space darts|alphanet --samples N, or --models FILE|DIR|ZOO_NAME ...",
               file=sys.stderr)
@@ -70,9 +75,18 @@ def cmd_eval(args) -> int:
     except ValueError as e:
         print(f"error: --rule: {e}", file=sys.stderr)
         return 2
-    cfg = sw.EvalConfig(dataflows=tuple(d.strip() for d in args.dataflows.split(",") if d.strip()), rule=rule,
-                        area_budget=args.area_budget, power_budget=args.power_budget, per_layer=args.per_layer,
-                        chunk_models=args.chunk_models, fmt=args.format, csv_energy=args.energy)
+    dataflows = tuple(d.strip() for d in args.dataflows.split(",") if d.strip())
+    library = {}  # dataflow files named in --dataflows or --rule (the built-in templates need none)
+    for name in dict.fromkeys(dataflows + tuple(v for v in rule.values() if v != "same")):
+        if template(name) is None:
+            try:
+                library[name] = load_dataflow(name)
+            except InputError as e:
+                print(f"error: dataflow {name!r}: {e}", file=sys.stderr)
+                return 2
+    cfg = sw.EvalConfig(dataflows=dataflows, rule=rule, area_budget=args.area_budget,
+                        power_budget=args.power_budget, per_layer=args.per_layer, chunk_models=args.chunk_models,
+                        fmt=args.format, csv_energy=args.energy, library=library)
     import jax
 
     devices = jax.local_devices()[: args.devices] if args.devices else jax.local_devices()

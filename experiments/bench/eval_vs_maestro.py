@@ -79,7 +79,8 @@ def main() -> int:
     from diffhw.frontends.maestro import apply_dataflow, write_hw, write_model
     from diffhw.hwgrid import load_grid
     from diffhw.layers import Network
-    from diffhw.sweep import _spec_of_key, have_pyarrow, models_from_space, read_table
+    from diffhw.frontends.nas import sample_models
+    from diffhw.sweep import _spec_of_key, have_pyarrow, read_table
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="evalbench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -115,7 +116,7 @@ def main() -> int:
         rows = read_table(out)
         lat = {(m, int(h), d): int(v) for m, h, d, v in zip(rows["model"], rows["hw_id"], rows["dataflow"],
                                                              rows["latency_cycles"])}
-        models = models_from_space("darts", args.samples, 0)
+        models = sample_models("darts", args.samples, 0)
         jobs = [(m, h, d) for m in range(len(models)) for h in range(len(hardware)) for d in dataflows]
         if args.maestro_jobs and args.maestro_jobs < len(jobs):
             jobs = random.Random(0).sample(jobs, args.maestro_jobs)

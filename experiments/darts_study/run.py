@@ -52,7 +52,8 @@ def main() -> int:
     import yaml
 
     from diffhw.hwgrid import load_grid
-    from diffhw.sweep import EvalConfig, have_pyarrow, models_from_space, read_table, run_eval
+    from diffhw.frontends.nas import sample_models
+    from diffhw.sweep import EvalConfig, have_pyarrow, read_table, run_eval
 
     cfg = yaml.safe_load(Path(args.config).read_text())
     n = args.samples or int(cfg["samples"])
@@ -60,7 +61,7 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    models = models_from_space(cfg["space"], n, int(cfg.get("seed", 0)))
+    models = sample_models(cfg["space"], n, int(cfg.get("seed", 0)))
     hardware = load_grid(cfg["hardware"])
     dataflows = tuple(cfg["dataflows"])
     res = out / f"results.{fmt}"
