@@ -5,8 +5,8 @@ A program is looked up in this order: the process's own (one per key, built once
 threads ask at the same time), the program store (`diffhw.engine.store`: no tracing, no lowering, no XLA
 compile), else traced, lowered and compiled (JAX's persistent compilation cache may still answer the
 compile) and written to the store. The first run of a stored `StoredJit` program is checked (its result
-awaited); one that fails is removed from the store and rebuilt. Without a store ($DIFFHW_CACHE_DIR unset or `off`) a `StoredJit` is
-plain `jax.jit`. The key is the SHA-256 of the program's name, the repr of what decides it (static
+awaited); one that fails is removed from the store and rebuilt. Without a store ($DIFFHW_CACHE_DIR unset
+or `off`) a `StoredJit` is plain `jax.jit`. The key is the SHA-256 of the program's name, the repr of what decides it (static
 arguments, input shapes and dtypes, compiler options); a static argument whose repr is not a value (an
 object address) is not stored.
 """
@@ -26,6 +26,7 @@ from diffhw.engine.store import ProgramStore, cache_root, digest
 
 _LOADED: dict[tuple, object] = {}  # (name, key) -> jax.stages.Compiled, for the life of the process
 _LOCKS: dict[str, threading.Lock] = {}
+_KEYS: dict[tuple, str] = {}  # (name, what) -> key
 _UNCHECKED: set[tuple] = set()  # loaded from the store, not yet run (see `StoredJit`)
 _GUARD = threading.Lock()
 _STORES: dict = {}
@@ -46,7 +47,7 @@ def compiled(name: str, what: str, build: Optional[Callable[[], "jax.stages.Comp
     docstring), from this process, the store, or `build()` (then stored). Returns a `jax.stages.Compiled`,
     or None when it is not held or stored and there is no `build`."""
     st = store()
-    key = digest(f"{name}\n{what}")
+    key = _key(name, what)
     prog = _LOADED.get((name, key))
     if prog is not None:
         return prog
@@ -67,6 +68,14 @@ def compiled(name: str, what: str, build: Optional[Callable[[], "jax.stages.Comp
     return prog
 
 
+def _key(name: str, what: str) -> str:
+    """The store key of (name, what), computed once per process (a chunk's call must not hash its text)."""
+    key = _KEYS.get((name, what))
+    if key is None:
+        key = _KEYS[name, what] = digest(f"{name}\n{what}")
+    return key
+
+
 def shapes(tree) -> str:
     """The structure, shapes and dtypes of a pytree of arrays (or `jax.ShapeDtypeStruct`s) as text."""
     leaves, treedef = jax.tree_util.tree_flatten(tree)
@@ -75,7 +84,7 @@ def shapes(tree) -> str:
 
 def discard(name: str, what: str) -> None:
     """Drop program (name, what) from this process and from the store (it failed: it is rebuilt)."""
-    key = digest(f"{name}\n{what}")
+    key = _key(name, what)
     _LOADED.pop((name, key), None)
     _UNCHECKED.discard((name, key))
     st = store()
@@ -127,6 +136,7 @@ class StoredJit:
         self.static = tuple(static_argnums)
         self.options = dict(compiler_options or {})
         self.jit = jax.jit(fn, static_argnums=self.static, compiler_options=compiler_options)
+        self._what: dict[tuple, Optional[str]] = {}  # (static args, input shapes and dtypes) -> what
 
     def __call__(self, *args):
         if store() is None:
@@ -134,15 +144,19 @@ class StoredJit:
         dynamic = [a for i, a in enumerate(args) if i not in self.static]
         if any(isinstance(a, jax.Array) and len(a.sharding.device_set) > 1 for a in dynamic):
             return self.jit(*args)  # sharded over several devices: the key does not describe the sharding
-        try:
-            what = "\n".join([stable_repr([args[i] for i in self.static]),
-                              repr([(np.shape(a), str(np.result_type(a))) for a in dynamic]),
-                              repr(sorted(self.options.items()))])
-        except TypeError:
+        sig = (tuple(args[i] for i in self.static), tuple((np.shape(a), np.result_type(a)) for a in dynamic))
+        if sig not in self._what:
+            try:
+                self._what[sig] = "\n".join([stable_repr(list(sig[0])), repr([(s, str(t)) for s, t in sig[1]]),
+                                             repr(sorted(self.options.items()))])
+            except TypeError:
+                self._what[sig] = None
+        what = self._what[sig]
+        if what is None:
             return self.jit(*args)
         build = lambda: self.jit.lower(*args).compile()  # noqa: E731
         prog = compiled(self.name, what, build)
-        key = (self.name, digest(f"{self.name}\n{what}"))
+        key = (self.name, _key(self.name, what))
         if key not in _UNCHECKED:
             return prog(*dynamic)
         try:  # the first run of a stored program waits for its result: one that fails is rebuilt
