@@ -40,11 +40,14 @@ GENOTYPES = NASBENCH / "model_genotype.pickle"
 MODEL_INDEX = NASBENCH / "model_index.pickle"
 DATAFLOWS = Path("tools/frontend/dataflow")
 CHECKED_IN = Path("data/mapping/0_out.m")
+#: MAESTRO appends to an existing CSV file: a released total may be that of k runs of the same file
+APPENDED = (2, 3)
 HW_GLOBS = ("data/hw/*.m", "tools/frontend/nasbench/data/*.m")
 
 
 def study_mappings(study: Path, dataflow: str, models: int | None = None) -> list[tuple[str, str]]:
-    """(name, mapping text) of the study's networks in its model order, mapped with its `dataflow` file."""
+    """(name, mapping text) of the study's first `models` networks (all by default) in its model order, mapped
+    with its `dataflow` file; named as the study names them (`{i}_out`)."""
     genotypes, index = load_pickle(study / GENOTYPES), load_pickle(study / MODEL_INDEX)
     flow = (study / DATAFLOWS / f"{dataflow}.m").read_text()
     depthwise = (study / DATAFLOWS / "dpt.m").read_text()
@@ -52,6 +55,16 @@ def study_mappings(study: Path, dataflow: str, models: int | None = None) -> lis
     for i, g in enumerate(index[:models]):
         out.append((f"{i}_out", mapping_text(model_text(layers(genotypes[g])), flow, depthwise)))
     return out
+
+
+def write_mappings(texts: list[tuple[str, str]], folder: Path, only: list[int] | None) -> None:
+    """The mapping files (all, or the models `only`) into a new folder, for `diffhw maestro` or MAESTRO."""
+    from diffhw.outputs import write_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, (name, text) in enumerate(texts):
+        if only is None or i in only:
+            write_file(folder / f"{name}.m", text)
 
 
 def checked_in_network(study: Path, dataflow: str) -> tuple[str, str]:
@@ -152,7 +165,7 @@ def evaluate_models(texts: list[tuple[str, str]], hws: list[tuple[str, str]], n_
                 unique.append(spec)
         nets.append((name, seq))
     ev = evaluate(unique, [specs[j] for j in usable])
-    errors.update({f"layer {e.layer}": [str(e)] for e in ev.errors})
+    layer_errors = sorted({e.message for e in ev.errors})  # layers MAESTRO stops on, on some hardware file
     table = [[None] * len(unique) for _ in specs]  # table[hw][layer id] -> row
     for (i, j), row in zip(ev.items, ev.rows):
         table[usable[j]][i] = row
@@ -169,22 +182,26 @@ def evaluate_models(texts: list[tuple[str, str]], hws: list[tuple[str, str]], n_
 
     latency = [[None] * len(texts) for _ in specs]
     energies = [[None] * len(texts) for _ in specs]
+    appended = {k: [[None] * len(texts) for _ in specs] for k in APPENDED}  # the totals of k runs in one CSV
     position = {name: m for m, (name, _) in enumerate(texts)}
     for name, seq in nets:
         m = position[name]
         for j in usable:
             if any(table[j][i] is None for i in seq):
                 continue
-            latency[j][m] = study_total(table[j][i]["runtime_cycles"] for i in seq)
-            energies[j][m] = study_total(energy(seq[k - 1] if k else None, i, j) for k, i in enumerate(seq))
-    return {"latency": latency, "energy": energies, "errors": errors, "hw_errors": hw_errors,
+            cycles = [table[j][i]["runtime_cycles"] for i in seq]
+            nj = [energy(seq[k - 1] if k else None, i, j) for k, i in enumerate(seq)]
+            latency[j][m], energies[j][m] = study_total(cycles), study_total(nj)
+            for k in APPENDED:
+                appended[k][j][m] = (study_total(cycles * k), study_total(nj * k))
+    return {"latency": latency, "energy": energies, "appended": appended, "errors": errors, "layer_errors": layer_errors, "hw_errors": hw_errors,
             "warnings": len(ev.warnings), "filter_larger_than_input": {"layers": odd[0], "networks": odd[1]},
             "layers": sum(len(seq) for _, seq in nets), "unique_layers": len(unique)}
 
 
 def match(ours: dict, hw_names: list[str], pickles: dict[str, tuple[list, list]], n_models: int) -> dict:
-    """Per released run: the hardware file(s) with the most models equal (latency and energy exactly), and
-    the counts; and the hardware file on which the most released entries equal the checked-in network's
+    """Per released run: the hardware file(s) with the most models equal (latency and energy exactly), the
+    counts, and how many of the others are exactly k runs of the model appended in one CSV; and the hardware file on which the most released entries equal the checked-in network's
     total (`checked_in_network`, the last column of `ours`)."""
     out = {}
     for run, (lat, en) in pickles.items():
@@ -199,12 +216,14 @@ def match(ours: dict, hw_names: list[str], pickles: dict[str, tuple[list, list]]
         top = [p for p in per_hw if p[0] == best]
         j = top[0][4]
         differ = [m for m in range(n) if ours["latency"][j][m] != lat[m] or ours["energy"][j][m] != en[m]]
+        runs_in_csv = {k: [m for m in differ if ours["appended"][k][j][m] == (lat[m], en[m])] for k in APPENDED}
         same = [(sum(ours["latency"][j][-1] == lat[m] and ours["energy"][j][-1] == en[m] for m in range(n)), hw)
                 for j, hw in enumerate(hw_names)]
         most = max(s for s, _ in same)
         out[run] = {"models": n, "distinct_released_latencies": len(set(lat)),
                     "hw": [p[3] for p in top] if best else [], "equal_latency": top[0][1], "equal_energy": top[0][2],
                     "equal_both": best, "differ": differ,
+                    "appended": {k: len(v) for k, v in runs_in_csv.items() if best},
                     "checked_in_network": {"equal": most, "hw": [hw for s, hw in same if s == most and most]}}
     return out
 
@@ -229,18 +248,36 @@ def main(argv=None) -> int:
     ap.add_argument("--dataflow", default="rs", help="a folder of tools/frontend/nasbench/data (default rs)")
     ap.add_argument("--hw", nargs="*", type=Path, default=[], help="more hardware files to try")
     ap.add_argument("--models", type=int, help="only the first N models")
-    ap.add_argument("--json", type=Path, help="write the summary and per-model totals here")
+    ap.add_argument("--json", type=Path, help="write the summary here")
+    ap.add_argument("--write-mappings", type=Path, metavar="DIR", help="also write the mapping files into DIR")
+    ap.add_argument("--only", type=int, nargs="+", metavar="I", help="with --write-mappings: only models I ...")
     ap.add_argument("--force", action="store_true", help="overwrite an existing --json file")
     ap.add_argument("--maestro", help="the real MAESTRO binary, to check models on the hardware file found")
     ap.add_argument("--check", type=int, default=3, help="models checked with --maestro besides those that differ")
     args = ap.parse_args(argv)
-    if args.json is not None:
-        from diffhw.outputs import check_file
-        check_file(args.json, force=args.force, flag="--json")
+    from diffhw.errors import InputError
+    from diffhw.outputs import OutputError, check_dir, check_file
+    if not (args.study / GENOTYPES).is_file():
+        print(f"error: {args.study} is not a checkout of the study (no {GENOTYPES}). Fix: git clone "
+              "https://github.com/Ren-Research/CoDesign and pass its folder to --study", file=sys.stderr)
+        return 2
+    try:
+        if args.json is not None:
+            check_file(args.json, force=args.force, flag="--json")
+        if args.write_mappings is not None:
+            check_dir(args.write_mappings, flag="--write-mappings")
+        return study(args)
+    except (InputError, OutputError, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
 
+
+def study(args) -> int:
     t0 = time.perf_counter()
     texts = study_mappings(args.study, args.dataflow, args.models)
     n_models = len(texts)
+    if args.write_mappings is not None:
+        write_mappings(texts, args.write_mappings, args.only)
     texts.append(checked_in_network(args.study, args.dataflow))
     hws = hardware_files(args.study) + [(str(p), p.read_text()) for p in args.hw]
     hw_names = [name for name, _ in hws]
@@ -250,14 +287,17 @@ def main(argv=None) -> int:
     elapsed = time.perf_counter() - t0
     print(f"{n_models} networks + the checked-in one ({ours['layers']:,} layers, {ours['unique_layers']} distinct) x "
           f"{len(hws)} hardware files ({len(ours['hw_errors'])} unreadable), diffhw in {elapsed:.1f} s; "
-          f"models with errors: "
-          f"{len(ours['errors'])}; layers with a filter larger than their input (MAESTRO's numbers, a warning): "
+          f"models that do not parse: {len(ours['errors'])}; (distinct layer, hardware) pairs MAESTRO stops on: "
+          f"{len(ours['layer_errors'])}; layers with a filter larger than their input (MAESTRO's numbers, a warning): "
           f"{ours['filter_larger_than_input']['layers']:,} in {ours['filter_larger_than_input']['networks']} networks")
     for run, r in result.items():
         on = ", ".join(r["hw"]) if len(r["hw"]) < 4 else f"{len(r['hw'])} files"
         print(f"{args.dataflow}/{run}: {r['equal_both']}/{r['models']} models equal (latency "
               f"{r['equal_latency']}, energy {r['equal_energy']}) on {on or 'no file'}; "
               f"{r['distinct_released_latencies']} distinct released latencies; differ: {r['differ'][:10]}")
+        for k, count in r["appended"].items():
+            if count:
+                print(f"    {count} of those that differ are exactly {k} runs of the model appended in one CSV")
         ci = r["checked_in_network"]
         if ci["equal"]:
             print(f"    {ci['equal']}/{r['models']} entries are the total of {CHECKED_IN} on {', '.join(ci['hw'])}")
@@ -279,9 +319,10 @@ def main(argv=None) -> int:
                       f"(released {en[m]!r}, diffhw {ours['energy'][j][m]!r})")
     if args.json is not None:
         from diffhw.outputs import write_file
-        summary = {"command": " ".join(["python", "experiments/semi_decoupled/run.py", *(argv or sys.argv[1:])]),
+        summary = {"command": " ".join(["python", "experiments/semi_decoupled/run.py", *sys.argv[1:]]),
                    "networks": n_models, "layers": ours["layers"], "distinct_layers": ours["unique_layers"],
                    "filter_larger_than_input": ours["filter_larger_than_input"], "errors": ours["errors"],
+                   "layer_errors": ours["layer_errors"],
                    "unreadable_hw": ours["hw_errors"], "runs": result, "maestro": checks, "seconds": elapsed}
         write_file(args.json, json.dumps(summary, indent=1) + "\n", force=args.force)
     return 0
