@@ -76,6 +76,13 @@ def diffhw(args: list[str], cache: str) -> tuple[float, subprocess.CompletedProc
     return wall, p
 
 
+def untimed(design: dict) -> dict:
+    """A design.json without its timings (search wall time, the time column of the convergence history)."""
+    search = {k: v for k, v in design["search"].items() if k != "wall_seconds"}
+    search["history"] = [row[:1] + row[2:] for row in search.get("history", [])]
+    return {**design, "search": search}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", help="also write the JSON report here")
@@ -116,8 +123,7 @@ def main() -> None:
                                "--quiet"], where)
                 cd[f"{name}_s"] = round(w, 3)
                 with open(os.path.join(out, "design.json")) as f:
-                    d = json.load(f)
-                designs.append({k: d[k] for k in d if k not in ("time_s", "wall_s", "seconds", "elapsed_s")})
+                    designs.append(untimed(json.load(f)))
             cd["same_design"] = designs[0] == designs[1] == designs[2]
             report["codesign_mobilenetv2_edp"] = cd
         if not a.no_bench:
