@@ -142,3 +142,27 @@ def test_a_stored_program_that_fails_to_run_is_rebuilt(cache):
     jit.forget()
     assert rows() == want
     assert st.read(*a.stem.split("-")) not in (None, pb) and st.read(*b.stem.split("-")) not in (None, pa)
+
+
+def test_cache_command_warms_reports_and_clears(cache, capsys):
+    """`diffhw cache warm` fills the store (here: a one-layer model under ws, no codesign), `info` counts
+    the entries, `clear` removes them."""
+    import jax
+
+    from diffhw.cli import main
+
+    model = cache / "tiny.m"
+    model.write_text("Network tiny {\nLayer c1 {\nType: CONV\n"
+                     "Dimensions { K: 16, C: 8, R: 3, S: 3, Y: 14, X: 14 }\n}\n}\n")
+    saved = {k: getattr(jax.config, k) for k in ("jax_compilation_cache_dir",
+                                                  "jax_persistent_cache_min_compile_time_secs")}
+    try:
+        assert main(["cache", "warm", "--models", str(model), "--templates", "ws", "--codesign"]) == 0
+        assert "warm: 2 programs added" in capsys.readouterr().out
+        assert main(["cache", "info"]) == 0
+        assert "programs: 2 compiled programs" in capsys.readouterr().out
+        assert main(["cache", "clear"]) == 0
+        assert store.info(cache)["programs"]["entries"] == 0
+    finally:
+        for k, v in saved.items():
+            jax.config.update(k, v)

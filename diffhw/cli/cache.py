@@ -2,7 +2,7 @@
 
     diffhw cache info                    where the caches are, how many entries, how big
     diffhw cache clear                   remove them (the next runs compile again)
-    diffhw cache warm [--templates os ws rs dla dpt gemm] [--models resnet50 mobilenetv2 vgg16]
+    diffhw cache warm [--templates os ws rs dla] [--models resnet50 mobilenetv2 vgg16]
                       [--hw FILE ...] [--codesign mobilenetv2 ...] [--objective edp]
 
 `warm` runs the programs a first run would build, ahead of time: `diffhw maestro` of the --models under each
@@ -21,6 +21,7 @@ from pathlib import Path
 
 from diffhw.cli.common import DEFAULT_HW
 
+WARM_TEMPLATES = ("os", "ws", "rs", "dla")
 WARM_MODELS = ("resnet50", "mobilenetv2", "vgg16")
 WARM_CODESIGN = ("mobilenetv2",)
 
@@ -91,8 +92,9 @@ def add_parser(sub) -> None:
     c = sub.add_parser("cache", help="the compiled programs kept across runs: info, clear, warm")
     c.add_argument("action", choices=("info", "clear", "warm"),
                    help="info: where and how big; clear: remove; warm: fill ahead of time")
-    c.add_argument("--templates", nargs="+", default=list(TEMPLATES), choices=list(TEMPLATES), metavar="NAME",
-                   help=f"warm: dataflow templates (default: all, {' '.join(TEMPLATES)})")
+    c.add_argument("--templates", nargs="+", default=list(WARM_TEMPLATES), choices=list(TEMPLATES), metavar="NAME",
+                   help=f"warm: dataflow templates of the models' CONV layers (default: {' '.join(WARM_TEMPLATES)}; "
+                        "DSCONV layers get dpt, GEMM layers gemm, as in diffhw maestro)")
     c.add_argument("--models", nargs="+", default=list(WARM_MODELS), metavar="MODEL",
                    help=f"warm: models evaluated under each template (default: {' '.join(WARM_MODELS)})")
     c.add_argument("--hw", nargs="+", action="extend", metavar="FILE",
