@@ -34,20 +34,26 @@ def test_cosearch_writes_a_feasible_design_and_trained_weights(run):
     # the design's layers are the decoded network's, every layer with a dataflow
     specs = digits.decode(enc).to_network().layers
     assert [r["type"] for r in design["layers"][0]["layers"]] == [s.op for s in specs]
-    # weights.npz holds the retrained network: loading it reproduces the first seed's test accuracy
+    # weights.npz holds the retrained network under the graph's node names (PyTorch layouts): `diffhw export`
+    # builds the network with them, and its ONNX form reproduces the first seed's test accuracy
     w = dict(np.load(out / "weights.npz"))
     assert set(w) == set(arch["weights"])
-    params = {"params": {}}
-    for k, v in w.items():
-        d = params["params"]
-        *path, leaf = k.split("/")
-        for p in path:
-            d = d.setdefault(p, {})
-        d[leaf] = jnp.asarray(v)
-    data = digits_data()
-    acc = float((DigitsNet(encoding=enc).apply(params, data.x_test).argmax(-1) == data.y_test).mean())
-    assert acc == pytest.approx(arch["test_accuracy"][0], abs=1e-6)
     assert len(arch["test_accuracy"]) == 2
+    pytest.importorskip("onnxruntime")
+    import onnxruntime as ort
+
+    from diffhw.exporters.design import from_run
+    from diffhw.exporters.onnx import float_model
+
+    exported = from_run(out)
+    proto, note = float_model(exported)
+    assert "trained weights" in note and "random" not in note
+    data = digits_data()
+    sess = ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
+    x = data.x_test.transpose(0, 3, 1, 2)  # NCHW
+    logits = np.concatenate([sess.run(None, {sess.get_inputs()[0].name: x[i:i + 1]})[0] for i in range(len(x))])
+    acc = float((logits.argmax(-1) == data.y_test).mean())
+    assert acc == pytest.approx(arch["test_accuracy"][0], abs=1.5 / len(x))
     assert (out / "hw.m").exists() and (out / "mapping.m").exists()
 
 
@@ -62,6 +68,33 @@ def test_cosearch_refuses_untrainable_spaces_and_existing_output(run, capsys):
 def test_training_from_scratch_learns_the_digits():
     r = fit((1, 1, 1, 2, 1, 2, 1), digits_data(), epochs=2, seeds=(0,))
     assert r.test_accuracy.shape == (1,) and r.test_accuracy[0] > 0.5 and r.val_accuracy[0] > 0.5
+
+
+def test_fit_trains_exactly_the_plain_network():
+    """fit trains the supernet at one-hot gates from the plain network's initialization: the same steps on
+    the plain network (`DigitsNet(encoding)`) give the same weights and accuracy."""
+    import optax
+
+    from diffhw.joint.train import network_init, shuffles
+
+    enc, data = (1, 2, 1, 2, 0, 3, 4), digits_data()
+    r = fit(enc, data, epochs=1, seeds=(0,))
+    net, x, y = DigitsNet(encoding=enc), jnp.asarray(data.x_train), jnp.asarray(data.y_train)
+    p, _ = network_init(enc, 0, x)
+    order = shuffles(len(y), 32, 1, 0)
+    opt = optax.adam(optax.cosine_decay_schedule(1e-2, len(order)))
+
+    def body(carry, i):
+        p, st = carry
+        g = jax.grad(lambda p: optax.softmax_cross_entropy_with_integer_labels(net.apply(p, x[i]), y[i]).mean())(p)
+        u, st = opt.update(g, st, p)
+        return (optax.apply_updates(p, u), st), None
+
+    (p, _), _ = jax.jit(lambda p, o: jax.lax.scan(body, (p, opt.init(p)), o))(p, jnp.asarray(order))
+    for a, b in zip(jax.tree_util.tree_leaves(p), jax.tree_util.tree_leaves(r.params)):
+        np.testing.assert_allclose(np.asarray(a), b, atol=2e-6)
+    acc = float((net.apply(p, jnp.asarray(data.x_test)).argmax(-1) == data.y_test).mean())
+    assert acc == pytest.approx(r.test_accuracy[0], abs=1.5 / len(data.y_test))
 
 
 def test_supernet_one_hot_gates_equal_the_chosen_network():

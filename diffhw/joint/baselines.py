@@ -21,21 +21,22 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+
 import jax
 import jax.numpy as jnp
 import numpy as np
-import optax
 
 from diffhw.frontends.nas import digits as space
 from diffhw.hardware import HardwareSpec
 from diffhw.joint.front import pareto_mask
 from diffhw.joint.hardware import ExpectedCost
 from diffhw.joint.search import JointSearch
-from diffhw.joint.supernet import choice_mask
+from diffhw.joint.supernet import one_hot_gates
+from diffhw.joint.train import shuffles, train_supernet
 from diffhw.optimize.problem import SEARCH_DATAFLOWS, pe_multiple, snap_pes
 
-__all__ = ["Point", "decoupled", "semi_decoupled", "random_pairs", "codesign", "point_of", "REFERENCE",
-           "one_hot"]
+__all__ = ["Point", "decoupled", "semi_decoupled", "random_pairs", "codesign", "point_of", "REFERENCE"]
+
 
 @dataclass
 class Point:
@@ -61,51 +62,30 @@ def codesign(js: JointSearch, encoding, seed: int) -> Point:
     return point_of(encoding, js.hardware_search(encoding, seed))
 
 
-def decoupled(js: JointSearch, mac_budgets, seed: int) -> tuple[list[Point], float]:
-    """One FLOPs-budgeted network search + gradient co-design per budget."""
+def decoupled(js: JointSearch, mac_budgets, seed: int, start=None) -> tuple[list[Point], float]:
+    """One FLOPs-budgeted network search + gradient co-design per budget, every search continuing from the
+    seed's warm start (`start`, else run here and timed)."""
     t0 = time.perf_counter()
+    start = js.warm_start(seed) if start is None else start
     out = []
     for b in mac_budgets:
-        r = js.run(seed=seed, mac_budget=float(b), hardware=False)
+        r = js.run(seed=seed, mac_budget=float(b), hardware=False, start=start)
         out.append(codesign(js, r.encoding, seed))
     return out, time.perf_counter() - t0
 
 
 def _spos(js: JointSearch, seed: int, epochs: int):
-    """Supernet weights trained with one uniformly sampled path per step (single-path one-shot)."""
+    """Supernet weights trained with one uniformly sampled path per step (single-path one-shot;
+    `train.train_supernet`, the search's batch and learning rate)."""
     data, c = js.data, js.config
-    model = js.model
-    n = len(data.y_train)
-    per_epoch = n // c.batch
-    steps = per_epoch * epochs
-    opt = optax.adam(optax.cosine_decay_schedule(c.lr_weights, steps))
+    order = shuffles(len(data.y_train), c.batch, epochs, seed)
     rng = np.random.default_rng(seed)
-    order = np.concatenate([rng.permutation(n)[:per_epoch * c.batch] for _ in range(epochs)]).reshape(steps, c.batch)
     nc = js.cost.net.num_choices
-    paths = one_hot(rng.integers(0, nc, size=(steps, len(nc))))  # uniform per decision
-    x_tr, y_tr = jnp.asarray(data.x_train), jnp.asarray(data.y_train)
-
-    def body(carry, inp):
-        p, st = carry
-        i, probs = inp
-
-        def loss(p):
-            return optax.softmax_cross_entropy_with_integer_labels(model.apply(p, x_tr[i], probs), y_tr[i]).mean()
-
-        upd, st = opt.update(jax.grad(loss)(p), st, p)
-        return (optax.apply_updates(p, upd), st), None
-
-    @jax.jit
-    def train(p, order, paths):
-        (p, _), _ = jax.lax.scan(body, (p, opt.init(p)), (order, paths))
-        return p
-
-    return train(js.init(seed)["weights"], jnp.asarray(order, jnp.int32), jnp.asarray(paths))
-
-
-def one_hot(encodings) -> np.ndarray:
-    """Encodings [n, Dec] -> one-hot probabilities [n, Dec, O]."""
-    return np.eye(choice_mask().shape[1])[np.asarray(encodings)]
+    paths = one_hot_gates(rng.integers(0, nc, size=(len(order), len(nc)))).astype(np.float32)  # uniform
+    w = jax.tree_util.tree_map(lambda a: a[None], js.init(seed)["weights"])
+    w = train_supernet(w, jnp.asarray(order[None], jnp.int32), jnp.asarray(paths), jnp.asarray(data.x_train),
+                       jnp.asarray(data.y_train), lr=c.lr_weights)
+    return jax.tree_util.tree_map(lambda a: a[0], w)
 
 
 def _network_edp(cost: ExpectedCost, encodings, hw: HardwareSpec, template: str) -> np.ndarray:
@@ -135,7 +115,7 @@ def semi_decoupled(js: JointSearch, seed: int, samples: int = 200, keep: int = 4
     model, x, y = js.model, jnp.asarray(js.data.x_val), jnp.asarray(js.data.y_val)
     # lax.map, not vmap: each architecture runs its own path (a vmapped switch would run every op)
     acc = np.asarray(jax.jit(lambda g: jax.lax.map(lambda p: (model.apply(weights, x, p).argmax(-1) == y).mean(), g))(
-        jnp.asarray(one_hot(enc))))
+        jnp.asarray(one_hot_gates(enc), jnp.float32)))
     edp = _network_edp(js.cost, enc, REFERENCE, "os")
     chosen: list[int] = []
     left = np.arange(len(enc))

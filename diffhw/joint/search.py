@@ -10,7 +10,9 @@ on the training and validation splits):
   the Gumbel-softmax, temperature `tau` annealed) + lambda x hardware term, where the hardware term is
   log E-EDP + the budget penalty of the relaxed accelerator (`ExpectedCost.objective`: E[latency] x
   E[energy] under the softmax of the logits, relaxed MAESTRO model); frozen for the first `warmup`
-  fraction of the steps (the weights first learn something worth choosing between);
+  fraction of the steps (DARTS practice: the weights first learn something worth choosing between). The
+  warm-up does not depend on lambda or the MAC budget: a sweep runs it once per seed (`warm_start`) and
+  continues every lambda from it;
 * accelerator: Adam on the same hardware term over the free parameters (PEs, L1/L2, NoC and off-chip
   bandwidth; unconstrained u, log-scaled into their bounds) and the CONV template logits (DSCONV -> dpt,
   GEMM -> gemm), the relaxed model's temperature annealed geometrically from `t_start` to `t_end`.
@@ -45,13 +47,14 @@ from diffhw.frontends.nas import digits as space
 from diffhw.frontends.nas.supernet import layer_macs
 from diffhw.joint.data import Split
 from diffhw.joint.hardware import ExpectedCost
-from diffhw.joint.supernet import DigitsNet, choice_mask, gumbel_gates, masked_softmax
+from diffhw.joint.supernet import DigitsNet, choice_mask, gumbel_gates, masked_softmax, one_hot_gates
+from diffhw.joint.train import shuffles
 from diffhw.optimize.baselines import Budget, SearchResult
 from diffhw.optimize.gradient import STEP_COMPILER_OPTIONS, group_linearization, linearized_costs
 from diffhw.optimize.problem import discretize, repair
 from diffhw.optimize.refine import refine
 
-__all__ = ["SearchConfig", "JointSearch", "JointResult", "argmax_encoding", "hardware_for"]
+__all__ = ["SearchConfig", "JointSearch", "JointResult", "WarmStart", "argmax_encoding", "hardware_for"]
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ class SearchConfig:
     lr_weights: float = 1e-2
     lr_arch: float = 3e-2
     lr_hw: float = 0.08
-    warmup: float = 0.3
+    warmup: float = 0.5
     tau_start: float = 2.0
     tau_end: float = 0.3
     t_start: float = 0.3
@@ -77,14 +80,27 @@ class SearchConfig:
 
 @dataclass
 class JointResult:
-    """One search: the discrete architecture (`encoding` [9]), its hardware search result (exact metrics),
-    the final architecture probabilities [Dec, O], and the wall time (seconds, compiles excluded)."""
+    """One search: the discrete architecture (`encoding` [7]), its hardware search result (exact metrics),
+    the final architecture probabilities [Dec, O], and the wall time (seconds; compiles and a warm start
+    given to `run` excluded)."""
 
     encoding: tuple
     hardware: SearchResult | None
     probs: np.ndarray
     seconds: float
     history: list = field(default_factory=list)  # (step, train loss, val loss, log E-EDP)
+
+
+@dataclass
+class WarmStart:
+    """The state of a search of `seed` after its warm-up steps (`JointSearch.warm_start`): parameters,
+    optimizer state, history, wall time (seconds)."""
+
+    seed: int
+    params: dict
+    state: object
+    history: list
+    seconds: float
 
 
 def argmax_encoding(probs) -> tuple:
@@ -137,8 +153,9 @@ class JointSearch:
 
         model, cost_, opt = self.model, cost, self.opt
 
-        def ce(w, gates, x, y):
-            return optax.softmax_cross_entropy_with_integer_labels(model.apply(w, x, gates), y).mean()
+        def ce(w, gates, x, y):  # the network in float32 (gates from the float64 logits)
+            return optax.softmax_cross_entropy_with_integer_labels(model.apply(w, x, gates.astype(jnp.float32)),
+                                                                   y).mean()
 
         def step(ps, st, ib, iv, ys, jacs, temp, lam, mac_w, log_mac_budget, arch_on, key, tau):
             xb, yb = self.x["train"][ib], self.y["train"][ib]
@@ -204,44 +221,59 @@ class JointSearch:
                 "u": jnp.asarray(rng.normal(0.0, 0.5, self.cost.num_free)),
                 "df": jnp.zeros(len(self.cost.problem.dataflows))}
 
-    def run(self, lam: float = 0.0, seed: int = 0, mac_budget: float | None = None, method: str = "joint",
-            refine_evals: int | None = None, hardware: bool = True) -> JointResult:
-        """One search with hardware weight `lam` (or, with `mac_budget`, the FLOPs-budget architecture term
-        and no hardware term), then the discrete design (`hardware_for`; skipped without `hardware`)."""
-        c = self.config
+    def warm_start(self, seed: int = 0) -> WarmStart:
+        """The first `warmup` fraction of the steps of a search (weights and accelerator trained, architecture
+        frozen at uniform): it does not depend on lambda or the MAC budget, so a sweep runs it once per seed
+        and every `run(..., start=...)` continues from it."""
         t0 = time.perf_counter()
         ps = self.init(seed)
-        st = self.opt.init(ps)
-        rng = np.random.default_rng(seed)
-        n_tr, n_va = len(self.data.y_train), len(self.data.y_val)
-        temps = np.geomspace(c.t_start, c.t_end, self.steps)
-        taus = np.geomspace(c.tau_start, c.tau_end, self.steps)
-        key = jax.random.PRNGKey(seed)
-        warm = int(c.warmup * self.steps)
+        ps, st, history = self._steps(ps, self.opt.init(ps), seed, 0, int(self.config.warmup * self.steps),
+                                      0.0, 0.0, 0.0)
+        return WarmStart(seed, ps, st, history, time.perf_counter() - t0)
+
+    def run(self, lam: float = 0.0, seed: int = 0, mac_budget: float | None = None, method: str = "joint",
+            refine_evals: int | None = None, hardware: bool = True, start: WarmStart | None = None) -> JointResult:
+        """One search with hardware weight `lam` (or, with `mac_budget`, the FLOPs-budget architecture term
+        and no hardware term) from the seed's warm start (`start`, else run here and timed with the search),
+        then the discrete design (`hardware_for`; skipped without `hardware`)."""
+        c = self.config
+        t0 = time.perf_counter()
+        start = self.warm_start(seed) if start is None else start
+        if start.seed != seed:
+            raise ValueError(f"a warm start of seed {start.seed} cannot continue a search of seed {seed}")
         mac_w, log_b = (0.0, 0.0) if mac_budget is None else (10.0, math.log(mac_budget))
         if mac_budget is not None:
             lam = 0.0
-        history = []
-        k = 0
-        for _ in range(c.epochs):
-            perm = rng.permutation(n_tr)
-            for b in range(self.steps_per_epoch):
-                ib = jnp.asarray(perm[b * c.batch:(b + 1) * c.batch], jnp.int32)
-                iv = jnp.asarray(rng.integers(0, n_va, c.batch), jnp.int32)
-                t = jnp.asarray(temps[k])
-                ys, jacs = self._costs(ps["u"], t)
-                ps, st, losses = self._step(ps, st, ib, iv, ys, jacs, t,
-                                            jnp.asarray(float(lam)), jnp.asarray(mac_w), jnp.asarray(log_b),
-                                            jnp.asarray(float(k >= warm)), jax.random.fold_in(key, k),
-                                            jnp.asarray(taus[k]))
-                k += 1
-                if k % self.steps_per_epoch == 0:
-                    history.append((k,) + tuple(float(v) for v in losses))
+        ps, _, history = self._steps(start.params, start.state, seed, int(c.warmup * self.steps), self.steps,
+                                     float(lam), mac_w, log_b)
         probs = np.asarray(masked_softmax(ps["arch"]))
         enc = argmax_encoding(probs)
         hw = hardware_for(self.cost, enc, ps["u"], ps["df"], seed, c.refine_evals if refine_evals is None else
                           refine_evals, method) if hardware else None
-        return JointResult(enc, hw, probs, time.perf_counter() - t0, history)
+        return JointResult(enc, hw, probs, time.perf_counter() - t0, start.history + history)
+
+    def _steps(self, ps, st, seed: int, k0: int, k1: int, lam: float, mac_w: float, log_b: float):
+        """Steps k0..k1-1 of a search of `seed` (architecture updated from the warm-up's end on): the
+        training batches are the seed's shuffle (`train.shuffles`), the validation batches drawn from it too,
+        so every search of a seed sees the same batches. Returns (params, optimizer state, history)."""
+        c = self.config
+        order = shuffles(len(self.data.y_train), c.batch, c.epochs, seed)
+        val = np.random.default_rng([seed, 1]).integers(0, len(self.data.y_val), order.shape)
+        temps = np.geomspace(c.t_start, c.t_end, self.steps)
+        taus = np.geomspace(c.tau_start, c.tau_end, self.steps)
+        key = jax.random.PRNGKey(seed)
+        warm = int(c.warmup * self.steps)
+        history = []
+        for k in range(k0, k1):
+            t = jnp.asarray(temps[k])
+            ys, jacs = self._costs(ps["u"], t)
+            ps, st, losses = self._step(ps, st, jnp.asarray(order[k], jnp.int32), jnp.asarray(val[k], jnp.int32), ys,
+                                        jacs, t, jnp.asarray(lam), jnp.asarray(mac_w), jnp.asarray(log_b),
+                                        jnp.asarray(float(k >= warm)), jax.random.fold_in(key, k),
+                                        jnp.asarray(taus[k]))
+            if (k + 1) % self.steps_per_epoch == 0:
+                history.append((k + 1,) + tuple(float(v) for v in losses))
+        return ps, st, history
 
     def _costs(self, u, t):
         """Per-group relaxed costs and Jacobians at accelerator u [F] (the compiled group programs)."""
@@ -257,7 +289,7 @@ class JointSearch:
         init = self.init(seed)
         hp = {"u": init["u"], "df": init["df"]}
         st = self._hw_opt.init(hp)
-        probs = jnp.asarray(np.eye(choice_mask().shape[1])[np.asarray(encoding)] * choice_mask())
+        probs = jnp.asarray(one_hot_gates(encoding))
         for t in np.geomspace(c.t_start, c.t_end, self.steps):
             t = jnp.asarray(t)
             ys, jacs = self._costs(hp["u"], t)

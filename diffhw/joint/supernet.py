@@ -27,7 +27,7 @@ import numpy as np
 from diffhw.frontends.nas import digits as space
 
 __all__ = ["Depthwise", "Pointwise", "MBConv", "MixedBlock", "DigitsNet", "DECISIONS", "choice_mask", "masked_softmax",
-           "gumbel_gates"]
+           "gumbel_gates", "one_hot_gates", "supernet_key", "leaves", "network_to_supernet", "supernet_to_network"]
 
 DECISIONS = tuple(space._decisions())
 
@@ -181,3 +181,58 @@ def gumbel_gates(key, logits, tau):
     soft = masked_softmax(logits + g, tau)
     hard = jax.nn.one_hot(jnp.argmax(soft, -1), soft.shape[-1], dtype=soft.dtype)
     return hard - jax.lax.stop_gradient(soft) + soft
+
+
+def one_hot_gates(encoding) -> np.ndarray:
+    """The gates [..., D, O] of architectures (encodings [..., D] option indices)."""
+    return np.eye(choice_mask().shape[1])[np.asarray(encoding)]
+
+
+def supernet_key(encoding, path: tuple) -> tuple:
+    """Where a leaf of the plain network of `encoding` sits in the supernet's parameters: a block's layers
+    sit under its chosen op (`stage1_0/expand/kernel` -> `stage1_0/mb3_e3/expand/kernel`)."""
+    cfg = space.config(encoding)
+    ops = {f"{name}_{i}": cfg["ops"][s][i] for s, name in enumerate(space.STAGES) for i in range(space.BLOCKS)}
+    j = next((j for j, k in enumerate(path) if k in ops), None)
+    return tuple(path) if j is None else tuple(path[:j + 1]) + (ops[path[j]],) + tuple(path[j + 1:])
+
+
+def leaves(tree: dict, prefix=()):
+    """(path tuple, leaf) of a nested dict."""
+    for k, v in tree.items():
+        if isinstance(v, dict):
+            yield from leaves(v, prefix + (k,))
+        else:
+            yield prefix + (k,), v
+
+
+def network_to_supernet(params: dict, encoding, supernet_like: dict) -> dict:
+    """Parameters of the plain network of `encoding` (`DigitsNet(encoding).init`) placed into zeros shaped
+    like the supernet's (`supernet_like`, any leaves with .shape / .dtype): every tensor in the leading corner
+    of its supernet copy. Trained with `one_hot_gates(encoding)`, the supernet then computes and learns
+    exactly that network: the other entries get zero inputs or are masked, so their gradients are zero."""
+    import jax
+
+    out = jax.tree_util.tree_map(lambda a: np.zeros(a.shape, a.dtype), supernet_like)
+    for path, v in leaves(params):
+        d = out
+        *head, leaf = supernet_key(encoding, path)
+        for k in head:
+            d = d[k]
+        d[leaf][tuple(slice(0, n) for n in np.shape(v))] = np.asarray(v)
+    return out
+
+
+def supernet_to_network(params: dict, encoding, network_like: dict) -> dict:
+    """Inverse of `network_to_supernet`: the plain network's parameters (shaped like `network_like`) cut
+    from the supernet's."""
+    out: dict = {}
+    for path, v in leaves(network_like):
+        src = params
+        for k in supernet_key(encoding, path):
+            src = src[k]
+        d = out
+        for k in path[:-1]:
+            d = d.setdefault(k, {})
+        d[path[-1]] = np.asarray(src)[tuple(slice(0, n) for n in np.shape(v))]
+    return out

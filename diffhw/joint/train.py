@@ -1,16 +1,25 @@
-"""Train an architecture of the digits space from scratch and measure its test accuracy.
+"""Train networks of the digits space and measure their test accuracy: one compiled program for all of them.
 
-`fit(encoding, data, epochs, seeds)` trains `DigitsNet(encoding)` (only the chosen ops, at the chosen widths)
-on the training split with Adam (learning rate 1e-2, cosine-decayed; batch 32: the search's settings), once
-per seed: the seeds run
-together (`vmap` over independently initialized and shuffled copies, one `lax.scan` over the steps), so an
-architecture compiles once. Returns each seed's accuracy on the validation and test splits and the trained
-weights of the first seed.
+`train_supernet(params, order, gates, x, y, lr)` trains K copies of the supernet (`DigitsNet()`, parameters
+with a leading axis [K, ...], `vmap`) with Adam (learning rate `lr` cosine-decayed over the steps) on the
+training cross-entropy, one `lax.scan` over the steps, with the per-step gates [steps, D, O] shared by the
+copies. Both trainings use it, so neither compiles per architecture:
+
+* `fit(encoding, data, epochs, seeds)` trains the network of one architecture from scratch, once per seed:
+  each seed's copy starts from that seed's initialization of the plain network (`DigitsNet(encoding)`,
+  lecun-normal at the network's own widths) placed into zeros of the supernet's shape
+  (`network_to_supernet`), trained at the architecture's one-hot gates, which computes and learns exactly
+  that network (the supernet's other entries stay zero); batch 32, learning rate 1e-2, its own shuffle per
+  seed. Returns each seed's accuracy on the validation and test splits and the trained weights of the first
+  seed as the plain network's parameters;
+* the semi-decoupled baseline's single-path one-shot supernet (one copy, a uniformly sampled path per step).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from functools import partial
 from typing import Sequence
 
 import jax
@@ -19,14 +28,17 @@ import numpy as np
 import optax
 
 from diffhw.joint.data import Split
-from diffhw.joint.supernet import DigitsNet
+from diffhw.joint.supernet import (DigitsNet, choice_mask, leaves, network_to_supernet, one_hot_gates, supernet_key,
+                                   supernet_to_network)
 
-__all__ = ["Trained", "fit", "flat_weights"]
+__all__ = ["Trained", "fit", "train_supernet", "accuracy", "shuffles", "flat_weights", "torch_weights"]
+
+SUPERNET = DigitsNet()
 
 
 @dataclass
 class Trained:
-    """Accuracies per seed `[len(seeds)]` and the first seed's flax parameters."""
+    """Accuracies per seed `[len(seeds)]` and the first seed's flax parameters (the plain network's)."""
 
     encoding: tuple
     val_accuracy: np.ndarray
@@ -40,55 +52,91 @@ class Trained:
                 "val_accuracy": float(self.val_accuracy.mean()), "seeds": len(self.test_accuracy)}
 
 
+@partial(jax.jit, static_argnames=("lr",))
+def train_supernet(params, order, gates, x, y, lr: float = 1e-2):
+    """params [K, ...] (flax variables with a leading copy axis), order [K, steps, B] training indices,
+    gates [steps, D, O], images x [N, 8, 8, 1], labels y [N] -> trained params [K, ...]."""
+    opt = optax.adam(optax.cosine_decay_schedule(lr, order.shape[1]))
+
+    def one(p, idx):
+        def body(carry, inp):
+            p, st = carry
+            i, g = inp
+            grad = jax.grad(lambda p: optax.softmax_cross_entropy_with_integer_labels(
+                SUPERNET.apply(p, x[i], g), y[i]).mean())(p)
+            upd, st = opt.update(grad, st, p)
+            return (optax.apply_updates(p, upd), st), None
+
+        (p, _), _ = jax.lax.scan(body, (p, opt.init(p)), (idx, gates))
+        return p
+
+    return jax.vmap(one)(params, order)
+
+
+@jax.jit
+def accuracy(params, gates, x, y):
+    """Accuracy [K] of supernet copies params [K, ...] at gates [D, O] on images x [N, ...], labels y [N]."""
+    return jax.vmap(lambda p: (SUPERNET.apply(p, x, gates).argmax(-1) == y).mean())(params)
+
+
+def shuffles(n: int, batch: int, epochs: int, seed) -> np.ndarray:
+    """Training order [epochs * (n // batch), batch]: a fresh permutation of the n samples per epoch."""
+    per_epoch = n // batch
+    return np.concatenate([np.random.default_rng([seed, e]).permutation(n)[:per_epoch * batch]
+                           for e in range(epochs)]).reshape(per_epoch * epochs, batch)
+
+
+@jax.jit
+def _supernet_init(key, x):
+    return SUPERNET.init(key, x, jnp.ones(choice_mask().shape, jnp.float32))
+
+
+def network_init(encoding, seed: int, x) -> tuple[dict, dict]:
+    """A from-scratch initialization of the plain network of `encoding` (images x [n, 8, 8, 1]) without
+    compiling it: the leading corner of the supernet's initialization (`PRNGKey(seed)`), every kernel
+    rescaled to lecun-normal at the network's own fan-in (flax's default initializer of `DigitsNet(encoding)`:
+    a truncated normal of std 1/sqrt(fan_in) scaled by sqrt(fan_in of the supernet copy / fan_in) is one of
+    std 1/sqrt(fan_in)), biases zero. Returns (the network's parameters, the same in the supernet's shape)."""
+    sup = jax.tree_util.tree_map(np.asarray, _supernet_init(jax.random.PRNGKey(int(seed)), x[:1]))
+    like = jax.eval_shape(DigitsNet(encoding=tuple(encoding)).init, jax.random.PRNGKey(0), x[:1])
+    plain = supernet_to_network(sup, encoding, like)
+    for path, a in leaves(plain):
+        if path[-1] == "kernel":
+            src = sup
+            for k in supernet_key(encoding, path):
+                src = src[k]
+            axis = 2 if a.ndim == 4 else 0  # input channels: HWIO conv, [in, out] dense
+            d = plain
+            for k in path[:-1]:
+                d = d[k]
+            d["kernel"] = (a * np.sqrt(src.shape[axis] / a.shape[axis])).astype(a.dtype)
+    return plain, network_to_supernet(plain, encoding, sup)
+
+
 def fit(encoding: Sequence[int], data: Split, epochs: int = 30, seeds: Sequence[int] = (0, 1, 2), batch: int = 32,
         lr: float = 1e-2) -> Trained:
     """Train the network of `encoding` from scratch once per seed (see the module docstring)."""
-    import time
-
     t0 = time.perf_counter()
-    model = DigitsNet(encoding=tuple(int(e) for e in encoding))
-    n = len(data.y_train)
-    per_epoch = n // batch
-    steps = per_epoch * epochs
-    opt = optax.adam(optax.cosine_decay_schedule(lr, steps))
-    idx = np.stack([np.concatenate([np.random.default_rng([s, e]).permutation(n)[:per_epoch * batch]
-                                    for e in range(epochs)]).reshape(steps, batch) for s in seeds])  # [K, steps, B]
+    enc = tuple(int(e) for e in encoding)
     x_tr, y_tr = jnp.asarray(data.x_train), jnp.asarray(data.y_train)
-
-    def loss(p, i):
-        return optax.softmax_cross_entropy_with_integer_labels(model.apply(p, x_tr[i]), y_tr[i]).mean()
-
-    def train_one(key, order):
-        p = model.init(key, x_tr[:2])
-
-        def body(carry, i):
-            p, st = carry
-            g = jax.grad(loss)(p, i)
-            upd, st = opt.update(g, st, p)
-            return (optax.apply_updates(p, upd), st), None
-
-        (p, _), _ = jax.lax.scan(body, (p, opt.init(p)), order)
-        return p
-
-    def accuracy(p, x, y):
-        return (model.apply(p, x).argmax(-1) == y).mean()
-
-    @jax.jit
-    def run(keys, order):
-        params = jax.vmap(train_one)(keys, order)
-        acc = jax.vmap(lambda p: jnp.stack([accuracy(p, data.x_val, data.y_val),
-                                            accuracy(p, data.x_test, data.y_test)]))(params)
-        return params, acc
-
-    keys = jnp.stack([jax.random.PRNGKey(int(s)) for s in seeds])
-    params, acc = run(keys, jnp.asarray(idx, jnp.int32))
+    gates = jnp.asarray(one_hot_gates(enc), jnp.float32)
+    acc, first = [], None
+    for s in seeds:  # one copy per call: the program the one-shot supernet trains with, compiled once
+        plain, params = network_init(enc, int(s), x_tr)
+        order = shuffles(len(data.y_train), batch, epochs, int(s))
+        params = train_supernet(jax.tree_util.tree_map(lambda a: jnp.asarray(a)[None], params),
+                                jnp.asarray(order[None], jnp.int32),
+                                jnp.broadcast_to(gates, (len(order),) + gates.shape), x_tr, y_tr, lr=lr)
+        acc.append([float(accuracy(params, gates, jnp.asarray(x), jnp.asarray(y))[0])
+                    for x, y in ((data.x_val, data.y_val), (data.x_test, data.y_test))])
+        if first is None:
+            first = supernet_to_network(jax.tree_util.tree_map(lambda a: np.asarray(a[0]), params), enc, plain)
     acc = np.asarray(acc)
-    first = jax.tree_util.tree_map(lambda a: np.asarray(a[0]), params)
-    return Trained(tuple(int(e) for e in encoding), acc[:, 0], acc[:, 1], first, time.perf_counter() - t0)
+    return Trained(enc, acc[:, 0], acc[:, 1], first, time.perf_counter() - t0)
 
 
 def flat_weights(params: dict) -> dict:
-    """Flax parameters -> flat {"stage1_0/expand/kernel": array, ...} (for `weights.npz`)."""
+    """Flax parameters -> flat {"stage1_0/expand/kernel": array, ...}."""
     flat = {}
 
     def walk(d, prefix):
@@ -100,3 +148,18 @@ def flat_weights(params: dict) -> dict:
 
     walk(params.get("params", params), "")
     return flat
+
+
+def torch_weights(params: dict) -> dict:
+    """Plain-network flax parameters -> {"<graph node>.weight" / ".bias": array} in PyTorch layouts (conv
+    [out, in / groups, kh, kw], linear [out, in]), keyed by the node names of `digits.decode` (what
+    `diffhw export` reads from a run's weights.npz)."""
+    out = {}
+    for key, v in flat_weights(params).items():
+        *mod, leaf = key.split("/")
+        node = "stem.conv" if mod == ["stem"] else ".".join(m.replace("_", ".") for m in mod)
+        if leaf == "kernel":
+            out[f"{node}.weight"] = v.transpose(3, 2, 0, 1) if v.ndim == 4 else v.T
+        else:
+            out[f"{node}.bias"] = v
+    return out
