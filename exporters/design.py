@@ -117,6 +117,8 @@ def from_run(run_dir) -> Exported:
     if graph is not None and [s.name for s in graph.to_network().layers] != names:
         graph = None  # a run of another version of the zoo network: fall back to its layers
     if graph is None:
+        graph = _searched_graph(run, names)
+    if graph is None:
         graph = Graph.from_network(Network(name, tuple(replace(s, dataflow=None) for s in mapped.layers)))
     net = graph.to_network()
     network = Network(net.name, tuple(replace(s, dataflow=m.dataflow) for s, m in zip(net.layers, mapped.layers)),
@@ -125,6 +127,24 @@ def from_run(run_dir) -> Exported:
     return Exported(name, graph, network, replace(hw, name="design"),
                     {"kind": "codesign run", "run_dir": str(run), "network": name}, _layer_nodes(graph, network),
                     descriptors, run_dir=run, run_doc=doc)
+
+
+def _searched_graph(run: Path, names: list) -> Optional[Graph]:
+    """The op graph of a `diffhw cosearch` run's network (its architecture.json names the NAS space and the
+    encoding; its weights.npz is keyed by this graph's node names), if its layers are the design's."""
+    path = run / "architecture.json"
+    if not path.is_file():
+        return None
+    from diffhw.frontends.nas import digits
+
+    try:
+        arch = json.loads(path.read_text())
+        if arch.get("space") != "digits":
+            return None
+        graph = digits.decode(arch["encoding"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
+        raise _err(path, f"cannot read the searched architecture: {e}", "restore the files the run wrote") from None
+    return graph if [s.name for s in graph.to_network().layers] == names else None
 
 
 def from_model(model: str, hw_file, dataflow: str, input_shape: Optional[Sequence[int]] = None) -> Exported:

@@ -2,7 +2,8 @@
 retrained from scratch and its test accuracy measured.
 
 Writes a run directory: design.json (as `diffhw codesign` writes it), hw.m + mapping.m, weights.npz (the
-retrained network of the first seed: flat name -> array), architecture.json (space, encoding, layers, test
+retrained network of the first seed, keyed `<graph node>.weight` / `.bias` in PyTorch layouts, as
+`diffhw export RUN_DIR` reads them), architecture.json (space, encoding, layers, test
 accuracy per seed, the search's lambda and architecture probabilities) and search.png (or search.csv) with
 the losses and log E-EDP per epoch.
 """
@@ -31,8 +32,9 @@ def add_parser(sub) -> None:
                    help="search space (digits: the AlphaNet-derived MBConv space for 8x8 inputs; darts and "
                         "alphanet are ImageNet / CIFAR sized and have no trainable dataset here)")
     p.add_argument("--dataset", default="digits", help="training data (digits: scikit-learn's 8x8 digits)")
-    p.add_argument("--lambda", dest="lam", type=float, default=0.05,
-                   help="weight of the hardware term (log E-EDP) in the architecture loss (default 0.05)")
+    p.add_argument("--lambda", dest="lam", type=float, default=0.002,
+                   help="weight of the hardware term (log E-EDP) in the architecture loss (default 0.002; "
+                        "0 searches for accuracy alone, >= 0.01 drives the search to the smallest network)")
     p.add_argument("--epochs", type=int, default=30, help="search and retraining epochs (default 30)")
     p.add_argument("--retrain-seeds", type=int, default=3, help="seeds of the from-scratch training (default 3)")
     p.add_argument("--area-budget", type=float, default=1e7, help="area budget (MAESTRO units, default 1e7)")
@@ -88,7 +90,7 @@ def _cosearch(args, out: Path, tmp: Path) -> int:
     from diffhw.joint.data import digits
     from diffhw.joint.hardware import ExpectedCost
     from diffhw.joint.search import JointSearch, SearchConfig
-    from diffhw.joint.train import fit, flat_weights
+    from diffhw.joint.train import fit, torch_weights
     from diffhw.optimize import report
 
     data = digits()
@@ -105,12 +107,13 @@ def _cosearch(args, out: Path, tmp: Path) -> int:
     if result.best is not None:
         export_maestro(tmp, problem, result.best)
     report.write_design(tmp / "design.json", problem, result)
-    weights = flat_weights(trained.params)
+    weights = torch_weights(trained.params)
     np.savez(tmp / "weights.npz", **weights)
     arch = {"space": args.space, "dataset": args.dataset, "encoding": list(r.encoding),
             "config": space.config(r.encoding), "input_shape": [1, space.IN_CHANNELS, space.RESOLUTION,
                                                                  space.RESOLUTION],
-            "layout": "NHWC for the flax weights (conv kernels HWIO); the graph's layers are NCHW",
+            "layout": "weights.npz: graph node names, PyTorch layouts (conv [out, in/groups, kh, kw], linear "
+                      "[out, in]), NCHW inputs",
             "layers": space.decode(r.encoding).table(),
             "weights": {k: list(v.shape) for k, v in weights.items()},
             "test_accuracy": trained.test_accuracy.tolist(), "val_accuracy": trained.val_accuracy.tolist(),
