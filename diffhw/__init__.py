@@ -1,1 +1,53 @@
-"""diffhw: a differentiable, batched MAESTRO cost model in JAX."""
+"""diffhw: a differentiable, batched MAESTRO cost model in JAX.
+
+The public API, importable from `diffhw` directly (`from diffhw import evaluate, parse_model, parse_hw`).
+Names resolve lazily (PEP 562), so `import diffhw` stays light: JAX is imported by the first name that
+needs it, never by the package itself.
+
+- Data model: `LayerSpec`, `Network`, `Layers` (struct of arrays), `HardwareSpec`, `Dataflow`, `TEMPLATES`.
+- Numerics: `Numerics` (the protocol), `Exact`, `Relaxed`.
+- Cost model: `layer_cost` (one layer, one accelerator, one dataflow; `jax.vmap` it), `evaluate_layers` /
+  `evaluate_many` (layers x hardware, validated, MAESTRO's rows; `diffhw.evaluate`), `run_eval` /
+  `EvalConfig` / `Models` (networks x hardware x dataflows, `diffhw.sweep`), `network_cost` (a network's
+  relaxed cost and its gradient).
+- Inputs and outputs: `parse_model`, `parse_hw` (MAESTRO files), `load_model` (any MODEL the CLI takes),
+  `InputError`, `ErrorReport`.
+- Subpackages and modules: `frontends`, `exporters`, `optimize`, `joint`, `cost`, `engine`, `evaluate`,
+  `sweep`.
+"""
+
+from importlib import import_module
+
+#: public name -> the module that defines it (or (module, name there)). `diffhw.evaluate` and `diffhw.sweep`
+#: are modules, so their main functions are exported as `evaluate_layers` and `run_eval`.
+_EXPORTS = {
+    "LayerSpec": "diffhw.layers", "Network": "diffhw.layers", "Layers": "diffhw.layers",
+    "HardwareSpec": "diffhw.hardware", "Dataflow": "diffhw.dataflow", "TEMPLATES": "diffhw.dataflow",
+    "Numerics": "diffhw.numerics", "Exact": "diffhw.numerics", "Relaxed": "diffhw.numerics",
+    "layer_cost": "diffhw.cost.model",
+    "evaluate_layers": ("diffhw.evaluate", "evaluate"), "evaluate_many": "diffhw.evaluate",
+    "run_eval": "diffhw.sweep", "EvalConfig": "diffhw.sweep", "Models": "diffhw.sweep",
+    "network_cost": "diffhw.optimize.relaxed",
+    "parse_model": "diffhw.frontends.maestro", "parse_hw": "diffhw.frontends.maestro",
+    "load_model": "diffhw.frontends.models",
+    "InputError": "diffhw.errors", "ErrorReport": "diffhw.errors",
+}
+_SUBPACKAGES = ("frontends", "exporters", "optimize", "joint", "cost", "engine", "evaluate", "sweep")
+
+__all__ = sorted(_EXPORTS) + list(_SUBPACKAGES)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        module, attr = _EXPORTS[name] if isinstance(_EXPORTS[name], tuple) else (_EXPORTS[name], name)
+        value = getattr(import_module(module), attr)
+    elif name in _SUBPACKAGES:
+        value = import_module(f"diffhw.{name}")
+    else:
+        raise AttributeError(f"module 'diffhw' has no attribute {name!r}")
+    globals()[name] = value  # resolved once
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -31,7 +31,6 @@ from diffhw.errors import InputError
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import OP_CODES, LayerSpec
 
-jax.config.update("jax_enable_x64", True)
 
 def _evaluate_impl(program: Program, names, inputs):
     """A chunk's outputs `names` (integer ones, then floating ones) as two matrices [B, n_int] and [B, n_float],

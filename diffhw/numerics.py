@@ -1,8 +1,10 @@
 """The numerics the cost model is written against: exact (MAESTRO's integers) and relaxed (smooth).
 
-The analysis in `diffhw.cost` is written once against this small interface: division, ceiling division,
+The analysis in `diffhw.cost` is written once against the `Numerics` protocol: division, ceiling division,
 comparisons, boolean logic, selection, max/min, reductions over the case axis (`reduce_cases`, several
-at once) and MAESTRO's walk over the cases in its order (`walk`). Two implementations:
+at once), order statistics over the cases (`order_statistics`, from which `walk` builds MAESTRO's walk over
+the cases in its order), input types, MAESTRO's int wrap-around and its stop conditions
+(`diagnostics`, exact only). The model never asks which numerics it runs. Two implementations:
 
 - `Exact`: MAESTRO's C++ semantics on int64 (truncating division; a negative numerator rounds toward
   zero, which several of its formulas rely on, e.g. `(dim - map) / ofs` when the map exceeds the
@@ -23,9 +25,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import Protocol
+
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
+
+# The one place 64-bit mode is set: MAESTRO's integers are int64 and the relaxed model float64, so every
+# path into the cost model (which all go through this module) has it before anything is traced.
+jax.config.update("jax_enable_x64", True)
 
 I64 = jnp.int64
 F64 = jnp.float64
@@ -37,6 +46,47 @@ MIN_TEMPERATURE = 1e-6
 #: fewer PEs than a dataflow's clusters need included (tests/test_relaxed.py); searches anneal inside it.
 #: Below it the model approaches the exact one, where such points are invalid (docs/relaxed.md).
 SEARCH_TEMPERATURES = (0.01, 1.0)
+
+
+class Numerics(Protocol):
+    """The primitives the cost model uses; `Exact` and `Relaxed` implement all of them. Booleans are bool
+    arrays (exact) or probabilities (relaxed); "the case axis" is the last one."""
+
+    dtype: object
+
+    def num(self, x): """A number of the model's dtype."""
+    def count(self, c): """A boolean as a number (0/1, or its probability)."""
+    def bool(self, x): """A constant boolean."""
+    def div(self, a, b): """C integer division a / b (truncating; 0 where b == 0)."""
+    def ceil_div(self, a, b): """MAESTRO's ceiling division."""
+    def lt(self, a, b): """a < b."""
+    def le(self, a, b): """a <= b."""
+    def eq(self, a, b): """a == b."""
+    def and_(self, a, b): """a and b."""
+    def or_(self, a, b): """a or b."""
+    def not_(self, a): """not a."""
+    def where(self, c, a, b): """a where c, else b."""
+    def maximum(self, a, b): """Elementwise max."""
+    def minimum(self, a, b): """Elementwise min."""
+    def max(self, x, where, axis=-1): """max of x over `axis` where `where` holds (0 if nowhere)."""
+    def min(self, x, where, axis=-1): """min of x over `axis` where `where` holds."""
+    def shift_right(self, v, k): """v >> k."""
+    def reduce_cases(self, terms: dict) -> dict: """Several sum/max/min reductions over the case axis."""
+    def floor_ratio(self, a, b): """floor(a / b) taken in floating point, as an integer output."""
+    def round(self, x): """A discrete index (orders of cases)."""
+    def order_statistics(self, queries: dict, count=None) -> dict:
+        """Per query (flags, order): whether any flag holds and, per case, that none comes strictly earlier
+        in `order`; with `count` (flags, order) the flagged cases at or after each case (`later`)."""
+    def select_bits(self, conds, table): """Per case, the row of `table` [2^E] its E bits index."""
+    def inputs(self, layer: dict, numbers, hw: dict): """The model's inputs in this numerics' types."""
+    def wrap_int32(self, x): """MAESTRO's int product (wraps modulo 2^32 in the exact model)."""
+    def diagnostics(self, build) -> dict: """`build()`'s MAESTRO stop-condition terms (exact model only)."""
+
+
+def _masked_exp(w, z):
+    """w * exp(z), 0 where w == 0 (a masked-out value above the kept maximum would give 0 * inf = NaN); the
+    inner `where` keeps the gradient finite too."""
+    return jnp.where(w > 0, w * jnp.exp(jnp.where(w > 0, z, 0.0)), 0.0)
 
 
 def _promote(a, b):
@@ -63,7 +113,6 @@ def ceil_div(a, b):
 class Exact:
     """MAESTRO's integer semantics (int64, truncating division, hard booleans)."""
 
-    relaxed = False
     dtype = I64
 
     def num(self, x):
@@ -148,44 +197,67 @@ class Exact:
                          (len(shape) - 1,))
         return dict(zip(terms, out))
 
-    def floor_real(self, x):
-        """floor of a float64 ratio, as an integer output."""
-        return jnp.floor(x).astype(I64)
+    def floor_ratio(self, a, b):
+        """floor(a / b) of integers computed as a float64 ratio (MAESTRO averages in floating point), as an
+        integer output."""
+        return jnp.floor(jnp.asarray(a, F64) / jnp.asarray(b, F64)).astype(I64)
 
     def round(self, x):
         """An integer-valued quantity used as an index (orders of cases): exact already."""
         return x
 
-    def walk(self, processed, exists, order, top: bool) -> dict:
-        """MAESTRO's walk over the cases in `order` (distinct ints in [0, K) for existing cases), as flags
-        per case [K]: `first_out`, the case whose output size it reports (the first processed one, else the
-        last existing one); `prefix`, the existing cases up to the first processed one; with `top` also
-        `last`, the last processed case, and `later`, the count of processed cases at or after each one.
-        The reductions go into one `reduce_cases`. `later` counts with a bit set of the processed cases'
-        orders (one uint64 word per 64 cases) and a popcount above each case's order: O(K) vector work,
-        where a histogram needs a scatter that XLA CPU runs as a serial loop."""
-        k = order.shape[-1]
-        rev = k - 1 - order
-        terms = {"first": ("min", order, processed), "last_exist": ("min", rev, exists)}
-        if top:
+    def order_statistics(self, queries: dict, count=None) -> dict:
+        """Per query name -> (flags [K], order [K], distinct ints in [0, K)): `name` -> (whether any flag
+        holds, per case whether no flagged case comes strictly earlier in `order`); with `count` = (flags,
+        order), `later` -> per case the count of flagged cases whose order is at least its own. Every
+        reduction goes into one `reduce_cases`. `later` counts with a bit set of the flagged cases' orders
+        (one uint64 word per 64 cases) and a popcount above each case's order: O(K) vector work, where a
+        histogram needs a scatter that XLA CPU runs as a serial loop."""
+        big = jnp.iinfo(I64).max
+        terms = {name: ("min", order, flags) for name, (flags, order) in queries.items()}
+        if count is not None:
+            flags, order = count
+            k = order.shape[-1]
             o = jnp.clip(order, 0, k - 1).astype(jnp.uint64)
             word, bit = o >> 6, o & 63
-            terms["last"] = ("min", rev, processed)
             for w in range(-(-k // 64)):
-                terms[f"word{w}"] = ("sum", jnp.where(processed & (word == w), jnp.uint64(1) << bit, jnp.uint64(0)))
+                terms[("word", w)] = ("sum", jnp.where(flags & (word == w), jnp.uint64(1) << bit, jnp.uint64(0)))
         r = self.reduce_cases(terms)
-        out = {"first_out": jnp.where(r["first"] < jnp.iinfo(I64).max, processed & (order <= r["first"]),
-                                      exists & (rev <= r["last_exist"])),
-               "prefix": exists & (order <= r["first"])}
-        if top:
-            out["last"] = processed & (rev <= r["last"])
+        out = {name: (r[name] < big, order <= r[name]) for name, (_, order) in queries.items()}
+        if count is not None:
             later = jnp.zeros(order.shape, I64)
             for w in range(-(-k // 64)):
                 # a case in this word counts the bits from its own up; one in a lower word all of them
-                above = lax.population_count(r[f"word{w}"][..., None] >> jnp.where(word == w, bit, 0)).astype(I64)
+                above = lax.population_count(r[("word", w)][..., None] >> jnp.where(word == w, bit, 0)).astype(I64)
                 later = later + jnp.where(word <= w, above, 0)
             out["later"] = later
         return out
+
+    def select_bits(self, conds, table):
+        """Per case, the row of `table` (a pytree of arrays [2^E]) that the case's bits `conds` (E flags
+        [K], bit i = conds[i]) index: a tree of selects on the bits (a gather is slow on CPU). -> [K]."""
+        k = conds[0].shape[-1] if conds else 1
+
+        def select(x):
+            vals = [x[p] for p in range(x.shape[0])]
+            for c in conds:
+                vals = [jnp.where(c, hi, lo) for lo, hi in zip(vals[0::2], vals[1::2])]
+            return jnp.broadcast_to(vals[0], (k,))
+
+        return jax.tree_util.tree_map(select, table)
+
+    def inputs(self, layer: dict, numbers, hw: dict):
+        """The model's inputs as this numerics takes them (exact: the integers as given)."""
+        return layer, numbers, hw
+
+    def wrap_int32(self, x):
+        """MAESTRO's C `int` arithmetic: a product kept in an int wraps modulo 2^32."""
+        return ((x + 2**31) & (2**32 - 1)) - 2**31
+
+    def diagnostics(self, build):
+        """MAESTRO's stop conditions (crashes, exits) as `build()`'s dict of terms: only the exact model
+        reports them; a smooth model has no such discrete events."""
+        return build()
 
 
 @jax.tree_util.register_dataclass
@@ -194,7 +266,6 @@ class Relaxed:
     """Smooth surrogates with step width `temperature` (a traced float64 scalar)."""
 
     temperature: jax.Array
-    relaxed = True
     dtype = F64
 
     def num(self, x):
@@ -281,7 +352,7 @@ class Relaxed:
         w = jnp.concatenate([jnp.ones(w.shape[:-1] + (1,)), w], axis=-1)
         top = jnp.where(w > 0, x, -jnp.inf).max(axis=-1, keepdims=True)
         x0 = lax.stop_gradient(top)  # a shift that cancels in the ratio
-        e = w * jnp.exp((x - x0) / self._width(top, 0.0))
+        e = _masked_exp(w, (x - x0) / self._width(top, 0.0))
         return (e * x).sum(axis=-1) / e.sum(axis=-1)
 
     def min(self, x, where, axis=-1):
@@ -292,54 +363,84 @@ class Relaxed:
         top = jnp.where(w > 0, x, jnp.inf).min(axis=-1, keepdims=True)
         top = jnp.where(jnp.isfinite(top), top, 0.0)
         x0 = lax.stop_gradient(top)
-        e = w * jnp.exp((x0 - x) / self._width(top, 0.0))
+        e = _masked_exp(w, (x0 - x) / self._width(top, 0.0))
         s = e.sum(axis=-1)
         return jnp.where(s > 0, (e * x).sum(axis=-1) / jnp.where(s > 0, s, 1.0), 0.0)
 
     def shift_right(self, v, k):
-        return v * jnp.exp2(-k)
+        """Soft floor(v / 2^k) for v >= 0 (exact `v >> k` at integers as T -> 0)."""
+        return self.div(v, jnp.exp2(k))
 
     def bool(self, x):
         return jnp.asarray(x, F64)
 
-    def any(self, flags):
-        return 1.0 - jnp.prod(1.0 - jnp.asarray(flags, F64), axis=-1)
-
-    def count_at_or_after(self, flags, order):
-        """Per case: the (soft) count of flagged cases whose order is at least the case's own: a histogram
-        over orders, suffix sums."""
-        k = order.shape[-1]
-        slot = jnp.clip(order, 0, k - 1)
-        hist = jnp.zeros(k, F64).at[slot].add(jnp.asarray(flags, F64))
-        return jnp.cumsum(hist[::-1])[::-1][slot]
+    def order_statistics(self, queries: dict, count=None) -> dict:
+        """As `Exact.order_statistics` with soft flags: "any" is 1 - prod(1 - p); "none earlier" a product
+        of (1 - p) over the earlier cases; `later` a histogram over orders, suffix sums."""
+        out = {}
+        for name, (flags, order) in queries.items():
+            p = jnp.asarray(flags, F64)
+            slot = jnp.clip(order, 0, order.shape[-1] - 1)
+            logq = jnp.log1p(-jnp.clip(p, 0.0, 1.0 - 1e-12))
+            hist = jnp.zeros(order.shape[-1], F64).at[slot].add(logq)
+            out[name] = (1.0 - jnp.prod(1.0 - p, axis=-1), jnp.exp((jnp.cumsum(hist) - hist)[slot]))
+        if count is not None:
+            flags, order = count
+            slot = jnp.clip(order, 0, order.shape[-1] - 1)
+            hist = jnp.zeros(order.shape[-1], F64).at[slot].add(jnp.asarray(flags, F64))
+            out["later"] = jnp.cumsum(hist[::-1])[::-1][slot]
+        return out
 
     def reduce_cases(self, terms: dict) -> dict:
         """As `Exact.reduce_cases`, with the smooth `max` / `min`."""
         return {name: jnp.asarray(x, F64).sum(axis=-1) if op == "sum" else getattr(self, op)(x, where[0])
                 for name, (op, x, *where) in terms.items()}
 
-    def floor_real(self, x):
-        return x
+    def floor_ratio(self, a, b):
+        """The soft floor of a / b (`div`): exact at integers as T -> 0."""
+        return self.div(a, b)
 
     def round(self, x):
         return lax.stop_gradient(jnp.round(x)).astype(I64)
 
-    def none_before(self, flags, order):
-        """Probability that no flagged case comes earlier: product of (1 - p) over earlier cases."""
-        k = order.shape[-1]
-        slot = jnp.clip(order, 0, k - 1)
-        logq = jnp.log1p(-jnp.clip(jnp.asarray(flags, F64), 0.0, 1.0 - 1e-12))
-        hist = jnp.zeros(k, F64).at[slot].add(logq)
-        return jnp.exp((jnp.cumsum(hist) - hist)[slot])
+    def select_bits(self, conds, table):
+        """As `Exact.select_bits` with soft bits: the mixture of the rows weighted by the product of the
+        bits' probabilities (the exact row when they are 0/1)."""
+        k = conds[0].shape[-1] if conds else 1
+        npat = 1 << len(conds)
+        bits = (np.arange(npat)[:, None] >> np.arange(len(conds))[None, :]) & 1  # static [P, E]
+        w = jnp.ones((k, npat))
+        for i, c in enumerate(conds):
+            p = jnp.asarray(c, F64)[:, None]
+            w = w * jnp.where(bits[None, :, i] == 1, p, 1.0 - p)
+        return jax.tree_util.tree_map(lambda x: w @ x, table)
 
-    def walk(self, processed, exists, order, top: bool) -> dict:
-        """As `Exact.walk`, with soft flags: "none before" is a product of (1 - p) over earlier cases."""
-        rev = order.shape[-1] - 1 - order
-        before = self.none_before(processed, order)
-        out = {"first_out": self.where(self.any(processed), self.and_(processed, before),
-                                       self.and_(exists, self.none_before(exists, rev))),
-               "prefix": self.and_(exists, before)}
-        if top:
-            out["last"] = self.and_(processed, self.none_before(processed, rev))
-            out["later"] = self.count_at_or_after(processed, order)
-        return out
+    def inputs(self, layer: dict, numbers, hw: dict):
+        """The model's inputs as floats (every input may be continuous)."""
+        return ({k: jnp.asarray(v, F64) for k, v in layer.items()}, jnp.asarray(numbers, F64),
+                {k: jnp.asarray(v, F64) for k, v in hw.items()})
+
+    def wrap_int32(self, x):
+        return x
+
+    def diagnostics(self, build):
+        return {}
+
+
+def walk(nm: Numerics, processed, exists, order, top: bool) -> dict:
+    """MAESTRO's walk over the cases in `order` (distinct ints in [0, K) for existing cases), as flags per
+    case [K]: `first_out`, the case whose output size it reports (the first processed one, else the last
+    existing one); `prefix`, the existing cases up to the first processed one; with `top` also `last`, the
+    last processed case, and `later`, the count of processed cases at or after each one."""
+    rev = order.shape[-1] - 1 - order
+    queries = {"first": (processed, order), "last_exist": (exists, rev)}
+    if top:
+        queries["last"] = (processed, rev)
+    st = nm.order_statistics(queries, count=(processed, order) if top else None)
+    (any_processed, before), (_, none_after) = st["first"], st["last_exist"]
+    out = {"first_out": nm.where(any_processed, nm.and_(processed, before), nm.and_(exists, none_after)),
+           "prefix": nm.and_(exists, before)}
+    if top:
+        out["last"] = nm.and_(processed, st["last"][1])
+        out["later"] = st["later"]
+    return out

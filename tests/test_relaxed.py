@@ -14,7 +14,7 @@ import pytest
 from diffhw.cli.common import load_inputs as _load_inputs
 from diffhw.cost.model import case_space, layer_cost
 from diffhw.evaluate import evaluate_arrays, prepare
-from diffhw.numerics import DEFAULT_TEMPERATURE, MIN_TEMPERATURE, SEARCH_TEMPERATURES, Exact, Relaxed
+from diffhw.numerics import DEFAULT_TEMPERATURE, MIN_TEMPERATURE, SEARCH_TEMPERATURES, Exact, Relaxed, walk
 
 DATA = "tests/data/dev"
 
@@ -132,8 +132,8 @@ def test_exact_numerics_is_the_default():
 
 @pytest.mark.parametrize("k", [1, 7, 64, 65, 81, 200])
 def test_case_walk_matches_a_direct_walk(k):
-    """The walk over the cases (exact: one fused reduce and a bit-set count, one word per 64 orders;
-    relaxed at hard 0/1 flags: products and histograms) agrees with walking the cases directly, for case
+    """The walk over the cases (one `walk` over the numerics' order statistics: exact min-reductions and a
+    bit-set count, one word per 64 orders; relaxed at hard 0/1 flags: products and histograms) agrees with walking the cases directly, for case
     orders that are a permutation of [0, K) and any flags, batched (vmap)."""
     rng = np.random.default_rng(k)
     order = np.stack([rng.permutation(k) for _ in range(16)])
@@ -151,11 +151,11 @@ def test_case_walk_matches_a_direct_walk(k):
     }
     args = (jnp.asarray(processed), jnp.asarray(exists), jnp.asarray(order))
     for nm in (Exact(), Relaxed(jnp.float64(0.1))):
-        got = jax.vmap(lambda p, e, o: nm.walk(p, e, o, top=True))(*args)
+        got = jax.vmap(lambda p, e, o: walk(nm, p, e, o, top=True))(*args)
         assert sorted(got) == sorted(want)
         for key, w in want.items():
             np.testing.assert_array_equal(np.asarray(got[key]).astype(np.int64), w.astype(np.int64), err_msg=key)
-    assert got["later"].dtype == jnp.float64 and jax.vmap(lambda p, e, o: Exact().walk(p, e, o, True))(
+    assert got["later"].dtype == jnp.float64 and jax.vmap(lambda p, e, o: walk(Exact(), p, e, o, True))(
         *args)["later"].dtype == jnp.int64
 
 

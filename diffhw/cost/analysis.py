@@ -21,7 +21,7 @@ import numpy as np
 
 from diffhw.cost.lowering import Level, Tensor
 from diffhw.hardware import INT_MAX
-from diffhw.numerics import Exact
+from diffhw.numerics import Exact, Numerics, walk as walk_cases
 
 INIT, STEADY, EDGE = 0, 1, 2
 I64 = jnp.int64
@@ -39,7 +39,7 @@ class States:
     has_ee: jnp.ndarray
 
 
-def directive_states(kind: str, dim, m, o, nsub, nm=EXACT) -> States:
+def directive_states(kind: str, dim, m, o, nsub, nm: Numerics) -> States:
     """IterationAnalysis::AnalyzeIterationStates for one directive on a dimension of size `dim`."""
     t, f = nm.bool(True), nm.bool(False)
     one = nm.num(1)
@@ -74,7 +74,7 @@ def directive_states(kind: str, dim, m, o, nsub, nm=EXACT) -> States:
     )
 
 
-def reuse_tables(level: Level, nm=EXACT) -> dict[str, dict[str, jnp.ndarray]]:
+def reuse_tables(level: Level, nm: Numerics) -> dict[str, dict[str, jnp.ndarray]]:
     """ReuseAnalysis::Analyze{Input,Output}MappingSizes: per-dimension tile sizes of a level (static dims).
     Keys: mapped, mapped_edge, unique, unique_edge; each maps a dim name (incl. Y'/X') to a scalar."""
     mapped, mapped_e, uniq, uniq_e = {}, {}, {}, {}
@@ -103,7 +103,8 @@ def reuse_tables(level: Level, nm=EXACT) -> dict[str, dict[str, jnp.ndarray]]:
 def possible_states(levels: list[Level]) -> tuple[list[jnp.ndarray], list[dict[str, jnp.ndarray]]]:
     """Which states each directive of each level can take for this layer (one bool array [D, 3] per
     level), and per level which dimensions' edge tiles differ from their full tiles ({dim: bool}).
-    Lower levels see the upper level's full or edge tile of each dimension, so both are tried."""
+    Lower levels see the upper level's full or edge tile of each dimension, so both are tried. Exact: which
+    discrete states occur is an integer question whatever numerics evaluates them."""
     states, differs = [], []
     cands: dict[str, list] | None = None
     for level in levels:
@@ -112,10 +113,10 @@ def possible_states(levels: list[Level]) -> tuple[list[jnp.ndarray], list[dict[s
             dims = [level.dims[d.var]] if cands is None else cands[d.var]
             ex = jnp.zeros(3, bool)
             for dim in dims:
-                ex = ex | directive_states(d.kind, dim, d.size, d.ofs, level.nsub).exists
+                ex = ex | directive_states(d.kind, dim, d.size, d.ofs, level.nsub, EXACT).exists
             rows.append(ex)
         states.append(jnp.stack(rows))
-        t = reuse_tables(level)
+        t = reuse_tables(level, EXACT)
         differs.append({d.var: t["mapped"][d.var] != t["mapped_edge"][d.var] for d in level.directives})
         cands = {v: [t["mapped"][v], t["mapped_edge"][v]] for v in t["mapped"]}
     return states, differs
@@ -146,7 +147,7 @@ def _take(x, slot):
 class _Case:
     """Per-case view of a level: static state slots plus traced state attributes, arrays over cases [K]."""
 
-    def __init__(self, level: Level, dims_dyn: dict, combos: np.ndarray, nm=EXACT):
+    def __init__(self, level: Level, dims_dyn: dict, combos: np.ndarray, nm: Numerics):
         self.nm = nm
         dirs = level.directives
         self.dirs = dirs
@@ -161,8 +162,7 @@ class _Case:
             exists = nm.and_(exists, _take(s.exists, slot))
             occ = occ * _take(s.occ, slot)
         self.exact_occ = occ
-        if not nm.relaxed:  # MAESTRO multiplies the occurrences in an int: the product wraps modulo 2^32
-            occ = ((occ + 2**31) & (2**32 - 1)) - 2**31
+        occ = nm.wrap_int32(occ)  # MAESTRO multiplies the occurrences in an int
         self.exists, self.occ = exists, occ
         # MAESTRO keys iteration states by dimension: the last directive on a dimension wins.
         self.var_dir = {d.var: j for j, d in enumerate(dirs)}
@@ -470,28 +470,11 @@ def _sub_results(levels, li, space: CaseSpace, tensors, conv, hw, tr: _Traffic):
     pattern = {v: jnp.zeros(npat, bool) for v in picks_n}
     pattern.update({v: jnp.asarray(bits[:, i] == 1) for i, v in enumerate(edge_dims)})
     r_pat = sub(tr.sub_dims(pattern))
-
-    def gather(picks):
-        if nm.relaxed:
-            w = jnp.ones((k, npat))
-            for i, v in enumerate(edge_dims):
-                p = jnp.broadcast_to(jnp.asarray(picks[v], jnp.float64), (k,))[:, None]
-                w = w * jnp.where(bits[None, :, i] == 1, p, 1.0 - p)
-            return jax.tree_util.tree_map(lambda x: w @ x, r_pat)
-        conds = [jnp.broadcast_to(picks[v], (k,)) for v in edge_dims]  # bit i of a case's pattern
-
-        def select(x):  # x[pattern] per case, as a tree of selects on the bits (a gather is slow on CPU)
-            vals = [x[p] for p in range(npat)]
-            for c in conds:
-                vals = [jnp.where(c, hi, lo) for lo, hi in zip(vals[0::2], vals[1::2])]
-            return jnp.broadcast_to(vals[0], (k,))
-
-        return jax.tree_util.tree_map(select, r_pat)
-
+    gather = lambda picks: nm.select_bits([jnp.broadcast_to(picks[v], (k,)) for v in edge_dims], r_pat)  # noqa: E731
     return gather(picks_n), gather(picks_e)
 
 
-def noc_delay(n, bw, hops, nm=EXACT):
+def noc_delay(n, bw, hops, nm: Numerics):
     """NetworkOnChipModel::GetOutStandingDelay: zero-load latency + pipelined sends."""
     return hops + nm.ceil_div(n, bw) - 1
 
@@ -515,24 +498,24 @@ FAULT_OVERFLOW = 4  # a case's occurrence count wraps to <= 0 in MAESTRO's int: 
 WRAPPED_COUNT = 8
 
 
-def _no_processed_case(res: dict, r: dict, total, tables, tensors, innermost: bool, nm) -> None:
+def _no_processed_case(res: dict, r: dict, total, tables, tensors, innermost: bool, nm) -> dict:
     """MAESTRO's report of a layer whose top-level cases are all skipped (0 MACs): no sub-cluster was analysed,
     so its L1 sizes are the top level's own; its delay minima and averages are its initial long double values
-    converted to long (LONG_MIN on x86), its average NoC bandwidth 0/0."""
+    converted to long (LONG_MIN on x86), its average NoC bandwidth 0/0. Returns the outputs that change."""
     empty = nm.eq(total, 0)
     lowest = jnp.iinfo(jnp.int64).min
-    for name in ("ingress", "egress", "compute"):
-        for k in (f"{name}_delay_min", f"{name}_delay_avg"):
-            res[k] = nm.where(empty, lowest, res[k])
-    res["avg_noc_bw_req"] = nm.where(empty, jnp.nan, res["avg_noc_bw_req"])
+    out = {k: nm.where(empty, lowest, res[k])
+           for name in ("ingress", "egress", "compute") for k in (f"{name}_delay_min", f"{name}_delay_avg")}
+    out["avg_noc_bw_req"] = nm.where(empty, jnp.nan, res["avg_noc_bw_req"])
     if not innermost:
         for t in tensors:
             own = 2 * _mapped_volume(tables, t, nm) * (1 if t.is_output else r["prefix_cases"])
-            res[f"{t.name}_l1_size_req"] = nm.where(empty, own, res[f"{t.name}_l1_size_req"])
+            out[f"{t.name}_l1_size_req"] = nm.where(empty, own, res[f"{t.name}_l1_size_req"])
+    return out
 
 
 def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace, tensors, conv: bool, hw: dict,
-                  nm=EXACT):
+                  nm: Numerics):
     """Analyse cluster level `li` with the dynamic tile sizes `dims_dyn` (one layer, one hardware).
     Returns a dict of scalars; the top level's are the layer's results."""
     level = levels[li]
@@ -555,7 +538,7 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
 
     # MAESTRO walks the cases in `order`: buffer sizes come from the cases up to the first processed one,
     # the output size from the first processed case (else the last existing one).
-    walk = nm.walk(processed, exists, order, is_top)
+    walk = walk_cases(nm, processed, exists, order, is_top)
     first_out, prefix = walk["first_out"], walk["prefix"]
 
     # The level's reductions over its cases, taken together (`nm.reduce_cases`): name -> (op, value[, where]).
@@ -617,26 +600,27 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
         red["output_l2_write"] = ("sum", wa * egress)
         red["output_l1_write"] = ("sum", wa * psum_size)
         red.update({f"{t.name}_l2_read": ("sum", w * ingress[t.name]) for t in ins})
-        if not innermost and not nm.relaxed:  # MAESTRO divides by this case's compute delay: SIGFPE
-            red["zero_compute_cases"] = ("sum", nm.count(nm.and_(processed, nm.eq(compute, 0))))
+        if not innermost:  # MAESTRO divides by this case's compute delay: SIGFPE
+            red.update(nm.diagnostics(lambda: {
+                "zero_compute_cases": ("sum", nm.count(nm.and_(processed, nm.eq(compute, 0))))}))
     else:
         red["runtime_cycles"] = ("sum", w * delay)
-    if not nm.relaxed:  # cases whose ingress stops MAESTRO: here (processed or sizing the buffers) or below
+
+    def stop_terms():
+        """Cases whose ingress stops MAESTRO (here, processed or sizing the buffers, or below), whose count
+        aborts it, or wraps."""
+        below = lambda key: nm.where(  # noqa: E731  the sub-cluster analyses of the processed cases
+            pick_e, nm.or_(nm.lt(0, r_e[key]), nm.and_(several, nm.lt(0, r_n[key]))), nm.lt(0, r_n[key]))
         stops = tr.ingress_fault(ins[0])
         for t in ins[1:]:
             stops = nm.or_(stops, tr.ingress_fault(t))
-        stops = nm.and_(stops, nm.or_(processed, prefix))
+        flags = {"stops": nm.and_(stops, nm.or_(processed, prefix)), "aborts": nm.le(occ, 0),
+                 "wraps": nm.lt(INT_MAX, case.exact_occ)}
         if not innermost:
-            below = nm.where(pick_e, nm.or_(nm.lt(0, r_e["stops"]), nm.and_(several, nm.lt(0, r_n["stops"]))),
-                             nm.lt(0, r_n["stops"]))
-            stops = nm.or_(stops, nm.and_(processed, below))
-        red["stops"] = ("sum", nm.count(nm.and_(exists, stops)))
-        for key, flag in (("aborts", nm.le(occ, 0)), ("wraps", nm.lt(INT_MAX, case.exact_occ))):
-            if not innermost:  # the sub-cluster analyses of the processed cases
-                below = nm.where(pick_e, nm.or_(nm.lt(0, r_e[key]), nm.and_(several, nm.lt(0, r_n[key]))),
-                                 nm.lt(0, r_n[key]))
-                flag = nm.or_(flag, nm.and_(processed, below))
-            red[key] = ("sum", nm.count(nm.and_(exists, flag)))
+            flags = {key: nm.or_(flag, nm.and_(processed, below(key))) for key, flag in flags.items()}
+        return {key: ("sum", nm.count(nm.and_(exists, flag))) for key, flag in flags.items()}
+
+    red.update(nm.diagnostics(stop_terms))
     r = nm.reduce_cases(red)
 
     res = {k: r[k] for k in ("output_l2_size_req", "num_macs", *l1_keys) + (("stops", "aborts", "wraps") if "stops" in r else ())}
@@ -666,17 +650,15 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
     for name in ("ingress", "egress", "compute"):
         res[f"{name}_delay_min"] = r[f"{name}_delay_min"]
         res[f"{name}_delay_max"] = r[f"{name}_delay_max"]
-        res[f"{name}_delay_avg"] = nm.floor_real(f64(r[f"{name}_delay_avg"]) / totf)
+        res[f"{name}_delay_avg"] = nm.floor_ratio(r[f"{name}_delay_avg"], nm.maximum(total, 1))
     res["arithmetic_intensity"] = r["arithmetic_intensity"]
-    if nm.relaxed:
-        res["maestro_fault"] = nm.num(0)
-    else:
-        res["maestro_fault"] = (nm.where(nm.lt(0, res.pop("stops")), FAULT_ZERO_UNIQUE, 0)
-                                + nm.where(nm.lt(0, res.pop("aborts")), FAULT_OVERFLOW, 0)
-                                + nm.where(nm.lt(0, res.pop("wraps")), WRAPPED_COUNT, 0)) + (
-            nm.where(nm.lt(0, r["zero_compute_cases"]), FAULT_ZERO_COMPUTE, 0) if "zero_compute_cases" in r else 0)
-    if not nm.relaxed:
-        _no_processed_case(res, r, total, tables, tensors, innermost, nm)
+    res["maestro_fault"] = nm.num(0)
+    for key, bit in (("stops", FAULT_ZERO_UNIQUE), ("aborts", FAULT_OVERFLOW), ("wraps", WRAPPED_COUNT),
+                     ("zero_compute_cases", FAULT_ZERO_COMPUTE)):
+        if key in r:  # the diagnostics (exact model only)
+            res["maestro_fault"] = res["maestro_fault"] + nm.where(nm.lt(0, r[key]), bit, 0)
+            res.pop(key, None)
+    res.update(nm.diagnostics(lambda: _no_processed_case(res, r, total, tables, tensors, innermost, nm)))
     res["output_l2_write"] = r["output_l2_write"]
     res["output_l1_write"] = res["output_l1_read"] = r["output_l1_write"]
     res["output_l2_read"] = nm.num(tensor_size(out_t, dims_dyn, conv))

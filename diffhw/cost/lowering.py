@@ -14,9 +14,8 @@ from dataclasses import dataclass
 import jax.numpy as jnp
 
 from diffhw.errors import InputError
-from diffhw.numerics import Exact
+from diffhw.numerics import Numerics
 
-EXACT = Exact()
 
 #: (reference dim, sliding dim) pairs of convolutions: output rows/cols slide over the filter.
 CONV_OVERLAPS = (("X", "S"), ("Y", "R"))
@@ -164,7 +163,7 @@ def _apply_outer_stride(dirs, stride, full_dims, ovl, is_top, nm) -> None:
         target.ofs = nm.where(apply, ofs, target.ofs)
 
 
-def spatial_edge_clusters(dirs: list[Directive], dims, nsub, nm=EXACT):
+def spatial_edge_clusters(dirs: list[Directive], dims, nsub, nm: Numerics):
     """ClusterUnit::AnalyzeSpatialEdgeCase: sub-clusters active in the spatial edge iteration."""
     sp = next(d for d in dirs if d.kind == "S")
     dim, m, o = dims[sp.var], sp.size, sp.ofs
@@ -180,7 +179,7 @@ def spatial_edge_clusters(dirs: list[Directive], dims, nsub, nm=EXACT):
 
 
 def build_levels(structure: tuple, numbers, op: str, has_batch: bool, layer_dims: dict, stride: dict,
-                 num_pes, where: str = "dataflow", nm=EXACT) -> list[Level]:
+                 num_pes, nm: Numerics, where: str = "dataflow") -> list[Level]:
     """Construct the cluster levels of one layer (top first). `numbers` are the dataflow's resolved number
     slots (traced int64 scalars), `layer_dims` the layer's input-centric dims, `stride` per dim (Y, X)."""
     tensors = layer_tensors(op, has_batch)

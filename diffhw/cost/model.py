@@ -18,7 +18,7 @@ from diffhw.cost.analysis import CaseSpace, analyze_level, possible_states
 from diffhw.cost.lowering import build_levels, layer_tensors
 from diffhw.engine.jit import StoredJit
 from diffhw.engine.program import Program
-from diffhw.numerics import Exact
+from diffhw.numerics import Exact, Numerics
 
 EXACT = Exact()
 
@@ -79,7 +79,7 @@ def unpack_inputs(inputs):
     return layers, inputs[:, nl + nh:], hw
 
 
-def layer_levels(structure, numbers, op, has_batch, layer: dict, hw: dict, where="dataflow", nm=EXACT):
+def layer_levels(structure, numbers, op, has_batch, layer: dict, hw: dict, nm: Numerics, where="dataflow"):
     """Cluster levels of one layer (see `diffhw.cost.lowering.build_levels`)."""
     dims = {k: layer[k] for k in ("K", "C", "R", "S", "Y", "X")} if op != "GEMM" else {
         "M": layer["M"], "N": layer["N"], "K": layer["K"]}
@@ -88,7 +88,7 @@ def layer_levels(structure, numbers, op, has_batch, layer: dict, hw: dict, where
     if has_batch:
         dims["N"] = layer["N"]
     stride = {"Y": layer["stride_y"], "X": layer["stride_x"]}
-    return build_levels(structure, numbers, op, has_batch, dims, stride, hw["num_pes"], where, nm)
+    return build_levels(structure, numbers, op, has_batch, dims, stride, hw["num_pes"], nm, where)
 
 
 #: Items per call of the jitted state analysis (one compile per structure: every call is padded to it).
@@ -98,8 +98,8 @@ STATE_CHUNK = 1024
 def _states_impl(program: Program, inputs):
     layers, numbers, hw = unpack_inputs(inputs)
     p = program
-    return jax.vmap(lambda lay, num, h: possible_states(layer_levels(p.structure, num, p.op, p.has_batch, lay, h)))(
-        layers, numbers, hw)
+    return jax.vmap(lambda lay, num, h: possible_states(
+        layer_levels(p.structure, num, p.op, p.has_batch, lay, h, EXACT)))(layers, numbers, hw)
 
 
 #: The state-analysis program, optimized and quickly compiled; kept in the program store (`diffhw.engine.jit`).
@@ -258,11 +258,8 @@ def layer_cost(structure, space: CaseSpace, op, has_batch, layer: dict, numbers,
     hw: scalars num_pes noc_bw offchip_bw simd_lanes noc_hops (l1/l2 sizes are not used by MAESTRO).
     With `nm=Exact()` (default) the results are MAESTRO's (int64); with `nm=Relaxed(T)` every input may
     be a float and every output is a smooth float64 function of them."""
-    if nm.relaxed:
-        layer = {k: jnp.asarray(v, jnp.float64) for k, v in layer.items()}
-        numbers = jnp.asarray(numbers, jnp.float64)
-        hw = {k: jnp.asarray(v, jnp.float64) for k, v in hw.items()}
-    levels = layer_levels(structure, numbers, op, has_batch, layer, hw, nm=nm)
+    layer, numbers, hw = nm.inputs(layer, numbers, hw)
+    levels = layer_levels(structure, numbers, op, has_batch, layer, hw, nm)
     tensors = layer_tensors(op, has_batch)
     r = analyze_level(levels, 0, levels[0].dims, space, tensors, op != "GEMM", hw, nm)
     out = dict(r)

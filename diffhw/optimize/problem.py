@@ -31,7 +31,7 @@ from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
-import diffhw.evaluate as ev  # noqa: F401  (enables float64 / int64 in JAX before anything is traced)
+import diffhw.evaluate as ev
 from diffhw.cost.analysis import CaseSpace
 from diffhw.cost.model import case_space
 from diffhw.feasibility import area_power, design_checks

@@ -1,0 +1,35 @@
+"""The public API (`diffhw.__all__`): every name resolves, `import diffhw` imports no JAX, and the names are
+the objects their modules define."""
+
+import subprocess
+import sys
+
+import diffhw
+
+
+def test_every_public_name_resolves_to_its_module_object():
+    from diffhw.cost.model import layer_cost
+    from diffhw.evaluate import evaluate
+    from diffhw.numerics import Exact, Numerics, Relaxed
+
+    assert sorted(diffhw.__all__) == sorted(set(diffhw.__all__))
+    for name in diffhw.__all__:
+        assert getattr(diffhw, name) is not None, name
+    assert diffhw.layer_cost is layer_cost and diffhw.evaluate_layers is evaluate
+    assert (diffhw.Exact, diffhw.Relaxed, diffhw.Numerics) == (Exact, Relaxed, Numerics)
+    assert diffhw.evaluate.__name__ == "diffhw.evaluate" and diffhw.sweep.__name__ == "diffhw.sweep"
+
+
+def test_import_is_light():
+    code = "import sys, diffhw; print('jax' in sys.modules, diffhw.InputError.__name__, 'jax' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "InputError", "False"]
+
+
+def test_unknown_name_is_an_attribute_error():
+    try:
+        diffhw.no_such_name
+    except AttributeError as e:
+        assert "no_such_name" in str(e)
+    else:
+        raise AssertionError("diffhw.no_such_name resolved")
