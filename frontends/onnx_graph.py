@@ -10,8 +10,8 @@ propagation, so ``Reshape`` targets computed from ``Shape`` resolve), then nodes
   ``conv``; ``ConvTranspose`` (any stride, ``output_shape``, ``auto_pad``) -> ``conv_transpose``; ``Gemm``,
   and ``MatMul`` by a constant 2-D matrix -> ``linear`` (a following ``Add`` of an N-element constant is its
   bias); ``MatMul`` of two activations (batched, with broadcasting) -> ``matmul``; ``Einsum`` -> reshapes +
-  ``matmul`` (`diffhw.frontends._lowering.einsum`); ``LSTM`` / ``GRU`` / ``RNN`` -> per direction a
-  ``linear`` and a per-step ``matmul`` (`_lowering.recurrent_layer`). MAC ops on constants only are lowered
+  ``matmul`` (`diffhw.frontends.composite_ops.einsum`); ``LSTM`` / ``GRU`` / ``RNN`` -> per direction a
+  ``linear`` and a per-step ``matmul`` (`composite_ops.recurrent_layer`). MAC ops on constants only are lowered
   too (they run at every inference). Inputs that contradict the weights are an `InputError` naming the node.
 * Non-MAC ops, with their shapes: activations (``Relu``, ``Gelu``, ``Erf``, ``Clip``, ...) -> ``act``;
   ``Add`` / ``Sub`` -> ``add``, ``Mul`` / ``Div`` -> ``mul`` (with a scalar constant: ``act``);
@@ -51,7 +51,7 @@ from typing import Any, Mapping, Optional, Sequence, Union
 import numpy as np
 
 from diffhw.errors import InputError
-from diffhw.frontends import _lowering
+from diffhw.frontends import composite_ops
 from diffhw.frontends.graph import Graph
 
 __all__ = ["from_onnx"]
@@ -155,7 +155,7 @@ class _Importer:
 
     def __init__(self, onnx, model, graph: Graph, source: str):
         self.onnx, self.model, self.g, self.source = onnx, model, graph, source
-        self.names = _lowering.Namer()
+        self.names = composite_ops.Namer()
         self.env: dict[str, Any] = {}
         self.absorbed: set[str] = set()
         gr = model.graph
@@ -190,7 +190,7 @@ class _Importer:
             if prop.key == "pkg.torch.onnx.name_scopes":
                 scopes = ast.literal_eval(prop.value)
                 return scopes[-2] if len(scopes) >= 2 else ""
-        return _lowering.torchscript_scope(node.name) if node.name.startswith("/") else None
+        return composite_ops.torchscript_scope(node.name) if node.name.startswith("/") else None
 
     def name(self, node, op: str, weighted: bool = False) -> str:
         scope = self.scope(node)
@@ -306,7 +306,7 @@ class _Importer:
                               f"{node.name!r} is not modelled: recorded as an 'other' node without MACs",
                               stacklevel=3)
                 out = self.other(node, f"{node.op_type} is not modelled: no MACs counted")
-        except _lowering.Unsupported as e:
+        except composite_ops.Unsupported as e:
             if e.mac:
                 warnings.warn(f"{self.source}: {node.op_type} node {node.name!r}: {e}; recorded as an 'other' "
                               "node, its MACs are not counted", stacklevel=3)
@@ -476,7 +476,7 @@ class _Importer:
         a = self.attrs(node)
         w = self.const(ins[1])
         if w is None:
-            raise _lowering.Unsupported(f"{node.op_type} with a computed (non-initializer) weight is not lowered")
+            raise composite_ops.Unsupported(f"{node.op_type} with a computed (non-initializer) weight is not lowered")
         x = self.handle(node, ins[0])
         shape, groups, bias = self.g.shape(x), int(a.get("group", 1)), len(ins) > 2
         d = len(w.shape) - 2
@@ -524,11 +524,11 @@ class _Importer:
 
     def recurrent(self, node):
         """ONNX LSTM / GRU / RNN (one layer, forward / reverse / bidirectional, layout 0 or 1) ->
-        `_lowering.recurrent_layer`; Y is (T, D, B, H) (layout 1: (B, T, D, H))."""
+        `composite_ops.recurrent_layer`; Y is (T, D, B, H) (layout 1: (B, T, D, H))."""
         ins, a = list(node.input), self.attrs(node)
         w = self.const(ins[1])
         if w is None or (len(ins) > 2 and ins[2] and not self.is_const(ins[2])):
-            raise _lowering.Unsupported(f"{node.op_type} with computed weights is not lowered")
+            raise composite_ops.Unsupported(f"{node.op_type} with computed weights is not lowered")
         x = self.handle(node, ins[0])
         shape, layout = self.g.shape(x), int(a.get("layout", 0))
         directions, gates_h, features = w.shape
@@ -540,7 +540,7 @@ class _Importer:
         if layout:
             x = self.g.permute(x, [1, 0, 2], name=self.name(node, "permute"))
         scope = self.scope(node)
-        y = _lowering.recurrent_layer(self.g, x, cell, hidden, directions, len(ins) > 3 and bool(ins[3]),
+        y = composite_ops.recurrent_layer(self.g, x, cell, hidden, directions, len(ins) > 3 and bool(ins[3]),
                                       lambda role: self.names(scope or "", role) if scope is not None
                                       else self.names.reserve(f"{node.name or node.op_type}.{role}"))
         steps, batch, _ = self.g.shape(y)
@@ -603,13 +603,13 @@ class _Importer:
 
     def einsum(self, node):
         ops = [self.handle(node, i) for i in self.inputs(node)]
-        return _lowering.einsum(self.g, self.attrs(node)["equation"].decode(), ops, self.out_shape(node),
+        return composite_ops.einsum(self.g, self.attrs(node)["equation"].decode(), ops, self.out_shape(node),
                                 lambda o: self.name(node, o))
 
     def attention(self, node):
         """ONNX ``Attention`` (opset 23+): 4-D (B, heads, L, E) or 3-D (B, L, heads * E) Q, K, V with
         ``q_num_heads`` / ``kv_num_heads``, an optional mask and past key / value (concatenated on the
-        sequence) -> `_lowering.attention`."""
+        sequence) -> `composite_ops.attention`."""
         ins, a = list(node.input) + [""] * 6, self.attrs(node)
         name = lambda o: self.name(node, o)  # noqa: E731
         q, k, v = (self.handle(node, i) for i in ins[:3])
@@ -617,7 +617,7 @@ class _Importer:
         if three_d:
             heads = {q: a.get("q_num_heads"), k: a.get("kv_num_heads"), v: a.get("kv_num_heads")}
             if None in heads.values():
-                raise _lowering.Unsupported("3-D Attention without q_num_heads / kv_num_heads")
+                raise composite_ops.Unsupported("3-D Attention without q_num_heads / kv_num_heads")
             q, k, v = (self.g.permute(self.g.reshape(t, self.g.shape(t)[:2] + (heads[t], -1), name=name("reshape")),
                                       [0, 2, 1, 3], name=name("permute")) for t in (q, k, v))
         for i, past in ((4, k), (5, v)):
@@ -625,7 +625,7 @@ class _Importer:
                 merged = self.g.concat([self.handle(node, ins[i]), past], axis=-2, name=name("concat"))
                 k, v = (merged, v) if i == 4 else (k, merged)
         mask = self.handle(node, ins[3]) if ins[3] and not self.is_const(ins[3]) else None
-        y = _lowering.attention(self.g, q, k, v, mask, name)
+        y = composite_ops.attention(self.g, q, k, v, mask, name)
         if three_d:
             b, h, length, e = self.g.shape(y)
             y = self.g.reshape(self.g.permute(y, [0, 2, 1, 3], name=name("permute")), (b, length, h * e),

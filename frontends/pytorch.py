@@ -12,16 +12,16 @@ from fake tensors (no real forward pass, so large inputs cost nothing) and its m
 or shapes fail loudly instead of being silently specialised. The module is traced in eval mode (dropout
 off, batch norm on running statistics) and its mode is restored afterwards.
 
-What each op becomes (names: `diffhw.frontends._lowering`; the lowering to MAESTRO layers: docs/frontends.md):
+What each op becomes (names: `diffhw.frontends.composite_ops`; the lowering to MAESTRO layers: docs/frontends.md):
 
 * MAC ops: ``conv1d`` / ``conv2d`` / ``conv3d`` / ``convolution`` -> ``conv`` (groups, depthwise, dilation,
   ``padding="same"``); ``conv_transpose1d/2d/3d`` -> ``conv_transpose``; ``linear``, and ``matmul`` / ``mm``
   / ``bmm`` / ``addmm`` with a parameter right operand (GPT-2's Conv1D) -> ``linear`` (a following ``+ bias``
   parameter is its bias); ``matmul`` / ``mm`` / ``bmm`` / ``baddbmm`` of two activations -> ``matmul`` (batch
-  and heads are its repeat); ``einsum`` -> reshapes + ``matmul`` (two operands; `_lowering.einsum`);
+  and heads are its repeat); ``einsum`` -> reshapes + ``matmul`` (two operands; `composite_ops.einsum`);
   ``scaled_dot_product_attention`` -> ``matmul`` (Q K^T), ``softmax``, ``matmul`` (P V), grouped-query
   key/value heads repeated; ``lstm`` / ``gru`` / ``rnn_tanh`` / ``rnn_relu`` -> per layer and direction a
-  ``linear`` (input projections) and a per-step ``matmul`` (`_lowering.recurrent_layer`). A MAC op on
+  ``linear`` (input projections) and a per-step ``matmul`` (`composite_ops.recurrent_layer`). A MAC op on
   constants only (a position-bias MLP on a fixed table) is lowered too: it runs at every forward.
 * Ops without a tensor output (``_assert_tensor_metadata``, ``_assert_async``, sizes) are dropped; casts,
   copies, views and dropout pass their input through.
@@ -47,7 +47,7 @@ import warnings
 from typing import Any, Optional, Sequence
 
 from diffhw.errors import InputError
-from diffhw.frontends import _lowering
+from diffhw.frontends import composite_ops
 from diffhw.frontends.graph import Graph
 
 __all__ = ["from_torch", "from_torch_factory"]
@@ -99,7 +99,7 @@ class _Importer:
         self.torch, self.ep, self.g, self.source = torch, ep, graph, source
         self.env: dict[str, Any] = {}
         self.absorbed: dict[str, str] = {}
-        self.names = _lowering.Namer()
+        self.names = composite_ops.Namer()
         self.kinds: dict[str, tuple[str, str]] = {}
         for spec in ep.graph_signature.input_specs:
             self.kinds[spec.arg.name] = (spec.kind.name, spec.target or spec.arg.name)
@@ -151,7 +151,7 @@ class _Importer:
         if isinstance(v, str):
             return v
         if not isinstance(v, _Const):
-            raise _lowering.Unsupported(f"operand {arg} is not a tensor the graph knows")
+            raise composite_ops.Unsupported(f"operand {arg} is not a tensor the graph knows")
         n = sum(v.params.values())
         if n and n == math.prod(v.shape):
             h = self.g.parameter(v.shape, name=self.names.reserve(v.name))
@@ -210,7 +210,7 @@ class _Importer:
                 warnings.warn(f"{self.source}: op {node.target} ({node.name}) is not modelled: recorded as an "
                               "'other' node without MACs", stacklevel=3)
                 out = self.other(node, op, f"{node.target} is not modelled: no MACs counted")
-        except _lowering.Unsupported as e:
+        except composite_ops.Unsupported as e:
             if e.mac:
                 warnings.warn(f"{self.source}: {node.name}: {e}; recorded as an 'other' node, its MACs are not "
                               "counted", stacklevel=3)
@@ -250,7 +250,7 @@ class _Importer:
         a = self.bind(node)
         x, w = a["input"], a["weight"]
         if not self.is_const(w):
-            raise _lowering.Unsupported(f"{op} with a computed (non-parameter) weight is not lowered")
+            raise composite_ops.Unsupported(f"{op} with a computed (non-parameter) weight is not lowered")
         h = self.handle(x)
         shape, ws, groups = self.g.shape(h), self.value(w).shape, int(a["groups"])
         d = len(ws) - 2
@@ -332,27 +332,27 @@ class _Importer:
     def einsum(self, node, op):
         a = self.bind(node)
         ops = [self.handle(t) for t in a["tensors"]]
-        return _lowering.einsum(self.g, a["equation"], ops, self.shape(node), lambda o: self.name(node, o))
+        return composite_ops.einsum(self.g, a["equation"], ops, self.shape(node), lambda o: self.name(node, o))
 
     def sdpa(self, node, op):
         a = self.bind(node)
         q, k, v = (self.handle(a[n]) for n in ("query", "key", "value"))
         mask = a.get("attn_mask")
         mask = self.handle(mask) if mask is not None and not self.is_const(mask) else None
-        return _lowering.attention(self.g, q, k, v, mask, lambda o: self.name(node, o))
+        return composite_ops.attention(self.g, q, k, v, mask, lambda o: self.name(node, o))
 
     def recurrent(self, node, op):
         """aten.lstm / gru / rnn_tanh / rnn_relu (``.input`` overload: input, hx, params, has_biases,
-        num_layers, dropout, train, bidirectional, batch_first) -> `_lowering.recurrent_layer` per layer."""
+        num_layers, dropout, train, bidirectional, batch_first) -> `composite_ops.recurrent_layer` per layer."""
         a = self.bind(node)
         if "params" not in a or "batch_first" not in a:
-            raise _lowering.Unsupported(f"{node.target} (packed sequences) is not lowered")
+            raise composite_ops.Unsupported(f"{node.target} (packed sequences) is not lowered")
         x = self.handle(a["input"])
         shape, weights = self.g.shape(x), [self.value(p).shape for p in a["params"]]
         layers, directions, bias = int(a["num_layers"]), 2 if a["bidirectional"] else 1, bool(a["has_biases"])
-        hidden, gates = weights[1][1], _lowering.RNN_GATES[op]
+        hidden, gates = weights[1][1], composite_ops.RNN_GATES[op]
         if len(weights) != layers * directions * (4 if bias else 2) or weights[0][0] != gates * hidden:
-            raise _lowering.Unsupported(f"{op} with projections (proj_size) is not lowered")
+            raise composite_ops.Unsupported(f"{op} with projections (proj_size) is not lowered")
         if len(shape) not in (2, 3) or shape[-1] != weights[0][1]:
             raise self.weight_error(node, shape, f"a (T, B, {weights[0][1]}) or (B, T, {weights[0][1]}) input")
         if len(shape) == 2:  # unbatched (T, F)
@@ -361,7 +361,7 @@ class _Importer:
             x = self.g.permute(x, [1, 0, 2], name=self.name(node, "permute"))
         scope = self.scope(node)
         for layer in range(layers):
-            x = _lowering.recurrent_layer(self.g, x, op, hidden, directions, bias,
+            x = composite_ops.recurrent_layer(self.g, x, op, hidden, directions, bias,
                                           lambda role: self.names(scope, f"{role}_l{layer}"))
         if len(shape) == 2:
             x = self.g.reshape(x, self.g.shape(x)[::2], name=self.name(node, "reshape"))
@@ -485,7 +485,7 @@ _HANDLERS = {
     **{op: _Importer.matmul for op in ("matmul", "mm", "bmm", "addmm", "baddbmm")},
     "einsum": _Importer.einsum,
     "scaled_dot_product_attention": _Importer.sdpa,
-    **{op: _Importer.recurrent for op in _lowering.RNN_GATES},
+    **{op: _Importer.recurrent for op in composite_ops.RNN_GATES},
     **{op: _Importer.binary for op in ("add", "sub", "rsub", "mul", "div")},
     **{op: _Importer.norm for op in _NORMS},
     **{op: _Importer.pool for op in ("max_pool2d", "max_pool2d_with_indices", "avg_pool2d")},

@@ -19,7 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from diffhw.cost.lowering import Level, Tensor
+from diffhw.cost.clusters import Level, Tensor
 from diffhw.hardware import INT_MAX
 from diffhw.numerics import Exact, Numerics, walk as walk_cases
 

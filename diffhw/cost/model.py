@@ -15,7 +15,7 @@ import numpy as np
 
 from diffhw.compile_options import COMPILER_OPTIONS, QUICK_INTEGER_OPTIONS, quick
 from diffhw.cost.analysis import CaseSpace, analyze_level, possible_states
-from diffhw.cost.lowering import build_levels, layer_tensors
+from diffhw.cost.clusters import build_levels, layer_tensors
 from diffhw.engine.jit import StoredJit
 from diffhw.engine.program import Program
 from diffhw.numerics import Exact, Numerics
@@ -80,7 +80,7 @@ def unpack_inputs(inputs):
 
 
 def layer_levels(structure, numbers, op, has_batch, layer: dict, hw: dict, nm: Numerics, where="dataflow"):
-    """Cluster levels of one layer (see `diffhw.cost.lowering.build_levels`)."""
+    """Cluster levels of one layer (see `diffhw.cost.clusters.build_levels`)."""
     dims = {k: layer[k] for k in ("K", "C", "R", "S", "Y", "X")} if op != "GEMM" else {
         "M": layer["M"], "N": layer["N"], "K": layer["K"]}
     if op == "NGCONV":

@@ -1,5 +1,5 @@
-"""Helpers shared by the PyTorch and ONNX frontends: node names, two-operand einsum, attention and recurrent
-layers.
+"""What the PyTorch and ONNX frontends share: node names (`Namer`) and composite ops lowered to MAC ops
+(two-operand einsum, attention, recurrent layers).
 
 Both frontends name nodes the same way, so a module and its ONNX export give the same layer table:
 
