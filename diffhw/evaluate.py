@@ -29,7 +29,8 @@ from diffhw.engine.jit import StoredJit
 from diffhw.engine.program import Program
 from diffhw.errors import InputError
 from diffhw.hardware import HardwareSpec
-from diffhw.layers import OP_CODES, LayerSpec
+from diffhw.layers import LayerSpec
+from diffhw.validation import check_pair, layer_warnings
 
 
 def _evaluate_impl(program: Program, names, inputs):
@@ -188,22 +189,6 @@ class Evaluation:
     warnings: list[InputError] = field(default_factory=list)
 
 
-def layer_warnings(layer: LayerSpec) -> list[InputError]:
-    """What is odd about a layer that MAESTRO evaluates anyway: its frontend notes (e.g. a TRCONV read as
-    CONV) and a filter larger than its input (Y < R or X < S: MAESTRO's numbers count only part of it)."""
-    where = dict(file=layer.loc.file, line=layer.loc.line or None, layer=layer.name)
-    out = [InputError(message=note, **where) for note in layer.notes]
-    if layer.op != "GEMM":
-        d = layer.input_dims()
-        for big, small in (("Y", "R"), ("X", "S")):
-            if big in d and small in d and d[big] < d[small]:
-                out.append(InputError(
-                    message=f"input {big}={d[big]} is smaller than the filter {small}={d[small]}: these are "
-                            "MAESTRO's numbers for a filter that does not fit its input",
-                    fix=f"give the padded input size ({big} >= {small}) for a real layer's cost", **where))
-    return out
-
-
 #: The `maestro_fault` bits where the real MAESTRO stops instead of reporting the layer: (what, fix), in the
 #: order they are reported (an item gets the first that applies). Used by `result_problems` and diffhw.sweep.
 MAESTRO_STOPS = {
@@ -242,48 +227,6 @@ def result_problems(layer: LayerSpec, hw: HardwareSpec, row: dict) -> tuple[Opti
                     "larger than its dimension?); these are MAESTRO's numbers for it",
             fix="use map sizes no larger than the layer's dimensions", **where))
     return None, warns
-
-
-def check_pair(layer: LayerSpec, hw: HardwareSpec, dataflow: Optional[Dataflow],
-               filter_larger_than_input: bool = False) -> Optional[InputError]:
-    """The checks MAESTRO lacks (it crashes or returns garbage on these): None when the pair is valid.
-    A filter larger than its input (Y < R, X < S) is an error unless `filter_larger_than_input` (MAESTRO's
-    numbers for it, which `evaluate` gives with a warning: see `layer_warnings`)."""
-    where = dict(file=layer.loc.file, line=layer.loc.line or None, layer=layer.name)
-    if dataflow is None:
-        return InputError(message="layer has no Dataflow block and no dataflow was given",
-                          fix="add a Dataflow { ... } block or pass --dataflow", **where)
-    if layer.op not in OP_CODES:
-        return InputError(message=f"layer type {layer.op} is not supported",
-                          fix=f"use one of {', '.join(OP_CODES)}", **where)
-    d = layer.input_dims()
-    if layer.op != "GEMM" and not filter_larger_than_input:
-        for big, small in (("Y", "R"), ("X", "S")):
-            if d[big] < d[small]:
-                return InputError(message=f"input {big}={d[big]} is smaller than the filter {small}={d[small]} "
-                                  "(MAESTRO counts only the part of the filter inside the input)",
-                                  fix=f"give the padded input size ({big} >= {small})", **where)
-    for name in ("num_pes", "noc_bw", "offchip_bw", "simd_lanes"):
-        if getattr(hw, name) <= 0:
-            return InputError(message=f"hardware '{hw.name}': {name} must be positive "
-                              "(MAESTRO crashes with SIGFPE)", fix=f"set {name} to at least 1", **where)
-    try:
-        resolved = dataflow.resolve(d)
-    except KeyError as e:
-        return InputError(message=f"dataflow uses Sz({e.args[0]}), not a dimension of this {layer.op} layer",
-                          fix="use dimensions of the layer in Sz()", **where)
-    pes = 1
-    for x in resolved.directives:
-        if isinstance(x, Cluster):
-            pes *= x.size
-        values = (x.size,) if isinstance(x, Cluster) else (x.size, x.offset)
-        if any(v <= 0 for v in values):
-            return InputError(message=f"directive '{x}' has a non-positive size", fix="use sizes >= 1", **where)
-    if pes > hw.num_pes:
-        return InputError(message=f"the dataflow's clusters need {pes} PEs but hardware '{hw.name}' has "
-                          f"{hw.num_pes} (MAESTRO crashes with SIGFPE)",
-                          fix=f"use at least {pes} PEs or smaller Cluster sizes", **where)
-    return None
 
 
 def layer_row(layer: LayerSpec) -> dict:

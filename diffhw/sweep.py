@@ -47,9 +47,10 @@ from diffhw.errors import InputError
 from diffhw.feasibility import FLAGS, design_checks
 from diffhw.hardware import HW_FIELDS, INT_MAX, HardwareSpec
 from diffhw.layers import OP_NAMES, Layers, LayerSpec
+from diffhw.validation import check_pair
 
 __all__ = ["Models", "Plan", "EvalConfig", "DEFAULT_RULE", "AGG_OUTPUTS", "NET_COLUMNS", "parse_rule",
-           "models_from_networks", "check_hardware", "evaluate_plan",
+           "models_from_networks", "evaluate_plan",
            "aggregate", "sweep", "run_eval", "EvalError", "have_pyarrow", "read_table"]
 
 #: Per-layer outputs the network totals need.
@@ -154,17 +155,6 @@ def models_from_networks(networks: Sequence[tuple[str, Sequence[LayerSpec]]]) ->
                               tuple(tuple(s.name for s in ls) for _, ls in networks))
 
 
-def check_hardware(hardware: Sequence[HardwareSpec]) -> list[str]:
-    """Reasons a hardware config cannot be evaluated (MAESTRO crashes on zero PEs or bandwidth)."""
-    errs = []
-    for h in hardware:
-        for f in ("num_pes", "noc_bw", "offchip_bw", "simd_lanes"):
-            if getattr(h, f) <= 0:
-                errs.append(f"hardware '{h.name}': {f} must be positive (MAESTRO crashes with SIGFPE); "
-                            f"set {f} to at least 1")
-    return errs
-
-
 def parse_rule(text: Optional[str]) -> dict[str, str]:
     """`DSCONV=dpt,GEMM=gemm` -> dict; the value `same` means the swept dataflow. Empty -> DEFAULT_RULE."""
     if not text:
@@ -261,7 +251,7 @@ class Plan:
                 self._dataflow_objs[tname] = df
             df = self._dataflow_objs[tname]
             spec = _spec_of_key(self.keys[u])
-            err = _check(spec, big, df)
+            err = check_pair(spec, big, df)
             if err is not None:
                 text = f"{tname}: {err.message}"
                 self.ut_error[i] = msg_index.setdefault(text, len(self.messages))
@@ -274,12 +264,6 @@ class Plan:
 
     def dataflow(self, t: int) -> Dataflow:
         return self._dataflow_objs[self.templates[t]]
-
-
-def _check(spec, hw, df):
-    from diffhw.evaluate import check_pair
-
-    return check_pair(spec, hw, df)
 
 
 def _mark(plan: Plan, codes: np.ndarray, iu, jj, message: str) -> None:

@@ -58,12 +58,14 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping, NamedTuple, Optional, Sequence, Union
+from typing import Mapping, NamedTuple, Optional, Union
 
 from diffhw.dataflow import DATAFLOW_ALIASES, TEMPLATES, Cluster, Dataflow, Map, Sz
 from diffhw.errors import InputError
 from diffhw.hardware import INT_MAX, HardwareSpec
 from diffhw.layers import LayerSpec, Network, SourceLoc
+from diffhw.validation import (KNOWN_DIMS, LAYER_TYPES, check_dataflow, check_layer_dims, rs_tile_error, size_value,
+                               structure_errors, validate_layer)
 
 __all__ = [
     "SEPARATORS",
@@ -85,14 +87,6 @@ __all__ = [
 
 #: MAESTRO's token separators (boost char_separator, dropped delimiters).
 SEPARATORS = " ,->():\t;"
-#: Layer types diffhw evaluates (a TRCONV is read as the CONV MAESTRO makes of it).
-LAYER_TYPES = ("CONV", "DSCONV", "GEMM", "NGCONV")
-#: Dimension names a dataflow may use (any layer type).
-KNOWN_DIMS = ("N", "K", "C", "R", "S", "Y", "X", "Y'", "X'", "M", "G")
-
-_CONV_DIMS = ("N", "K", "C", "R", "S", "Y", "X", "Y'", "X'")
-_GEMM_DIMS = ("M", "N", "K")
-_MAX_CLUSTERS = 3
 
 _TOKEN_RE = re.compile(r"[^ ,\->():\t;\r]+")
 _INT_RE = re.compile(r"\+?[0-9]+")
@@ -182,261 +176,6 @@ class _FileFail(Exception):
 
     def __init__(self, err: InputError):
         self.err = err
-
-
-# ---------------------------------------------------------------------------------- layer validation
-
-
-def _where(where: Optional[Mapping], key, default: int) -> int:
-    if where is None:
-        return default
-    return int(where.get(key, default))
-
-
-def _dims_of_layer_type(op: str) -> tuple[str, ...]:
-    if op == "NGCONV":
-        return ("G",) + _CONV_DIMS
-    return _GEMM_DIMS if op == "GEMM" else _CONV_DIMS
-
-
-def _top_level_dims(spec: LayerSpec) -> set[str]:
-    """Dimensions MAESTRO knows at the top cluster level: declared ones plus derived Y/X/Y'/X'."""
-    dims = set(spec.dims)
-    if spec.op != "GEMM":
-        for i, o in (("Y", "Y'"), ("X", "X'")):
-            if i in dims or o in dims:
-                dims |= {i, o}
-    return dims
-
-
-def _lower_level_dims(spec: LayerSpec) -> tuple[str, ...]:
-    """Dimensions of the input tensors (MAESTRO builds lower cluster levels from these only)."""
-    if spec.op == "GEMM":
-        return ("K", "M", "N")
-    n = ("N",) if "N" in spec.dims else ()
-    if spec.op == "DSCONV":
-        return n + ("C", "R", "S", "X", "Y")
-    if spec.op == "NGCONV":
-        return n + ("C", "G", "K", "R", "S", "X", "Y")
-    return n + ("C", "K", "R", "S", "X", "Y")
-
-
-def _check_dims(spec: LayerSpec, file: str, where: Optional[Mapping] = None) -> list[InputError]:
-    """Type, dimensions and strides of one layer."""
-    line0 = spec.loc.line
-
-    def err(msg: str, fix: str, key=None) -> InputError:
-        return InputError(file=file, line=_where(where, key, line0), layer=spec.name, message=msg, fix=fix)
-
-    if spec.op not in LAYER_TYPES:
-        return [err(f"layer type {spec.op!r} is not supported", "use Type: CONV, DSCONV, NGCONV or GEMM",
-                    "type")]
-    errors: list[InputError] = []
-    d = spec.dims
-    allowed = _dims_of_layer_type(spec.op)
-    if not d:
-        return [err("the layer has no Dimensions", "add Dimensions { K: .., C: .., R: .., S: .., Y: .., X: .. }")]
-    for name, size in d.items():
-        if name not in allowed:
-            errors.append(err(f"unknown dimension {name!r} for a {spec.op} layer",
-                              f"use only {', '.join(allowed)}", ("dim", name)))
-        elif not isinstance(size, int) or isinstance(size, bool) or size < 1:
-            errors.append(err(f"dimension {name} must be a positive integer (got {size!r})",
-                              f"write a size >= 1 for {name}", ("dim", name)))
-    if errors:
-        return errors
-    if spec.op == "GEMM":
-        missing = [k for k in _GEMM_DIMS if k not in d]
-        if missing:
-            errors.append(err(f"GEMM layer is missing dimension(s) {', '.join(missing)}",
-                              "write Dimensions { K: .., M: .., N: .. } for (M x K) * (K x N)", "dims"))
-    else:
-        need = ["C", "R", "S"] + (["K"] if spec.op != "DSCONV" else []) + (["G"] if spec.op == "NGCONV" else [])
-        missing = [k for k in need if k not in d]
-        for i, o in (("Y", "Y'"), ("X", "X'")):
-            if i in d and o in d:
-                errors.append(err(f"both {i} and {o} are given (MAESTRO stops: 'Both input- and "
-                                  "output-centric dimension definition is used')",
-                                  f"give either {i} (input size) or {o} (output size)", ("dim", o)))
-            elif i not in d and o not in d:
-                missing.append(i)
-        if missing:
-            g = "G: .., " if spec.op == "NGCONV" else ""
-            errors.append(err(f"{spec.op} layer is missing dimension(s) {', '.join(missing)}",
-                              f"write Dimensions {{ {g}K: .., C: .., R: .., S: .., Y: .., X: .. }}", "dims"))
-    for key, value in spec.stride.items():
-        if key not in ("Y", "X"):
-            errors.append(err(f"Stride on {key!r} is not supported (only Y and X have strides)",
-                              "write Stride { X: sx, Y: sy }", ("stride", key)))
-        elif not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            errors.append(err(f"Stride {key} must be a positive integer (got {value!r})",
-                              f"write a stride >= 1 for {key}", ("stride", key)))
-        elif value != 1 and key not in d:
-            if spec.op == "GEMM":
-                msg, fix = f"a GEMM layer has no {key}: Stride {key}: {value} has no effect", "remove the Stride line"
-            else:
-                msg = (f"Stride {key}: {value} has no effect because the layer gives {key}' (output size); "
-                       "MAESTRO ignores it")
-                fix = f"give the input size {key} instead of {key}', or remove the stride"
-            errors.append(err(msg, fix, ("stride", key)))
-    return errors
-
-
-def _levels(directives: Sequence) -> list[list[tuple[int, Map]]]:
-    levels: list[list[tuple[int, Map]]] = [[]]
-    for i, d in enumerate(directives):
-        if isinstance(d, Cluster):
-            levels.append([])
-        else:
-            levels[-1].append((i, d))
-    return levels
-
-
-def _structure_errors(df: Dataflow) -> list[tuple[Optional[int], str, str]]:
-    """Layer-independent problems of a directive program: (directive index or None, message, fix)."""
-    out: list[tuple[Optional[int], str, str]] = []
-    n_clusters = sum(isinstance(d, Cluster) for d in df.directives)
-    if n_clusters > _MAX_CLUSTERS:
-        idx = [i for i, d in enumerate(df.directives) if isinstance(d, Cluster)][_MAX_CLUSTERS]
-        out.append((idx, f"{n_clusters} Cluster levels; MAESTRO supports at most {_MAX_CLUSTERS}",
-                    "merge Cluster levels"))
-    for li, level in enumerate(_levels(df.directives)):
-        spatial = [i for i, m in level if m.kind == "spatial"]
-        first = level[0][0] if level else None
-        if li > 0 and first is None:
-            cl = [i for i, d in enumerate(df.directives) if isinstance(d, Cluster)][li - 1]
-            first = cl
-        if not spatial:
-            out.append((first, f"cluster level {li} has no SpatialMap (MAESTRO stops: 'No spatial map in a "
-                               "cluster')", "put one SpatialMap in every cluster level"))
-        elif len(spatial) > 2:
-            out.append((spatial[2], f"cluster level {li} has {len(spatial)} SpatialMaps; MAESTRO allows "
-                                    "at most 2", "turn the extra SpatialMaps into TemporalMaps"))
-        names = {m.dim for _, m in level}
-        for i, m in level:
-            if m.dim in ("Y'", "X'") and m.dim[0] not in names:
-                filt = "R" if m.dim == "Y'" else "S"
-                if filt not in names:
-                    out.append((i, f"a {m.dim} map needs a map on {filt} in the same cluster level (MAESTRO "
-                                   f"converts {m.dim} to {m.dim[0]} with that level's {filt} tile)",
-                                f"add TemporalMap(Sz({filt}),Sz({filt})) {filt}; to this level"))
-        if out:
-            break
-    return out
-
-
-def _value(s, dims: Mapping[str, int]) -> Optional[int]:
-    if isinstance(s, Sz):
-        return dims.get(s.dim)
-    return s
-
-
-def _rs_error(m: Map, size: Optional[int], offset: Optional[int], dim_size: Optional[int]):
-    """MAESTRO's check on TemporalMap R/S: (message, fix) or None."""
-    if m.kind != "temporal" or m.dim not in ("R", "S"):
-        return None
-    fix = f"write TemporalMap(Sz({m.dim}),Sz({m.dim})) {m.dim};"
-    if size is not None and offset is not None and size != offset:
-        return (f"TemporalMap on {m.dim} must have size == offset == Sz({m.dim}) (got {size}, {offset})", fix)
-    if size is not None and dim_size is not None and size != dim_size:
-        return (f"TemporalMap on {m.dim} must have size == offset == Sz({m.dim}) (got {size}, {offset}; "
-                f"{m.dim} is {dim_size})", fix)
-    return None
-
-
-def check_dataflow(
-    spec: LayerSpec,
-    dataflow: Optional[Dataflow] = None,
-    *,
-    file: Optional[str] = None,
-    where: Optional[Mapping] = None,
-    check_sizes: bool = True,
-    inherited_from: Optional[str] = None,
-) -> list[InputError]:
-    """Problems of `dataflow` (default: `spec.dataflow`) on the layer `spec`; [] when it is valid.
-
-    `check_sizes` also checks what MAESTRO checks while reading a mapping file (``Sz(D)`` of declared
-    dimensions only, positive sizes, the R/S tile rule); the parser does those as it reads.
-    """
-    df = spec.dataflow if dataflow is None else dataflow
-    file = spec.loc.file if file is None else file
-    if df is None:
-        return []
-    line0 = spec.loc.line
-    note = f" (dataflow inherited from layer '{inherited_from}')" if inherited_from is not None else ""
-
-    def err(idx: Optional[int], msg: str, fix: str) -> InputError:
-        line = line0 if (idx is None or inherited_from is not None) else _where(where, ("directive", idx), line0)
-        return InputError(file=file, line=line, layer=spec.name, message=msg + note, fix=fix)
-
-    if check_sizes:
-        for i, d in enumerate(df.directives):
-            slots = (d.size,) if isinstance(d, Cluster) else (d.size, d.offset)
-            for s in slots:
-                if isinstance(s, Sz) and s.dim not in spec.dims:
-                    return [err(i, f"Sz({s.dim}): the layer has no dimension {s.dim} (MAESTRO: 'Cannot find "
-                                   "the dimension')", f"use Sz() of one of {', '.join(spec.dims)}")]
-                v = _value(s, spec.dims)
-                if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                    return [err(i, f"{d} has a size or offset that is not a positive integer ({v!r})",
-                                "use sizes and offsets >= 1")]
-            if isinstance(d, Map):
-                e = _rs_error(d, _value(d.size, spec.dims), _value(d.offset, spec.dims), spec.dims.get(d.dim))
-                if e:
-                    return [err(i, *e)]
-    top = _top_level_dims(spec)
-    lower = _lower_level_dims(spec)
-    upper: dict[str, int] = {}  # dims mapped at upper levels (input-centric) -> directive index
-    for li, level in enumerate(_levels(df.directives)):
-        names = {m.dim for _, m in level}
-        here: dict[str, int] = {}
-        for i, m in level:
-            dim = m.dim
-            if dim in ("Y'", "X'") and dim[0] not in names:
-                dim = dim[0]  # MAESTRO's ConvertToInputCentric
-            ok = top if li == 0 else lower
-            if m.dim not in KNOWN_DIMS or dim not in ok:
-                if spec.op == "DSCONV" and dim == "K" and li > 0:
-                    return [err(i, "a DSCONV layer has no K in its tensors, so K cannot be mapped inside a "
-                                   "Cluster (MAESTRO stops: 'Dimension K not found')",
-                                "use the dpt (or ws) dataflow for DSCONV layers")]
-                if spec.op == "DSCONV" and dim == "K":
-                    return [err(i, "the dataflow maps K but this DSCONV layer does not declare K "
-                                   "(MAESTRO stops: 'Dimension K not found')",
-                                "add K: 1 to Dimensions or use the dpt dataflow")]
-                where_txt = "at the top cluster level" if li == 0 else f"at cluster level {li}"
-                return [err(i, f"the dataflow maps dimension {m.dim} {where_txt}, which this {spec.op} layer "
-                               f"does not have there (MAESTRO stops: 'Dimension {dim} not found')",
-                            f"map only {', '.join(sorted(ok))}" + (" below a Cluster" if li else ""))]
-            here.setdefault(dim, i)
-        if li > 0:
-            for dim, i in upper.items():
-                if dim not in here and dim not in lower:
-                    if spec.op == "DSCONV" and dim == "K":
-                        return [err(i, "a DSCONV layer has no K in its tensors, but this dataflow maps K above "
-                                       "a Cluster, so lower levels inherit it (MAESTRO stops: 'Dimension K "
-                                       "not found')", "use the dpt (or ws) dataflow for DSCONV layers")]
-                    return [err(i, f"dimension {dim} is mapped above a Cluster and inherited by cluster level "
-                                   f"{li}, where this {spec.op} layer does not have it (MAESTRO stops: "
-                                   f"'Dimension {dim} not found')",
-                                f"map only {', '.join(lower)} in dataflows with Cluster levels")]
-        for dim, i in here.items():
-            upper.setdefault(dim, i)
-    return [err(i, msg, fix) for i, msg, fix in _structure_errors(df)]
-
-
-def validate_layer(
-    spec: LayerSpec, *, file: Optional[str] = None, where: Optional[Mapping] = None, check_sizes: bool = True
-) -> list[InputError]:
-    """All problems of one layer (type, dimensions, strides, and its dataflow if it has one); [] if valid.
-
-    `check_sizes=False` skips the checks MAESTRO only makes while reading a layer's own Dataflow block
-    (``Sz`` of declared dimensions, the R/S tile rule): an inherited dataflow is not subject to them."""
-    file = spec.loc.file if file is None else file
-    errors = _check_dims(spec, file, where)
-    if errors:
-        return errors
-    return check_dataflow(spec, file=file, where=where, check_sizes=check_sizes)
 
 
 # ------------------------------------------------------------------------------------ model parser
@@ -726,7 +465,7 @@ class _Parser:
                 self.layer_fail(rec, d.line, f"missing dimension name after {t.text}({size},{offset})",
                                 f"write {t.text}({size},{offset}) K;")
             m = Map(kind, size, offset, d.text)
-            e = _rs_error(m, _value(size, rec.dims), _value(offset, rec.dims), rec.dims.get(d.text))
+            e = rs_tile_error(m, size_value(size, rec.dims), size_value(offset, rec.dims), rec.dims.get(d.text))
             if e:
                 self.layer_fail(rec, t.line, *e)
             rec.directives.append(m)
@@ -753,7 +492,7 @@ class _Parser:
             name=rec.name, op=rec.op, dims=dict(rec.dims), stride=dict(rec.stride), dataflow=None,
             loc=SourceLoc(self.file, rec.line), notes=tuple(rec.notes),
         )
-        errors = _check_dims(rec.spec, self.file, rec.where)
+        errors = check_layer_dims(rec.spec, self.file, rec.where)
         if errors:
             self.errors.extend(errors)
             rec.failed = True
@@ -873,7 +612,7 @@ def parse_dataflow(text_or_path, file: Optional[str] = None, name: Optional[str]
     for i, d in enumerate(df.directives):
         if isinstance(d, Map) and d.dim not in KNOWN_DIMS:
             fail(where.get(("directive", i), 1), f"unknown dimension {d.dim!r}", f"map one of {', '.join(KNOWN_DIMS)}")
-    for i, msg, fix in _structure_errors(df):
+    for i, msg, fix in structure_errors(df):
         fail(where.get(("directive", i), 1) if i is not None else 1, msg, fix)
     return df
 

@@ -24,6 +24,7 @@ def cmd_eval(args) -> int:
     from diffhw.frontends.models import load_networks
     from diffhw.frontends.nas import sample_models
     from diffhw.hwgrid import GridError, load_grid
+    from diffhw.validation import check_hardware
 
     if args.coordinator or args.num_processes > 1:
         import jax
@@ -64,7 +65,7 @@ def cmd_eval(args) -> int:
     if not hardware:
         print("error: give hardware: --hw FILE ... or --hw-grid grid.yaml", file=sys.stderr)
         return 2
-    hw_bad = sw.check_hardware(hardware)
+    hw_bad = check_hardware(hardware)
     errors.extend(hw_bad)
     for e in errors:
         print(f"error: {e}", file=sys.stderr)

@@ -53,7 +53,8 @@ from diffhw.cost.analysis import CaseSpace
 from diffhw.cost.model import case_space, hardware_cost, layer_cost
 from diffhw.dataflow import TEMPLATES, resolve_numbers
 from diffhw.engine.jit import compiled, shapes, stable_repr
-from diffhw.evaluate import LAYER_FIELDS, check_pair, layer_row
+from diffhw.evaluate import LAYER_FIELDS, layer_row
+from diffhw.validation import check_pair
 from diffhw.hardware import HardwareSpec
 from diffhw.numerics import Relaxed
 from diffhw.optimize.baselines import Budget, SearchResult
