@@ -16,7 +16,9 @@ mapping file, 10 files) x the 7 hardware files of tests/data/dev/hw = 4,137 laye
   store, then warm; the three designs must be the same.
 * bench: `diffhw bench` on the same files, caches off and warm (steady-state layer-evaluations/s).
 
-Every diffhw run's CSV must equal the cold run's byte for byte. Writes JSON (also printed).
+Every diffhw run's CSV must equal the cold run's byte for byte. Wall and CPU seconds (user + system of the
+child processes) of every run; the CPU ratio is the better guide on a loaded machine. Writes JSON (also
+printed).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import argparse
 import glob
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -57,20 +60,31 @@ def maestro(binary: str, mappings, hws, work: str) -> dict:
     def run(d):
         return subprocess.run(cmd, cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), children_cpu()
     with ThreadPoolExecutor(os.cpu_count()) as pool:
         codes = list(pool.map(run, jobs))
     wall = time.perf_counter() - t0
     return {"processes": len(jobs), "parallel": os.cpu_count(), "failed": sum(c != 0 for c in codes),
-            "wall_s": round(wall, 3)}
+            "wall_s": round(wall, 3), "cpu_s": round(children_cpu() - c0, 3)}
 
 
-def diffhw(args: list[str], cache: str) -> tuple[float, subprocess.CompletedProcess]:
+def children_cpu() -> float:
+    """User + system CPU seconds of the finished child processes (less sensitive to a loaded machine than
+    wall time: on an idle machine the wall time of work spread over both cores is about half of it)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+CPU: dict = {}  # diffhw run name -> its CPU seconds
+
+
+def diffhw(args: list[str], cache: str, name: str = "") -> tuple[float, subprocess.CompletedProcess]:
     env = dict(os.environ, DIFFHW_CACHE_DIR=cache)
     env.pop("JAX_COMPILATION_CACHE_DIR", None)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), children_cpu()
     p = subprocess.run([sys.executable, "-m", "diffhw.cli", *args], env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
+    CPU[name] = round(children_cpu() - c0, 3)
     if p.returncode != 0:
         raise SystemExit(f"diffhw {' '.join(args[:2])} failed ({p.returncode}):\n{p.stderr[-2000:]}")
     return wall, p
@@ -101,19 +115,23 @@ def main() -> None:
             report["maestro"] = maestro(binary, mappings, hws, work)
         cmd = lambda out: ["maestro", "--mapping", *mappings, "--hw", *hws, "--out", out, "--force"]  # noqa: E731
         ref = os.path.join(work, "cold.csv")
-        cold, p = diffhw(cmd(ref), "off")
+        cold, p = diffhw(cmd(ref), "off", "cold")
         report["diffhw_maestro"] = {"rows": p.stdout.strip().splitlines()[-1], "cold_s": round(cold, 3)}
-        first, _ = diffhw(cmd(os.path.join(work, "first.csv")), cache)
+        first, _ = diffhw(cmd(os.path.join(work, "first.csv")), cache, "first")
         warm = []
         for i in range(a.repeat):
-            w, _ = diffhw(cmd(os.path.join(work, f"warm{i}.csv")), cache)
+            w, _ = diffhw(cmd(os.path.join(work, f"warm{i}.csv")), cache, f"warm{i}")
             warm.append(round(w, 3))
         same = all(open(os.path.join(work, f), "rb").read() == open(ref, "rb").read()
                    for f in ["first.csv"] + [f"warm{i}.csv" for i in range(a.repeat)])
-        report["diffhw_maestro"].update(first_s=round(first, 3), warm_s=warm, csv_identical_to_cold=same)
+        report["diffhw_maestro"].update(first_s=round(first, 3), warm_s=warm, csv_identical_to_cold=same,
+                                        cpu_s=dict(CPU))
         if binary:
             m = report["maestro"]["wall_s"]
             report["ratio_vs_maestro"] = {"cold": round(cold / m, 2), "warm": round(min(warm) / m, 2)}
+            mc = report["maestro"]["cpu_s"]
+            report["cpu_ratio_vs_maestro"] = {"cold": round(CPU["cold"] / mc, 2),
+                                              "warm": round(min(CPU[f"warm{i}"] for i in range(a.repeat)) / mc, 2)}
         if not a.no_codesign:
             cd = {}
             designs = []
