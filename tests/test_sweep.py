@@ -13,7 +13,8 @@ from diffhw.hardware import HardwareSpec
 from diffhw.hwgrid import GridError, expand_values, load_grid
 from diffhw.frontends.nas import darts
 from diffhw.layers import GEMM, Layers
-from diffhw.sweep import (KEY_FIELDS, EvalConfig, Models, _spec_of_key, aggregate, evaluate_plan, models_from_networks,
+from diffhw.sweep.plan import _spec_of_key
+from diffhw.sweep import (KEY_FIELDS, EvalConfig, Models, aggregate, evaluate_plan, models_from_networks,
                           parse_rule, sweep, Plan, AGG_OUTPUTS)
 from diffhw.frontends.nas import sample_models
 

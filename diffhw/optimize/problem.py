@@ -39,6 +39,7 @@ from diffhw.dataflow import TEMPLATES, Cluster, Sz
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import LayerSpec, Layers, OP_NAMES
 from diffhw.optimize.tiles import KNOBS, TEMPLATE_KNOBS, apply_tiles, cluster_slots, tile_values, unit_of_tiles
+from diffhw.sweep.plan import DEFAULT_RULE
 
 __all__ = ["HW_PARAMS", "OBJECTIVES", "SEARCH_DATAFLOWS", "DEFAULT_BOUNDS", "DEFAULT_AREA_BUDGET", "Param",
            "Problem", "Design", "Evaluator", "evaluate_designs", "discretize", "repair", "specs_of",
@@ -63,7 +64,6 @@ DEFAULT_BOUNDS = {
 #: for VGG16 and MobileNetV2 (random search on VGG16 picks 256 PEs at bw 41, area 4.98e7). offchip_bw costs
 #: no area or power in MAESTRO's model, so it goes to its upper bound unless fixed.
 DEFAULT_AREA_BUDGET = 5.0e7
-DEFAULT_RULE = {"DSCONV": "dpt", "GEMM": "gemm"}
 
 
 @dataclass(frozen=True)
@@ -329,7 +329,7 @@ class Evaluator:
     def _run(self, need: list[tuple[int, tuple, tuple]]) -> None:
         """Evaluate (ut, tile key, hw key) items not in the memo."""
         from diffhw.errors import InputError
-        from diffhw.sweep import KEY_FIELDS, _LAYER_ARGS
+        from diffhw.sweep.plan import KEY_FIELDS, _LAYER_ARGS
 
         plan = self.plan
         groups: dict[tuple, list] = {}
@@ -368,7 +368,7 @@ class Evaluator:
                 if old is None:  # first visit: cover the PE range up front, so later batches rarely recompile
                     old = self._probe_space(structure, op, has_batch, gk)
                 if old is not None:
-                    sp = _union_space(old, sp)
+                    sp = _covering_space(old, sp)
                 if sp != self.spaces.get(gk):
                     self.compiles += 1  # a new (structure, case space) to trace and compile
                 self.spaces[gk] = sp
@@ -389,7 +389,7 @@ class Evaluator:
     def _probe_space(self, structure, op, has_batch, gk):
         """Case space of every (layer, template) pair of a group at 12 PE counts spanning the bounds (with
         tiles: at the smallest, middle and largest tile of every knob too)."""
-        from diffhw.sweep import KEY_FIELDS, _LAYER_ARGS
+        from diffhw.sweep.plan import KEY_FIELDS, _LAYER_ARGS
 
         plan = self.plan
         pp = self.problem.param("num_pes")
@@ -531,7 +531,7 @@ def integer_tiles(p: Problem, hw: np.ndarray, genes: np.ndarray, tiles_u) -> Opt
     return out
 
 
-def _union_space(a: CaseSpace, b: CaseSpace) -> CaseSpace:
+def _covering_space(a: CaseSpace, b: CaseSpace) -> CaseSpace:
     """A case space covering both (per level: per directive the union of state slots; union of edge dims)."""
     combos, edges = [], []
     for ca, cb, ea, eb in zip(a.combos, b.combos, a.edge_dims, b.edge_dims):

@@ -80,7 +80,8 @@ def main() -> int:
     from diffhw.hwgrid import load_grid
     from diffhw.layers import Network
     from diffhw.frontends.nas import sample_models
-    from diffhw.sweep import _spec_of_key, have_pyarrow, read_table
+    from diffhw.sweep import have_pyarrow, read_table
+    from diffhw.sweep.plan import _spec_of_key
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="evalbench-"))
     work.mkdir(parents=True, exist_ok=True)
