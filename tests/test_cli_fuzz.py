@@ -54,7 +54,7 @@ def _stand_ins(monkeypatch):
     """Quick engines with the real return types."""
     from diffhw import bench, evaluate, sweep
     from diffhw.cli import codesign
-    from diffhw.optimize.baselines import SearchResult
+    from diffhw.optimize.search import SearchResult
 
     monkeypatch.setattr(evaluate, "evaluate", lambda layers, hws, *a, **k: SimpleNamespace(errors=[], items=[],
                                                                                            rows=[], warnings=[]))

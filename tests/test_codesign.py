@@ -12,7 +12,8 @@ from diffhw.evaluate import evaluate
 from diffhw.frontends.maestro import parse_hw, parse_model, write_model
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import LayerSpec, Network
-from diffhw.optimize.baselines import SearchError, genetic, grid, grid_points, random_search
+from diffhw.optimize.baselines import genetic, grid, grid_points, random_search
+from diffhw.optimize.search import SearchError
 from diffhw.optimize.problem import (HW_PARAMS, Evaluator, Problem, discretize, evaluate_designs, repair,
                                      to_designs)
 from diffhw.optimize.report import have_matplotlib, read_design

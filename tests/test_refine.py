@@ -4,7 +4,8 @@ at a local optimum of its single moves (the gradient method runs it last: tests/
 import numpy as np
 import pytest
 
-from diffhw.optimize.baselines import Budget, random_search
+from diffhw.optimize.baselines import random_search
+from diffhw.optimize.search import Budget
 from diffhw.optimize.problem import Evaluator, genes_of, hw_array, pe_multiple_of, repair, tiles_u_of
 from diffhw.optimize.refine import _hw_moves, _layer_moves, _Layers, refine
 

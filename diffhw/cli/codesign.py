@@ -110,7 +110,8 @@ def cmd_codesign(args) -> int:
 
 def _codesign(args, out: Path, tmp: Path) -> int:
     from diffhw.exporters.maestro import export_maestro
-    from diffhw.optimize import baselines, report
+    from diffhw.optimize import report
+    from diffhw.optimize.search import SearchError
     from diffhw.optimize.problem import DEFAULT_BOUNDS, Problem, smallest_design
     methods, default = _codesign_methods()
     method = args.method or default
@@ -163,7 +164,7 @@ def _codesign(args, out: Path, tmp: Path) -> int:
     interrupted = False
     try:
         result = methods[method](problem, seed=args.seed, progress=bar, **budget)
-    except baselines.SearchError as e:
+    except SearchError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

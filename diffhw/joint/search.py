@@ -49,7 +49,7 @@ from diffhw.joint.data import Split
 from diffhw.joint.hardware import ExpectedCost
 from diffhw.joint.supernet import DigitsNet, choice_mask, gumbel_gates, masked_softmax, one_hot_gates
 from diffhw.joint.train import shuffles
-from diffhw.optimize.baselines import Budget, SearchResult
+from diffhw.optimize.search import Budget, SearchResult
 from diffhw.optimize.gradient import STEP_COMPILER_OPTIONS, group_linearization, linearized_costs
 from diffhw.optimize.problem import discretize, repair
 from diffhw.optimize.refine import refine

@@ -57,7 +57,7 @@ from diffhw.evaluate import LAYER_FIELDS, layer_row
 from diffhw.validation import check_pair
 from diffhw.hardware import HardwareSpec
 from diffhw.numerics import Relaxed
-from diffhw.optimize.baselines import Budget, SearchResult
+from diffhw.optimize.search import Budget, SearchResult
 from diffhw.optimize.problem import Problem, discretize, pe_multiple, repair
 from diffhw.optimize.refine import refine
 from diffhw.optimize.tiles import KNOBS, TEMPLATE_KNOBS, apply_tiles, knob_dims, real_tiles

@@ -252,7 +252,7 @@ MIN_GAIN = 1e-4
 
 def refine(problem: Problem, budget, hw, genes, tiles_u=None, rounds: int = 200, min_gain: float = MIN_GAIN) -> tuple:
     """Hill-climb from one design (hw int [5], genes int [G], tiles_u [T, KNOBS] or None) on the exact
-    objective; every scored batch is recorded in `budget` (a `baselines.Budget`). Returns the final
+    objective; every scored batch is recorded in `budget` (a `diffhw.optimize.search.Budget`). Returns the final
     (hw, genes, tiles_u, objective)."""
     p = problem
     lay = _Layers(p)

@@ -80,17 +80,18 @@ def adam_only(result) -> dict:
 def run_grid(problem, points: int):
     """Exhaustive grid; fewer points when it refuses. Returns (result, points used, note)."""
     from diffhw.optimize import baselines
+    from diffhw.optimize.search import SearchError
 
     last = f"--grid-points {points} < 2"
     for p in range(points, 1, -1):
         try:
             r = baselines.grid(problem, points=p)
-        except baselines.SearchError as e:
+        except SearchError as e:
             last = str(e)
             continue
         note = f"{p} points per parameter" + ("" if p == points else f" (refused with more points: {last})")
         return r, p, note
-    raise baselines.SearchError(f"grid refused at every size: {last}")
+    raise SearchError(f"grid refused at every size: {last}")
 
 
 def gmean(xs):
@@ -229,6 +230,7 @@ def main() -> int:
 
     from diffhw.optimize import baselines, gradient
     from diffhw.optimize.problem import Problem, smallest_design
+    from diffhw.optimize.search import SearchError
 
     out.mkdir(parents=True, exist_ok=True)
     log = open(out / "runs.jsonl", "w")
@@ -272,7 +274,7 @@ def main() -> int:
                 row = row_of(gr, "grid", "exhaustive", net, budget, 0)
                 row["note"] = "; ".join(x for x in (row["note"], note) if x)
                 keep(row)
-            except baselines.SearchError as e:
+            except SearchError as e:
                 print(f"  grid: {e}", file=sys.stderr)
             for seed in range(args.seeds):
                 g = measured(gradient.search, problem, budget_evals=args.evals, budget_seconds=args.seconds,
