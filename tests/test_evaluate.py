@@ -8,7 +8,7 @@ from diffhw import compile_options, dispatch
 from diffhw.cost.model import OUTPUTS, case_space, case_spaces, chunk_size
 from diffhw.dataflow import TEMPLATES, Cluster, Dataflow, Map
 from diffhw.errors import InputError
-from diffhw.evaluate import Batch, _evaluate_jit, _evaluate_quick, evaluate, evaluate_arrays, evaluate_batches
+from diffhw.evaluate import Batch, _evaluate_jit, evaluate, evaluate_arrays, evaluate_batches
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import LayerSpec
 from tests.reference import group_arrays, load_rows
@@ -38,18 +38,32 @@ def test_padding_does_not_change_results():
     assert ev3.rows[2:4] == ev1.rows
 
 
-def _programs() -> int:
-    return _evaluate_jit.programs() + _evaluate_quick.programs()
+def _traces(run) -> int:
+    """JAX's own count of jaxpr traces while `run()` executes (its monitoring events, not a private cache)."""
+    from jax import monitoring
+
+    count = [0]
+
+    def listen(name, secs, **kw):
+        count[0] += name == "/jax/core/compile/jaxpr_trace_duration"
+
+    monitoring.register_event_duration_secs_listener(listen)
+    try:
+        run()
+    finally:
+        monitoring.unregister_event_duration_listener(listen)
+    return count[0]
 
 
 def test_no_retrace_for_new_values_of_the_same_structure():
-    """One compile per (structure, case space, bucket): new sizes with the same iteration cases reuse it."""
-    before = _programs()
-    evaluate([conv("a", K=32, C=8, Y=14)], HW[:1])
-    mid = _programs()
-    evaluate([conv("b", K=48, C=24, X=20)], HW[:1])  # the same iteration cases as layer a
-    assert _programs() == mid
-    assert mid >= before
+    """One trace per (structure, case space, bucket): new sizes with the same iteration cases reuse it. The
+    dataflow is this test's own (os with a 12-wide K tile), so its first call must trace."""
+    own = Dataflow(tuple(Map(d.kind, 12, 12, "K") if isinstance(d, Map) and d.dim == "K" and d.size == 16 else d
+                         for d in TEMPLATES["os"].directives), "os12")
+    layer = lambda name, **d: LayerSpec(name, "CONV", {"K": 16, "C": 8, "R": 3, "S": 3, "Y": 14, "X": 14, **d},
+                                        {"Y": 1, "X": 1}, own)  # noqa: E731
+    assert _traces(lambda: evaluate([layer("a", K=24, C=8, Y=14)], HW[:1])) > 0
+    assert _traces(lambda: evaluate([layer("b", K=48, C=24, X=20)], HW[:1])) == 0  # the same cases as a
 
 
 def test_quick_and_optimized_programs_agree_bit_for_bit(monkeypatch):
