@@ -11,8 +11,18 @@ allocation, subgraphs), `timeloop` (Timeloop/Accelergy inputs), `report` (report
 (device limits, e.g. k210), `bundle` (all of them into one folder).
 """
 
-from diffhw.exporters.bundle import ExportOptions, export_bundle
-from diffhw.exporters.design import Evaluation, Exported, evaluate, from_graph, from_model, from_run
+from importlib import import_module
 
-__all__ = ["ExportOptions", "export_bundle", "Exported", "Evaluation", "evaluate", "from_graph", "from_model",
-           "from_run"]
+#: public name -> its module (resolved lazily, so `diffhw export --help` reads the options without JAX)
+_EXPORTS = {"ExportOptions": "bundle", "export_bundle": "bundle", **{
+    n: "design" for n in ("Evaluation", "Exported", "evaluate", "from_graph", "from_model", "from_run")}}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'diffhw.exporters' has no attribute {name!r}")
+    value = getattr(import_module(f"diffhw.exporters.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value

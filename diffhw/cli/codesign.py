@@ -231,7 +231,7 @@ def _new_run_dir(name: str) -> Path:
 
 
 def add_parser(sub) -> None:
-    from diffhw.optimize.problem import DEFAULT_AREA_BUDGET, HW_PARAMS, OBJECTIVES, SEARCH_DATAFLOWS
+    from diffhw.optimize.defaults import DEFAULT_AREA_BUDGET, HW_PARAMS, OBJECTIVES, SEARCH_DATAFLOWS
 
     c = sub.add_parser("codesign", help="search accelerator hardware and dataflows for a network under budgets")
     src = c.add_mutually_exclusive_group()

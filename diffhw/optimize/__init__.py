@@ -5,11 +5,24 @@ search method; each method module has
 `search(problem, budget_evals=None, budget_seconds=None, seed=0, progress=None) -> SearchResult`.
 """
 
-from diffhw.optimize.baselines import METHODS, genetic, grid, random_search
-from diffhw.optimize.problem import (DEFAULT_AREA_BUDGET, DEFAULT_BOUNDS, HW_PARAMS, OBJECTIVES, Design,
-                                     Evaluator, Problem, discretize, evaluate_designs, repair, to_designs)
-from diffhw.optimize.search import Budget, SearchError, SearchResult
+from importlib import import_module
 
-__all__ = ["DEFAULT_AREA_BUDGET", "DEFAULT_BOUNDS", "HW_PARAMS", "OBJECTIVES", "Design", "Evaluator", "Problem",
-           "discretize", "evaluate_designs", "repair", "to_designs", "METHODS", "Budget", "SearchError", "SearchResult", "genetic",
-           "grid", "random_search"]
+#: public name -> the module of this package that defines it (resolved lazily: importing `diffhw.optimize`, e.g.
+#: for `diffhw.optimize.defaults`, imports no JAX)
+_EXPORTS = {
+    **{n: "baselines" for n in ("METHODS", "genetic", "grid", "random_search")},
+    **{n: "defaults" for n in ("DEFAULT_AREA_BUDGET", "DEFAULT_BOUNDS", "HW_PARAMS", "OBJECTIVES")},
+    **{n: "problem" for n in ("Design", "Evaluator", "Problem", "discretize", "evaluate_designs", "repair",
+                              "to_designs")},
+    **{n: "search" for n in ("Budget", "SearchError", "SearchResult")},
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'diffhw.optimize' has no attribute {name!r}")
+    value = getattr(import_module(f"diffhw.optimize.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
