@@ -33,3 +33,12 @@ def test_unknown_name_is_an_attribute_error():
         assert "no_such_name" in str(e)
     else:
         raise AssertionError("diffhw.no_such_name resolved")
+
+
+def test_cli_help_imports_no_jax():
+    """`diffhw --help` and each subcommand's --help build every parser without JAX (start-up stays light)."""
+    code = ("import sys\nfrom diffhw.cli import main\nfor args in (['--help'], ['codesign', '--help'], "
+            "['export', '--help'], ['cache', '--help']):\n    try:\n        main(args)\n    except SystemExit:\n"
+            "        pass\nprint('jax' in sys.modules, file=sys.stderr)")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert p.stderr.strip().splitlines()[-1] == "False", p.stderr
