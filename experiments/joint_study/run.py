@@ -207,7 +207,15 @@ def _table(result: dict) -> str:
     lines = [f"Study: {len(result['runs'])} seeds, total {result['total_seconds']} s; joint beats (HV and "
              f"search time): " + ", ".join(f"{k} on {v}/{len(result['runs'])} seeds"
                                             for k, v in result["wins_of_joint"].items()), ""]
-    lines += ["| seed | method | search s | hypervolume | points (test acc +/- std @ EDP) |", "|---|---|---|---|---|"]
+    names = list(result["runs"][0]["methods"])
+    lines += ["| method | hypervolume per seed | hypervolume mean +/- std | search s per seed | search s mean |",
+              "|---|---|---|---|---|"]
+    for name in names:
+        hv = np.array([r["methods"][name]["hypervolume"] for r in result["runs"]])
+        secs = np.array([r["methods"][name]["search_seconds"] for r in result["runs"]])
+        lines.append(f"| {name} | {' / '.join(f'{v:.3f}' for v in hv)} | {hv.mean():.3f} +/- {hv.std():.3f} | "
+                     f"{' / '.join(f'{v:.0f}' for v in secs)} | {secs.mean():.0f} |")
+    lines += ["", "| seed | method | search s | hypervolume | points (test acc +/- std @ EDP) |", "|---|---|---|---|---|"]
     for run in result["runs"]:
         for name, m in run["methods"].items():
             pts = "; ".join(f"{p['test_accuracy']:.3f}+/-{p['test_accuracy_std']:.3f} @ {p['edp']:.3g}"
