@@ -14,8 +14,10 @@ from diffhw.hardware import HardwareSpec
 from diffhw.layers import LayerSpec, Network
 from diffhw.optimize.baselines import genetic, grid, grid_points, random_search
 from diffhw.optimize.search import SearchError
-from diffhw.optimize.problem import (HW_PARAMS, Evaluator, Problem, discretize, evaluate_designs, repair,
-                                     to_designs)
+from diffhw.optimize.defaults import HW_PARAMS
+from diffhw.optimize.discretization import discretize, repair
+from diffhw.optimize.evaluator import Evaluator, evaluate_designs
+from diffhw.optimize.problem import Problem, to_designs
 from diffhw.optimize.report import have_matplotlib, read_design
 
 CONVS = [LayerSpec("c1", "CONV", {"K": 16, "C": 8, "R": 3, "S": 3, "Y": 18, "X": 18}),

@@ -12,7 +12,8 @@ import pytest
 from diffhw.layers import LayerSpec
 from diffhw.numerics import MIN_TEMPERATURE
 from diffhw.optimize import gradient
-from diffhw.optimize.problem import Problem, evaluate_designs, to_designs
+from diffhw.optimize.evaluator import evaluate_designs
+from diffhw.optimize.problem import Problem, to_designs
 from diffhw.optimize.tiles import KNOBS
 
 CONVS = [LayerSpec("c1", "CONV", {"K": 16, "C": 8, "R": 3, "S": 3, "Y": 18, "X": 18}),

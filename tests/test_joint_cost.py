@@ -10,7 +10,7 @@ from diffhw.frontends.nas import digits
 from diffhw.joint.hardware import ExpectedCost
 from diffhw.joint.supernet import DECISIONS, choice_mask, masked_softmax
 from diffhw.optimize.gradient import STEP_COMPILER_OPTIONS, group_linearization, linearized_costs
-from diffhw.optimize.problem import Evaluator
+from diffhw.optimize.evaluator import Evaluator
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,9 @@ import pytest
 
 from diffhw.optimize.baselines import random_search
 from diffhw.optimize.search import Budget
-from diffhw.optimize.problem import Evaluator, genes_of, hw_array, pe_multiple_of, repair, tiles_u_of
+from diffhw.optimize.discretization import repair
+from diffhw.optimize.evaluator import Evaluator
+from diffhw.optimize.problem import genes_of, hw_array, pe_multiple_of, tiles_u_of
 from diffhw.optimize.refine import _hw_moves, _layer_moves, _Layers, refine
 
 from tests.test_codesign import CONVS, FC

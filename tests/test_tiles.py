@@ -20,7 +20,8 @@ from diffhw.numerics import MIN_TEMPERATURE
 from diffhw.optimize import gradient
 from diffhw.optimize.baselines import genetic, grid, random_search
 from diffhw.optimize.search import SearchError
-from diffhw.optimize.problem import Design, Evaluator, Problem, evaluate_designs, tiles_u_of, to_designs
+from diffhw.optimize.evaluator import Evaluator, evaluate_designs
+from diffhw.optimize.problem import Design, Problem, tiles_u_of, to_designs
 from diffhw.optimize.report import read_design
 from diffhw.optimize.tiles import (KNOBS, TEMPLATE_KNOBS, apply_tiles, knob_slots, tile_values, tiled_dataflow,
                                    unit_of_tiles)

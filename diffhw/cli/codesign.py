@@ -30,7 +30,7 @@ def _codesign_methods() -> tuple[dict, str]:
 
 
 def _parse_assignments(items, what: str, pair: bool = False) -> dict:
-    from diffhw.optimize.problem import HW_PARAMS
+    from diffhw.optimize.defaults import HW_PARAMS
 
     out = {}
     for item in items or ():
@@ -112,7 +112,8 @@ def _codesign(args, out: Path, tmp: Path) -> int:
     from diffhw.exporters.maestro import export_maestro
     from diffhw.optimize import report
     from diffhw.optimize.search import SearchError
-    from diffhw.optimize.problem import DEFAULT_BOUNDS, Problem, smallest_design
+    from diffhw.optimize.defaults import DEFAULT_BOUNDS
+    from diffhw.optimize.problem import Problem, smallest_design
     methods, default = _codesign_methods()
     method = args.method or default
     if method not in methods:

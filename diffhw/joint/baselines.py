@@ -33,7 +33,8 @@ from diffhw.joint.hardware import ExpectedCost
 from diffhw.joint.search import JointSearch
 from diffhw.joint.supernet import one_hot_gates
 from diffhw.joint.train import shuffles, train_supernet
-from diffhw.optimize.problem import SEARCH_DATAFLOWS, pe_multiple, snap_pes
+from diffhw.optimize.defaults import SEARCH_DATAFLOWS
+from diffhw.optimize.problem import pe_multiple, snap_pes
 
 __all__ = ["Point", "decoupled", "semi_decoupled", "random_pairs", "codesign", "point_of", "REFERENCE"]
 
@@ -134,7 +135,7 @@ def random_pairs(cost: ExpectedCost, n: int, seed: int, tries: int = 8) -> tuple
     """The first `n` feasible random (architecture, accelerator) pairs (see the module docstring)."""
     from diffhw.feasibility import area_power
     from diffhw.layers import GEMM
-    from diffhw.optimize.problem import within_budgets
+    from diffhw.optimize.discretization import within_budgets
     from diffhw.sweep import EvalConfig, Models, sweep
 
     t0 = time.perf_counter()

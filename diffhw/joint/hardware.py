@@ -25,7 +25,8 @@ import numpy as np
 from diffhw.layers import Layers
 from diffhw.numerics import Relaxed
 from diffhw.optimize.gradient import COSTS, Surrogate
-from diffhw.optimize.problem import DEFAULT_AREA_BUDGET, SEARCH_DATAFLOWS, Problem
+from diffhw.optimize.defaults import DEFAULT_AREA_BUDGET, SEARCH_DATAFLOWS
+from diffhw.optimize.problem import Problem
 
 __all__ = ["ExpectedCost"]
 

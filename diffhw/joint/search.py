@@ -51,7 +51,7 @@ from diffhw.joint.supernet import DigitsNet, choice_mask, gumbel_gates, masked_s
 from diffhw.joint.train import shuffles
 from diffhw.optimize.search import Budget, SearchResult
 from diffhw.optimize.gradient import STEP_COMPILER_OPTIONS, group_linearization, linearized_costs
-from diffhw.optimize.problem import discretize, repair
+from diffhw.optimize.discretization import discretize, repair
 from diffhw.optimize.refine import refine
 
 __all__ = ["SearchConfig", "JointSearch", "JointResult", "WarmStart", "argmax_encoding", "hardware_for"]

@@ -1,7 +1,7 @@
 """Accelerator co-design on the cost model: problems, exact baselines (grid, random, genetic), reports.
 
-`Problem` / `Design` / `Evaluator` (problem.py) and `Budget` / `SearchResult` (search.py) are shared by every
-search method; each method module has
+`Problem` / `Design` (problem.py), `Evaluator` (evaluator.py), `discretize` / `repair` (discretization.py) and
+`Budget` / `SearchResult` (search.py) are shared by every search method; each method module has
 `search(problem, budget_evals=None, budget_seconds=None, seed=0, progress=None) -> SearchResult`.
 """
 
@@ -12,8 +12,9 @@ from importlib import import_module
 _EXPORTS = {
     **{n: "baselines" for n in ("METHODS", "genetic", "grid", "random_search")},
     **{n: "defaults" for n in ("DEFAULT_AREA_BUDGET", "DEFAULT_BOUNDS", "HW_PARAMS", "OBJECTIVES")},
-    **{n: "problem" for n in ("Design", "Evaluator", "Problem", "discretize", "evaluate_designs", "repair",
-                              "to_designs")},
+    **{n: "problem" for n in ("Design", "Problem", "to_designs")},
+    **{n: "evaluator" for n in ("Evaluator", "evaluate_designs")},
+    **{n: "discretization" for n in ("discretize", "repair")},
     **{n: "search" for n in ("Budget", "SearchError", "SearchResult")},
 }
 

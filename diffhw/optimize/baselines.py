@@ -16,7 +16,11 @@ from typing import Callable
 
 import numpy as np
 
-from diffhw.optimize.problem import HW_PARAMS, Problem, discretize, pe_multiple, repair, snap_pes
+from diffhw.optimize.defaults import HW_PARAMS
+
+from diffhw.optimize.discretization import discretize, repair
+
+from diffhw.optimize.problem import Problem, pe_multiple, snap_pes
 from diffhw.optimize.search import Budget, SearchError, SearchResult
 from diffhw.optimize.tiles import KNOBS
 

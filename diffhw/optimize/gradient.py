@@ -58,7 +58,8 @@ from diffhw.validation import check_pair
 from diffhw.hardware import HardwareSpec
 from diffhw.numerics import Relaxed
 from diffhw.optimize.search import Budget, SearchResult
-from diffhw.optimize.problem import Problem, discretize, pe_multiple, repair
+from diffhw.optimize.discretization import discretize, repair
+from diffhw.optimize.problem import Problem, pe_multiple
 from diffhw.optimize.refine import refine
 from diffhw.optimize.tiles import KNOBS, TEMPLATE_KNOBS, apply_tiles, knob_dims, real_tiles
 

@@ -4,9 +4,10 @@ A `Problem` fixes the networks (weighted), the objective (network latency, energ
 layers, weighted sum over networks), the budgets, the dataflow choices (one template for the whole
 accelerator, or one per layer with `per_layer`) and, per hardware parameter, either a fixed value or
 integer bounds (searched in log space). A `Design` is a concrete accelerator plus the template of every
-layer. Every search method (grid, random, genetic here; the gradient method in `gradient.py`) turns
-continuous parameters into designs with the same `discretize` + `repair` and scores them with the same
-`Evaluator` (exact model, batched, distinct items evaluated once), so their results are comparable.
+layer. Every search method (grid, random, genetic in `baselines.py`; the gradient method in `gradient.py`) turns
+continuous parameters into designs with the same `discretize` + `repair` (`discretization.py`) and scores them
+with the same `Evaluator` (`evaluator.py`: exact model, batched, distinct items evaluated once), so their
+results are comparable.
 
 Feasibility (stricter than MAESTRO, which only reports requirements): every layer's L1 / L2 requirement
 fits the provisioned `l1_size` / `l2_size`, and the area and power of the accelerator, computed with
@@ -24,29 +25,23 @@ type has no rule entry (CONV) take the searched dataflow.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
-import diffhw.evaluate as ev
-from diffhw.cost.analysis import CaseSpace
-from diffhw.cost.model import case_space
-from diffhw.feasibility import area_power, design_checks
+from diffhw.feasibility import area_power
 from diffhw.dataflow import TEMPLATES, Cluster, Sz
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import LayerSpec, Layers, OP_NAMES
 from diffhw.optimize.defaults import (DEFAULT_AREA_BUDGET, DEFAULT_BOUNDS, HW_PARAMS, OBJECTIVES,
                                       SEARCH_DATAFLOWS)
-from diffhw.optimize.tiles import KNOBS, TEMPLATE_KNOBS, apply_tiles, cluster_slots, tile_values, unit_of_tiles
+from diffhw.optimize.tiles import KNOBS, TEMPLATE_KNOBS, tile_values, unit_of_tiles
 from diffhw.sweep.plan import DEFAULT_RULE
 
-__all__ = ["HW_PARAMS", "OBJECTIVES", "SEARCH_DATAFLOWS", "DEFAULT_BOUNDS", "DEFAULT_AREA_BUDGET", "Param",
-           "Problem", "Design", "Evaluator", "evaluate_designs", "discretize", "repair", "specs_of",
-           "snap_pes", "pe_multiple", "pe_multiple_of", "within_budgets", "smallest_design", "to_designs"]
-
+__all__ = ["Param", "Problem", "Design", "specs_of", "snap_pes", "pe_multiple", "pe_multiple_of", "integer_tiles",
+           "hw_array", "genes_of", "tiles_u_of", "to_designs", "smallest_design"]
 
 
 @dataclass(frozen=True)
@@ -238,9 +233,6 @@ class Design:
         return {k: int(getattr(self.hw, k)) for k in HW_PARAMS}
 
 
-# ---------------------------------------------------------------------------------------- evaluation
-
-
 def pe_multiple(templates, tiles: bool = False) -> int:
     """PEs must be a multiple of the largest constant cluster size of the templates (16 for os, 64 for dla,
     32 for gemm; clusters of Sz(R) only need PEs >= R): every cluster level is then fully used. With
@@ -269,225 +261,6 @@ def pe_multiple_of(problem: Problem, genes) -> int:
     return pe_multiple({t for row in problem.templates_of(genes) for t in row}, problem.tiles)
 
 
-class Evaluator:
-    """Exact, batched scoring of designs for one problem, with a memo of the (layer, template, hardware)
-    items already evaluated (a search re-visits many): `evaluate(hw [B, 5], genes [B, G])`.
-
-    Reuses `diffhw.sweep.Plan` (distinct layers, (layer, template) pairs, resolved dataflow numbers, the
-    checks MAESTRO lacks) and evaluates the missing items per (structure, layer type) group with
-    `diffhw.evaluate.evaluate_arrays` in fixed-size chunks under a case space that only grows (a superset of
-    cases is exact: cases that do not occur have weight 0), so a search compiles each group a few times."""
-
-    _OUT = ("runtime_cycles", "energy_total", "total_l1_size_req", "total_l2_size_req", "peak_noc_bw_req",
-            "offchip_bw_req")
-
-    def __init__(self, problem: Problem, chunk: Optional[int] = None):
-        from diffhw.sweep import Plan, models_from_networks
-
-        self.problem = problem
-        models = models_from_networks([(n, s) for n, s, _ in problem.networks])
-        templates = sorted(set(problem.dataflows) | set(problem.rule_map.values()) - {"same"})
-        self.plan = Plan(models, [HardwareSpec(num_pes=1)], list(templates), {})
-        self.tindex = {t: i for i, t in enumerate(templates)}
-        self.inv = self.plan.inv  # [M, L]
-        self.chunk = chunk or min(ev.default_chunk(), 256)
-        self.memo: dict[tuple, tuple] = {}  # (ut, tile key, hw key) -> (code, outputs...)
-        self.spaces: dict[tuple, object] = {}
-        self.items_evaluated = 0
-        self.compiles = 0
-
-    def _layer_ut(self, templates) -> list[np.ndarray]:
-        """UT index per layer of each network for a templates-per-layer tuple."""
-        out = []
-        for m, row in enumerate(templates):
-            inv = self.inv[m][: len(row)]
-            out.append(np.array([self.plan.ut_of[self.tindex[t], u] for t, u in zip(row, inv)], np.int64))
-        return out
-
-    def _numbers(self, ut: int, tk: tuple) -> np.ndarray:
-        """Number slots of (layer, template) pair `ut` with tile key `tk` (() = the template's numbers)."""
-        nums = self.plan.ut_numbers[ut]
-        return apply_tiles(self.plan.templates[self.plan.ut[ut, 1]], nums, np.array(tk)) if tk else nums
-
-    def _run(self, need: list[tuple[int, tuple, tuple]]) -> None:
-        """Evaluate (ut, tile key, hw key) items not in the memo."""
-        from diffhw.errors import InputError
-        from diffhw.sweep.plan import KEY_FIELDS, _LAYER_ARGS
-
-        plan = self.plan
-        groups: dict[tuple, list] = {}
-        for item in need:
-            if item in self.memo:
-                continue
-            ut, tk, hk = item
-            err = int(plan.ut_error[ut])
-            if err:
-                self.memo[item] = (plan.messages[err],)
-                continue
-            u, t = plan.ut[ut]
-            structure = plan.dataflow(t).structure
-            nums = self._numbers(ut, tk)
-            pes = math.prod(int(x) for x in nums[cluster_slots(structure)])
-            if pes > hk[0]:
-                self.memo[item] = (f"{plan.templates[t]}: the dataflow's clusters need {pes} PEs but the "
-                                   f"hardware has {hk[0]}",)
-                continue
-            key = plan.keys[u]
-            groups.setdefault((structure, OP_NAMES[int(key[0])], bool(key[-1])), []).append((item, nums))
-            self.memo[item] = None  # placeholder (dedupes within this call)
-        for (structure, op, has_batch), entries in groups.items():
-            items = [e[0] for e in entries]
-            uts = np.array([i[0] for i in items])
-            hks = np.array([i[2] for i in items], np.int64)
-            keys = plan.keys[plan.ut[uts, 0]]
-            layers = {f: keys[:, KEY_FIELDS.index(f)] for f in _LAYER_ARGS}
-            numbers = np.stack([e[1] for e in entries])
-            hw = {"num_pes": hks[:, 0], "noc_bw": hks[:, 1], "offchip_bw": hks[:, 2],
-                  "simd_lanes": np.ones(len(items), np.int64), "noc_hops": np.ones(len(items), np.int64)}
-            gk = (structure, op, has_batch)
-            try:
-                sp = case_space(structure, op, has_batch, layers, numbers, hw)
-                old = self.spaces.get(gk)
-                if old is None:  # first visit: cover the PE range up front, so later batches rarely recompile
-                    old = self._probe_space(structure, op, has_batch, gk)
-                if old is not None:
-                    sp = _covering_space(old, sp)
-                if sp != self.spaces.get(gk):
-                    self.compiles += 1  # a new (structure, case space) to trace and compile
-                self.spaces[gk] = sp
-                n = len(items)
-                size = self.chunk
-                pad = np.arange(-(-n // size) * size) % n
-                o = ev.evaluate_arrays(structure, op, has_batch, {k: v[pad] for k, v in layers.items()},
-                                       numbers[pad], {k: v[pad] for k, v in hw.items()}, space=sp, chunk=size,
-                                       outputs=self._OUT)
-                o = {k: np.asarray(o[k])[:n] for k in self._OUT}
-                for j, it in enumerate(items):
-                    self.memo[it] = (0,) + tuple(o[k][j].item() for k in self._OUT)
-                self.items_evaluated += n
-            except InputError as e:
-                for it in items:
-                    self.memo[it] = (e.message,)
-
-    def _probe_space(self, structure, op, has_batch, gk):
-        """Case space of every (layer, template) pair of a group at 12 PE counts spanning the bounds (with
-        tiles: at the smallest, middle and largest tile of every knob too)."""
-        from diffhw.sweep.plan import KEY_FIELDS, _LAYER_ARGS
-
-        plan = self.plan
-        pp = self.problem.param("num_pes")
-        pes = sorted({pp.value} if not pp.free else {int(x) for x in np.rint(np.geomspace(pp.lo, pp.hi, 12))})
-        uts = [i for i, (u, t) in enumerate(plan.ut) if not plan.ut_error[i]
-               and (plan.dataflow(t).structure, OP_NAMES[int(plan.keys[u][0])], bool(plan.keys[u][-1])) == gk]
-        cl = cluster_slots(structure)
-        grid = np.array(list(itertools.product((0.0, 0.5, 1.0), repeat=KNOBS)))
-        items = []
-        for i in uts:
-            t = plan.templates[plan.ut[i, 1]]
-            spec_dims = dict(zip(KEY_FIELDS, (int(x) for x in plan.keys[plan.ut[i, 0]])))
-            for q in pes:
-                tks = ([()] if not (self.problem.tiles and TEMPLATE_KNOBS.get(t)) else
-                       sorted({tuple(r) for r in tile_values(t, spec_dims, grid, np.full(len(grid), q)).tolist()}))
-                items += [(i, tk, q) for tk in tks if math.prod(int(x) for x in self._numbers(i, tk)[cl]) <= q]
-        if not items:
-            return None
-        ii = np.array([i for i, _, _ in items])
-        keys = plan.keys[plan.ut[ii, 0]]
-        layers = {f: keys[:, KEY_FIELDS.index(f)] for f in _LAYER_ARGS}
-        numbers = np.stack([self._numbers(i, tk) for i, tk, _ in items])
-        n = len(items)
-        hw = {"num_pes": np.array([q for _, _, q in items], np.int64), "noc_bw": np.ones(n, np.int64),
-              "offchip_bw": np.ones(n, np.int64), "simd_lanes": np.ones(n, np.int64),
-              "noc_hops": np.ones(n, np.int64)}
-        return case_space(structure, op, has_batch, layers, numbers, hw)
-
-    def layer_outputs(self, entries, hk: tuple) -> np.ndarray:
-        """Exact outputs of single layers on one accelerator: entries [(network m, layer i, template, tile
-        key: integer tiles padded to KNOBS, or () for the template's numbers)], hk = (num_pes, noc_bw,
-        offchip_bw). Returns float [n, 6] in `_OUT` order (runtime, energy, L1, L2, NoC and off-chip bandwidth
-        requirements), NaN rows where the layer cannot run so."""
-        items = [(int(self.plan.ut_of[self.tindex[t], self.inv[m][i]]), tuple(tk), tuple(hk))
-                 for m, i, t, tk in entries]
-        self._run(sorted(set(items)))
-        out = np.full((len(items), len(self._OUT)), np.nan)
-        for j, it in enumerate(items):
-            r = self.memo[it]
-            if r[0] == 0:
-                out[j] = r[1:]
-        return out
-
-    def evaluate(self, hw: np.ndarray, genes: np.ndarray, tiles_u=None) -> dict:
-        """Metrics of B designs: hw int [B, 5] (HW_PARAMS order), genes int [B, G], tile coordinates
-        tiles_u [B, T, KNOBS] (problems with tiles; None: the templates' numbers). Returns arrays [B]:
-        objective (+inf if infeasible), latency_cycles, energy, edp (weighted over networks), area, power,
-        max_l1_req, max_l2_req, peak_noc_bw_req, offchip_bw_req, valid, feasible, fits_l1, fits_l2,
-        area_ok, power_ok; per_network [B, M, 3] (latency, energy, edp); error (list of str)."""
-        p = self.problem
-        hw = np.asarray(hw, np.int64).reshape(-1, len(HW_PARAMS))
-        genes = np.asarray(genes, np.int64).reshape(len(hw), -1)
-        b, nm = len(hw), len(p.networks)
-        tiles = integer_tiles(p, hw, genes, tiles_u)
-        uts_of = {}
-        need = set()
-        per_design = []
-        for i in range(b):
-            g = tuple(int(x) for x in genes[i])
-            if g not in uts_of:
-                uts_of[g] = [u.tolist() for u in self._layer_ut(p.templates_of(g))]
-            hk = (int(hw[i, 0]), int(hw[i, 3]), int(hw[i, 4]))
-            rows = [list(zip(uts, [()] * len(uts) if tiles is None else map(tuple, tiles[m][i].tolist())))
-                    for m, uts in enumerate(uts_of[g])]
-            per_design.append((rows, hk))
-            need.update((u, tk, hk) for row in rows for u, tk in row)
-        self._run(sorted(need))
-        per_net = np.zeros((b, nm, 3))
-        l1 = np.zeros(b, np.int64)
-        l2 = np.zeros(b, np.int64)
-        noc = np.zeros(b, np.int64)
-        off = np.zeros(b, np.int64)
-        valid = np.ones(b, bool)
-        errors = [""] * b
-        for i, (design_rows, hk) in enumerate(per_design):
-            for m, row in enumerate(design_rows):
-                rows = [self.memo[(u, tk, hk)] for u, tk in row]
-                bad = [r for r in rows if r[0] != 0]
-                if bad:
-                    valid[i] = False
-                    errors[i] = errors[i] or f"{p.networks[m][0]}: {bad[0][0]}"
-                    continue
-                a = np.array([r[1:] for r in rows], np.float64)
-                lat, en = a[:, 0].sum(), a[:, 1].sum()
-                per_net[i, m] = (lat, en, lat * en)
-                l1[i] = max(l1[i], int(a[:, 2].max()))
-                l2[i] = max(l2[i], int(a[:, 3].max()))
-                noc[i] = max(noc[i], int(a[:, 4].max()))
-                off[i] = max(off[i], int(a[:, 5].max()))
-        w = np.array([n[2] for n in p.networks])
-        tot = (per_net * w[None, :, None]).sum(1)  # [B, 3]
-        chk = design_checks({"num_pes": hw[:, 0], "l1_size": hw[:, 1], "l2_size": hw[:, 2], "noc_bw": hw[:, 3],
-                             "offchip_bw": hw[:, 4]},
-                            {"max_l1_req": l1, "max_l2_req": l2, "peak_noc_bw_req": noc, "offchip_bw_req": off},
-                            p.area_budget, p.power_budget)  # the definition `diffhw eval` uses too
-        area, power, area_ok, power_ok = chk["area"], chk["power"], chk["area_ok"], chk["power_ok"]
-        fits_l1, fits_l2 = valid & chk["fits_l1"], valid & chk["fits_l2"]
-        feasible = valid & chk["feasible"]
-        obj = tot[:, OBJECTIVES.index(p.objective)]
-        for i in range(b):
-            if valid[i] and not feasible[i]:
-                why = [k for k, v in (("L1 requirement > l1_size", fits_l1), ("L2 requirement > l2_size", fits_l2),
-                                      ("area over budget", area_ok), ("power over budget", power_ok)) if not v[i]]
-                errors[i] = "; ".join(why)
-        return {
-            "objective": np.where(feasible, obj, np.inf),
-            "latency_cycles": np.where(valid, tot[:, 0], np.nan), "energy": np.where(valid, tot[:, 1], np.nan),
-            "edp": np.where(valid, tot[:, 2], np.nan), "area": area, "power": power,
-            "max_l1_req": l1, "max_l2_req": l2, "peak_noc_bw_req": noc, "offchip_bw_req": off,
-            "valid": valid, "feasible": feasible, "fits_l1": fits_l1, "fits_l2": fits_l2, "area_ok": area_ok,
-            "power_ok": power_ok, "noc_ok": valid & chk["noc_ok"], "offchip_ok": valid & chk["offchip_ok"],
-            "area_req": chk["area_req"], "power_req": chk["power_req"], "per_network": per_net, "error": errors,
-        }
-
-
 def integer_tiles(p: Problem, hw: np.ndarray, genes: np.ndarray, tiles_u) -> Optional[list[np.ndarray]]:
     """Integer tiles per network, int [B, L, KNOBS] (0 past a template's knobs), of designs with tile
     coordinates tiles_u [B, T, KNOBS]; None when the problem does not search tiles."""
@@ -512,18 +285,6 @@ def integer_tiles(p: Problem, hw: np.ndarray, genes: np.ndarray, tiles_u) -> Opt
         out.append(arr)
         off += len(specs)
     return out
-
-
-def _covering_space(a: CaseSpace, b: CaseSpace) -> CaseSpace:
-    """A case space covering both (per level: per directive the union of state slots; union of edge dims)."""
-    combos, edges = [], []
-    for ca, cb, ea, eb in zip(a.combos, b.combos, a.edge_dims, b.edge_dims):
-        rows = list(ca) + list(cb)
-        ndir = len(rows[0]) if rows else 0
-        slots = [sorted({r[j] for r in rows}) for j in range(ndir)]
-        combos.append(tuple(itertools.product(*slots)) if rows else ())
-        edges.append(tuple(sorted(set(ea) | set(eb))))
-    return CaseSpace(tuple(combos), tuple(edges))
 
 
 def hw_array(designs: Sequence[Design]) -> np.ndarray:
@@ -556,116 +317,6 @@ def tiles_u_of(problem: Problem, design: Design) -> Optional[np.ndarray]:
             out[k] = unit_of_tiles(t, s.input_dims(), tiles, design.hw.num_pes) if tiles else 0.5
             k += 1
     return out
-
-
-def evaluate_designs(problem: Problem, designs: Sequence[Design], evaluator: Optional[Evaluator] = None) -> dict:
-    """Exact metrics of `designs` (see `Evaluator.evaluate`)."""
-    evaluator = evaluator or Evaluator(problem)
-    genes = np.array([genes_of(problem, d) for d in designs], np.int64).reshape(len(designs), -1)
-    tiles_u = np.stack([tiles_u_of(problem, d) for d in designs]) if problem.tiles and designs else None
-    return evaluator.evaluate(hw_array(designs), genes, tiles_u)
-
-
-# ------------------------------------------------------------------------------------ discretization
-
-
-def discretize(problem: Problem, params: Mapping[str, np.ndarray], genes) -> tuple[np.ndarray, np.ndarray]:
-    """Continuous parameters -> integer hardware [B, 5] and genes [B, G].
-
-    params: free parameter name -> real values [B] in natural units (fixed ones are ignored; free ones
-    missing take the geometric middle of their bounds). genes: int [B, G] template indices, or real
-    [B, G, D] scores / probabilities (argmax). PEs are snapped to a multiple of the cluster sizes of the
-    templates each design uses (`pe_multiple`), everything else rounded and clipped to its bounds."""
-    genes = np.asarray(genes)
-    if genes.dtype.kind == "f":
-        genes = genes.reshape(genes.shape[0], -1, len(problem.dataflows)).argmax(-1)
-    genes = genes.astype(np.int64).reshape(genes.shape[0], -1)
-    b = genes.shape[0]
-    hw = np.zeros((b, len(HW_PARAMS)), np.int64)
-    for j, p in enumerate(problem.params):
-        if not p.free:
-            hw[:, j] = p.value
-            continue
-        x = params.get(p.name)
-        x = np.full(b, math.sqrt(p.lo * p.hi)) if x is None else np.broadcast_to(np.asarray(x, np.float64), (b,))
-        x = np.where(np.isfinite(x), x, p.hi)
-        hw[:, j] = np.clip(np.rint(x), p.lo, p.hi).astype(np.int64)
-    pp = problem.param("num_pes")
-    if pp.free:
-        for i in range(b):
-            hw[i, 0] = snap_pes(hw[i, 0], pe_multiple_of(problem, genes[i]), pp.lo, pp.hi)
-    return hw, genes
-
-
-def within_budgets(problem: Problem, num_pes, noc_bw, l1, l2) -> np.ndarray:
-    """Whether integer designs [B] are within the area and power budgets."""
-    area, power = area_power(num_pes, noc_bw, l1, l2)
-    return (area <= problem.area_budget) & ((power <= problem.power_budget) if problem.power_budget else True)
-
-
-def repair(problem: Problem, hw: np.ndarray, genes: np.ndarray, evaluator: Evaluator, shrink: bool = True,
-           max_rounds: int = 12, tiles_u=None):
-    """Make integer designs feasible where possible; returns (hw [B, 5], genes, metrics of the result).
-    Tile coordinates `tiles_u` [B, T, KNOBS] stay as they are (tiles follow the PE count, see
-    `diffhw.optimize.tiles`).
-
-    1. Free l1_size / l2_size are set to the largest requirement of any layer (clipped to the bounds):
-       capacity beyond the requirement only costs area and power (MAESTRO's runtime and energy do not depend
-       on it), capacity below it is infeasible.
-    2. With `shrink`, a design over the area / power budget first gets the largest free noc_bw that fits,
-       then (if even the smallest noc_bw does not fit) fewer free PEs (multiples of its cluster size), and is
-       re-evaluated (requirements change with PEs), up to `max_rounds` times.
-    What is still infeasible afterwards (fixed parameters, a budget below the smallest design) keeps
-    objective +inf and its reason in metrics["error"]."""
-    p = problem
-    hw = np.array(hw, np.int64)
-    genes = np.asarray(genes, np.int64)
-    P = {k: p.param(k) for k in HW_PARAMS}
-    mult = np.array([pe_multiple_of(p, g) for g in genes], np.int64)
-    met = None
-    for _ in range(max_rounds):
-        met = evaluator.evaluate(hw, genes, tiles_u)
-        old = hw.copy()
-        for j, k in ((1, "l1_size"), (2, "l2_size")):
-            if P[k].free:
-                req = met["max_l1_req" if j == 1 else "max_l2_req"]
-                hw[:, j] = np.where(met["valid"], np.clip(req, P[k].lo, P[k].hi), hw[:, j])
-        if shrink:
-            _shrink(p, P, hw, mult, met["valid"])
-        if (hw == old).all():
-            break
-    else:
-        met = evaluator.evaluate(hw, genes, tiles_u)
-    if not (hw == old).all():
-        met = evaluator.evaluate(hw, genes, tiles_u)
-    return hw, genes, met
-
-
-def _shrink(p: Problem, P: dict, hw: np.ndarray, mult: np.ndarray, valid: np.ndarray) -> None:
-    """In place: largest free noc_bw that fits the budgets, else fewer free PEs (see `repair`)."""
-    b = len(hw)
-    over = valid & ~within_budgets(p, hw[:, 0], hw[:, 3], hw[:, 1], hw[:, 2])
-    if P["noc_bw"].free and over.any():
-        # area and power are affine in noc_bw: the largest bw that fits, if any
-        a0, p0 = area_power(hw[:, 0], np.zeros(b, np.int64), hw[:, 1], hw[:, 2])
-        a1, p1 = area_power(hw[:, 0], np.ones(b, np.int64), hw[:, 1], hw[:, 2])
-        lim = (p.area_budget - a0) / np.maximum(a1 - a0, 1e-12)
-        if p.power_budget is not None:
-            lim = np.minimum(lim, (p.power_budget - p0) / np.maximum(p1 - p0, 1e-12))
-        bw = np.floor(lim * (1 - 1e-12)).astype(np.int64)
-        ok = over & (bw >= P["noc_bw"].lo)
-        hw[:, 3] = np.where(ok, np.minimum(bw, hw[:, 3]), np.where(over, P["noc_bw"].lo, hw[:, 3]))
-        over &= ~ok
-    if P["num_pes"].free and over.any():
-        lo = P["num_pes"].lo
-        for i in np.flatnonzero(over):
-            m = int(mult[i])
-            cand = np.arange(max(-(-lo // m) * m, m), hw[i, 0], m)
-            if len(cand) == 0:
-                continue
-            fit = within_budgets(p, cand, np.full(len(cand), hw[i, 3]), np.full(len(cand), hw[i, 1]),
-                                 np.full(len(cand), hw[i, 2]))
-            hw[i, 0] = cand[np.flatnonzero(fit)[-1]] if fit.any() else cand[0]
 
 
 def to_designs(problem: Problem, hw: np.ndarray, genes: np.ndarray, tiles_u=None) -> list[Design]:

@@ -34,8 +34,9 @@ import itertools
 
 import numpy as np
 
-from diffhw.optimize.problem import (HW_PARAMS, Problem, integer_tiles, pe_multiple_of, repair, snap_pes,
-                                     within_budgets)
+from diffhw.optimize.defaults import HW_PARAMS
+from diffhw.optimize.discretization import repair, within_budgets
+from diffhw.optimize.problem import Problem, integer_tiles, pe_multiple_of, snap_pes
 from diffhw.optimize.tiles import (KNOBS, TEMPLATE_KNOBS, knob_dims, real_tiles, tile_values, unit_of_tiles,
                                    units_of_tiles)
 

@@ -29,7 +29,8 @@ import jax.numpy as jnp
 from diffhw.cost.model import hardware_cost
 from diffhw.numerics import DEFAULT_TEMPERATURE, Relaxed
 from diffhw.optimize.gradient import COSTS, Surrogate
-from diffhw.optimize.problem import DEFAULT_BOUNDS, Problem
+from diffhw.optimize.defaults import DEFAULT_BOUNDS
+from diffhw.optimize.problem import Problem
 
 __all__ = ["NetworkCost", "network_cost", "INPUTS"]
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Optional
 
 from diffhw.hardware import HardwareSpec
-from diffhw.optimize.problem import HW_PARAMS, Design, Problem
+from diffhw.optimize.defaults import HW_PARAMS
+from diffhw.optimize.problem import Design, Problem
 from diffhw.optimize.tiles import TEMPLATE_KNOBS
 
 __all__ = ["design_dict", "write_design", "read_design", "write_convergence", "have_matplotlib"]

@@ -11,7 +11,9 @@ from typing import Optional
 
 import numpy as np
 
-from diffhw.optimize.problem import Design, Evaluator, Problem, to_designs
+from diffhw.optimize.evaluator import Evaluator
+
+from diffhw.optimize.problem import Design, Problem, to_designs
 
 __all__ = ["DEFAULT_EVALS", "SearchError", "SearchResult", "Budget", "scalar_metrics"]
 
