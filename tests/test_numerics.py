@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from diffhw.numerics import MIN_TEMPERATURE, Exact, Numerics, Relaxed, walk
 
 EX, RX = Exact(), Relaxed(jnp.float64(MIN_TEMPERATURE))
-SETTINGS = settings(max_examples=15, deadline=None)
+SETTINGS = settings(max_examples=10, deadline=None)
 N = 32  # one array length: each primitive compiles once
 ints = st.lists(st.integers(-(2**40), 2**40), min_size=N, max_size=N)
 small = st.lists(st.integers(-300, 300), min_size=N, max_size=N)

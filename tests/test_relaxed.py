@@ -14,6 +14,7 @@ import pytest
 from diffhw.cli.common import load_inputs as _load_inputs
 from diffhw.cost.model import case_space, layer_cost
 from diffhw.evaluate import evaluate_arrays, prepare
+from diffhw.compile_options import QUICK_OPTIONS
 from diffhw.numerics import DEFAULT_TEMPERATURE, MIN_TEMPERATURE, SEARCH_TEMPERATURES, Exact, Relaxed, walk
 
 DATA = "tests/data/dev"
@@ -96,16 +97,19 @@ def test_gradients_finite_and_equal_finite_differences():
                          Relaxed(jnp.asarray(DEFAULT_TEMPERATURE)))
         return jnp.log(out["runtime_cycles"]) + jnp.log(out["energy_total"])
 
-    value = jax.jit(f)
-    grad = jax.jit(jax.grad(f, argnums=(0, 1)))
     rng = np.random.default_rng(0)
-    checked = 0
+    points = []
     for i in rng.choice(len(num), 4, replace=False):
         layer = {k: v[i] for k, v in lay.items()}
         hw0 = {k: jnp.asarray(float(v[i])) for k, v in hw.items()}
-        nums = jnp.asarray(num[i], float)
         x = jnp.array([float(hw["num_pes"][i]) * rng.uniform(0.8, 1.2), float(hw["noc_bw"][i]) * rng.uniform(0.6, 0.9),
                        float(hw["offchip_bw"][i]) * rng.uniform(0.6, 0.9)])
+        points.append((i, (x, jnp.asarray(num[i], float), layer, hw0)))
+    # compiled with the quick LLVM options the engine uses for small batches: half the compile, same numbers
+    value = jax.jit(f).lower(*points[0][1]).compile(QUICK_OPTIONS)
+    grad = jax.jit(jax.grad(f, argnums=(0, 1))).lower(*points[0][1]).compile(QUICK_OPTIONS)
+    checked = 0
+    for i, (x, nums, layer, hw0) in points:
         gx, gn = grad(x, nums, layer, hw0)
         assert np.isfinite(np.asarray(gx)).all() and np.isfinite(np.asarray(gn)).all()
         # relative to the gradient's largest component (a component 1e-3 of the others is FD noise)
