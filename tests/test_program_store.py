@@ -97,40 +97,6 @@ def test_cache_info_and_clear(cache):
     assert store.info(cache)["programs"]["entries"] == 0
 
 
-def test_relaxed_step_is_bit_identical_with_and_without_the_store(cache):
-    """The codesign step's relaxed programs (`gradient.Step` with an `opt_key`): built (as without a store)
-    and stored, then loaded from the store, one step gives the same parameters, loss and gradients."""
-    import jax
-    import jax.numpy as jnp
-    import numpy as np
-    import optax
-
-    from diffhw.optimize import gradient
-    from diffhw.optimize.problem import Problem
-    from diffhw.optimize.tiles import KNOBS
-
-    problem = Problem.make([("tiny", LAYERS[:1])], dataflows=("ws",), area_budget=2e7,
-                           bounds={"num_pes": (16, 256), "noc_bw": (1, 64), "offchip_bw": (1, 64)})
-    sur = gradient.Surrogate(problem, case_samples=2)
-    rng = np.random.default_rng(0)
-    params = (jnp.asarray(rng.normal(0, 1, (2, len(sur.free)))), jnp.asarray(rng.normal(0, 0.5, (2, 1, 1))),
-              jnp.asarray(rng.normal(0, 1, (2, problem.num_tile_layers, 1, KNOBS))))
-    opt = optax.adam(0.1)
-    state = opt.init(params)
-
-    def step():
-        out = gradient.Step(sur, opt, 50.0, params, state, 0.1, opt_key="adam(0.1)")(params, state, 0.1)
-        return [np.asarray(x) for x in jax.tree_util.tree_leaves(out)]
-
-    built = step()  # traced and compiled exactly as without a store, then stored
-    assert len([p for p in entries(cache) if p.name.startswith("codesign_")]) == 3  # inputs, group, grads
-    jit.forget()
-    loaded = step()
-    assert len(built) == len(loaded) == 14  # params (3), Adam state (count, mu 3, nu 3), loss, gradients (3)
-    for a, b in zip(built, loaded):
-        np.testing.assert_array_equal(a, b)
-
-
 def test_a_stored_program_that_fails_to_run_is_rebuilt(cache):
     """An entry whose header checks out but whose program is not the key's (here: the state analysis and
     the evaluation swapped) fails its first run; it is removed and rebuilt, with the same results."""

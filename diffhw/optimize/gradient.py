@@ -52,7 +52,6 @@ from diffhw.compile_options import COMPILER_OPTIONS
 from diffhw.cost.analysis import CaseSpace
 from diffhw.cost.model import case_space, hardware_cost, layer_cost
 from diffhw.dataflow import TEMPLATES, resolve_numbers
-from diffhw.engine.jit import compiled, shapes, stable_repr
 from diffhw.evaluate import LAYER_FIELDS, layer_row
 from diffhw.validation import check_pair
 from diffhw.hardware import HardwareSpec
@@ -163,10 +162,6 @@ class Surrogate:
             self.group_items.append(np.array(idx, np.int64))
         self._check(specs)
         self._case_spaces(case_samples, seed)
-        try:  # what decides the surrogate's programs (with diffhw's source: `diffhw.engine.store`)
-            self.key = stable_repr((problem, case_samples, seed))
-        except TypeError:
-            self.key = None
 
     def _check(self, specs) -> None:
         """Reject layers MAESTRO cannot run on any accelerator (Y < R, unknown Sz, ...)."""
@@ -340,12 +335,11 @@ class Step:
     Per-group programs compile in parallel threads while the next ones trace, in 40 % less CPU time than
     the single program of the same gradient (MobileNetV2, 6 groups), so a search starts sooner.
 
-    With `opt_key` (what decides `opt`, e.g. "adam(lr=0.08)") the programs are kept in the program store
-    (`diffhw.engine.jit`), keyed by the surrogate's problem, `penalty`, `opt_key` and the argument shapes: a
-    later search of the same problem neither traces nor compiles them."""
+    These programs are not kept in the program store: deserialized, one of them failed to run in a later
+    process ("Function ... not found"), and unlike `StoredJit` they have no first-run check (issue #22)."""
 
     def __init__(self, sur: Surrogate, opt, penalty: float, params, state, temperature, workers: int = 2,
-                 on_traced=None, opt_key: str | None = None):
+                 on_traced=None):
         t = jnp.asarray(temperature)
 
         def inputs(ps, temp):
@@ -376,22 +370,9 @@ class Step:
             with gate:
                 return lowered.compile()
 
-        base = None if opt_key is None or sur.key is None else \
-            "\n".join([sur.key, repr(penalty), opt_key, repr(sorted(STEP_COMPILER_OPTIONS.items()))])
-
         def program(name, fn, *args) -> Future:
-            """The compiled `fn` at `args`: from the store (not traced), else traced here and compiled in the
-            pool (then stored)."""
-            if base is None:
-                return pool.submit(compile_, jit(fn).lower(*args))
-            what = f"{base}\n{name}\n{shapes(args)}"
-            done = compiled(f"codesign_{name}", what)
-            if done is not None:
-                out = Future()
-                out.set_result(done)
-                return out
-            lowered = jit(fn).lower(*args)
-            return pool.submit(compiled, f"codesign_{name}", what, partial(compile_, lowered))
+            """The compiled `fn` at `args`: traced here, compiled in the pool."""
+            return pool.submit(compile_, jit(fn).lower(*args))
 
         # the largest programs first (levels x cases), so the last compile to finish is a short one
         size = [sum(len(c) for c in g.space.combos) * len(g.space.combos) for g in sur.groups]
@@ -482,8 +463,7 @@ def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int =
     first = threading.Thread(target=score, args=(params,))
     phase(f"tracing and compiling the relaxed gradient step ({len(sur.groups)} dataflow groups) and the exact "
           f"evaluator, then {o['steps']} Adam steps of {starts} starts")
-    step = Step(sur, opt, o["penalty"], params, state, temps[0], on_traced=first.start,
-                opt_key=f"adam(lr={o['lr']!r})")
+    step = Step(sur, opt, o["penalty"], params, state, temps[0], on_traced=first.start)
     for i, t in enumerate(temps):
         params, state, _, _ = step(params, state, t)
         if (i + 1) % o["eval_every"] == 0 or i == len(temps) - 1:
