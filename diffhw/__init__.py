@@ -16,7 +16,7 @@ needs it, never by the package itself.
   `sweep`.
 """
 
-from importlib import import_module
+from diffhw.lazy import lazy_getattr
 
 #: public name -> the module that defines it (or (module, name there)). `diffhw.evaluate` and `diffhw.sweep`
 #: are modules, so their main functions are exported as `evaluate_layers` and `run_eval`.
@@ -35,18 +35,9 @@ _EXPORTS = {
 _SUBPACKAGES = ("frontends", "exporters", "optimize", "joint", "cost", "engine", "evaluate", "sweep")
 
 __all__ = sorted(_EXPORTS) + list(_SUBPACKAGES)
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        module, attr = _EXPORTS[name] if isinstance(_EXPORTS[name], tuple) else (_EXPORTS[name], name)
-        value = getattr(import_module(module), attr)
-    elif name in _SUBPACKAGES:
-        value = import_module(f"diffhw.{name}")
-    else:
-        raise AttributeError(f"module 'diffhw' has no attribute {name!r}")
-    globals()[name] = value  # resolved once
-    return value
+__getattr__ = lazy_getattr(__name__, {
+    **{n: (m, n) if isinstance(m, str) else m for n, m in _EXPORTS.items()},
+    **{n: (f"diffhw.{n}", None) for n in _SUBPACKAGES}})
 
 
 def __dir__():

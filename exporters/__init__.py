@@ -11,18 +11,11 @@ allocation, subgraphs), `timeloop` (Timeloop/Accelergy inputs), `report` (report
 (device limits, e.g. k210), `bundle` (all of them into one folder).
 """
 
-from importlib import import_module
+from diffhw.lazy import lazy_getattr
 
 #: public name -> its module (resolved lazily, so `diffhw export --help` reads the options without JAX)
 _EXPORTS = {"ExportOptions": "bundle", "export_bundle": "bundle", **{
     n: "design" for n in ("Evaluation", "Exported", "evaluate", "from_graph", "from_model", "from_run")}}
 
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'diffhw.exporters' has no attribute {name!r}")
-    value = getattr(import_module(f"diffhw.exporters.{_EXPORTS[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr("diffhw.exporters", {n: (f"diffhw.exporters.{m}", n) for n, m in _EXPORTS.items()})

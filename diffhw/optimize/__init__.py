@@ -5,7 +5,7 @@
 `search(problem, budget_evals=None, budget_seconds=None, seed=0, progress=None) -> SearchResult`.
 """
 
-from importlib import import_module
+from diffhw.lazy import lazy_getattr
 
 #: public name -> the module of this package that defines it (resolved lazily: importing `diffhw.optimize`, e.g.
 #: for `diffhw.optimize.defaults`, imports no JAX)
@@ -19,11 +19,4 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'diffhw.optimize' has no attribute {name!r}")
-    value = getattr(import_module(f"diffhw.optimize.{_EXPORTS[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, {n: (f"diffhw.optimize.{m}", n) for n, m in _EXPORTS.items()})
