@@ -3,7 +3,7 @@
 The workload (valid layer x hardware items) is replicated to at least `min_items` per dataflow group so
 that the steady-state figure measures the model, not call overhead. The headline figure evaluates all
 groups in one `evaluate_batches` call, as `evaluate` and `diffhw maestro` do (the timed calls include
-each group's split into case spaces, `diffhw.cost.model.case_spaces`); per group, the same is timed with
+each group's split into case spaces, `diffhw.engine.cases.case_spaces`); per group, the same is timed with
 one `evaluate_arrays` call. Compile time is the first call minus a steady call; throughput is layer
 evaluations per second with compile excluded (best of `repeat`).
 """
@@ -16,8 +16,9 @@ from typing import Callable, Sequence
 import jax
 import numpy as np
 
-from diffhw.cost.model import case_spaces
-from diffhw.evaluate import Batch, default_chunk, evaluate_arrays, evaluate_batches, prepare
+from diffhw.engine.batches import Batch, default_chunk, evaluate_arrays, evaluate_batches
+from diffhw.engine.cases import case_spaces
+from diffhw.evaluate import prepare
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import LayerSpec
 
@@ -46,13 +47,13 @@ def bench(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec], repeat:
     for g in groups:
         n = len(g.items)
         lay, num, hw = g.take(np.tile(np.arange(n), max(1, -(-min_items // n))))
-        batches.append(Batch(g.structure, g.op, g.has_batch, lay, num, hw))
-        parts = case_spaces(g.structure, g.op, g.has_batch, lay, num, hw, default_chunk())  # for the report
-        first, best = _timed(lambda: evaluate_arrays(g.structure, g.op, g.has_batch, lay, num, hw), repeat)
+        batches.append(Batch(g.program, lay, num, hw))
+        parts = case_spaces(g.program, lay, num, hw, default_chunk())  # for the report
+        first, best = _timed(lambda: evaluate_arrays(g.program, lay, num, hw), repeat)
         items = len(num)
         report["groups"].append({
-            "dataflow": "/".join(d[0] + (d[1] if len(d) > 1 else "") for d in g.structure),
-            "layer_type": g.op, "items": items,
+            "dataflow": "/".join(d[0] + (d[1] if len(d) > 1 else "") for d in g.program.structure),
+            "layer_type": g.program.op, "items": items,
             "case_spaces": [{"items": len(rows), "cases_per_level": [len(c) for c in sp.combos]} for rows, sp in parts],
             "compile_s": round(first - best, 3), "steady_s": round(best, 4),
             "evals_per_s": round(items / best),

@@ -1,5 +1,5 @@
-"""Hardware: the accelerator parameters MAESTRO's hardware file describes (batched code packs them as int64
-arrays keyed by `HW_FIELDS`).
+"""Hardware: the accelerator parameters MAESTRO's hardware file describes. `HardwareSpec` is one accelerator
+as a file gives it; `Hardware` is what the cost model consumes: one array per parameter, any batch shape.
 
 Sizes are in elements (MAESTRO's "Bytes" are elements). `noc_hops` is the NoC zero-load latency added to
 every transfer (`NoC_NumHops`, 1 with a hardware file); `simd_lanes` is MACs per PE per cycle.
@@ -8,6 +8,10 @@ every transfer (`NoC_NumHops`, 1 with a hardware file); `simd_lanes` is MACs per
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Optional, Sequence
+
+import jax
+import numpy as np
 
 #: MAESTRO's default for a constraint missing from the hardware file (INT_MAX).
 INT_MAX = 2**31 - 1
@@ -27,3 +31,24 @@ class HardwareSpec:
     simd_lanes: int = 1
     noc_hops: int = 1
     name: str = "hw"
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class Hardware:
+    """Accelerators as arrays of one batch shape (`[]` for one, `[B]` batched): int64 in the exact numerics,
+    any floats in the relaxed one. `l1_size` / `l2_size` are optional: the cost model never reads them
+    (MAESTRO's buffer limits never bind); feasibility compares them with the requirements it reports."""
+
+    num_pes: Any
+    noc_bw: Any
+    offchip_bw: Any
+    simd_lanes: Any
+    noc_hops: Any
+    l1_size: Optional[Any] = None
+    l2_size: Optional[Any] = None
+
+    @staticmethod
+    def from_specs(specs: Sequence[HardwareSpec]) -> "Hardware":
+        """Pack hardware specs into int64 arrays `[B]`."""
+        return Hardware(**{f: np.array([getattr(s, f) for s in specs], np.int64) for f in HW_FIELDS})

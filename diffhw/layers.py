@@ -140,3 +140,13 @@ class Layers:
     def stack(batches: Sequence["Layers"]) -> "Layers":
         """Stack equally long layer arrays into a leading batch axis: `[M, L]`."""
         return jax.tree_util.tree_map(lambda *xs: np.stack(xs), *batches)
+
+
+def take(tree, index):
+    """A pytree of numpy arrays (`Layers`, `Hardware`) at `index` of its leading axis."""
+    return jax.tree_util.tree_map(lambda x: x[index], tree)
+
+
+def concatenate(trees: Sequence):
+    """Pytrees of numpy arrays of one structure (`Layers`, `Hardware`) joined along their leading axis."""
+    return jax.tree_util.tree_map(lambda *xs: np.concatenate(xs), *trees)

@@ -78,7 +78,7 @@ class Numerics(Protocol):
         """Per query (flags, order): whether any flag holds and, per case, that none comes strictly earlier
         in `order`; with `count` (flags, order) the flagged cases at or after each case (`later`)."""
     def select_bits(self, conds, table): """Per case, the row of `table` [2^E] its E bits index."""
-    def inputs(self, layer: dict, numbers, hw: dict): """The model's inputs in this numerics' types."""
+    def inputs(self, layer, hw, numbers): """The model's inputs (Layers, Hardware, numbers) in this numerics' types."""
     def wrap_int32(self, x): """MAESTRO's int product (wraps modulo 2^32 in the exact model)."""
     def diagnostics(self, build) -> dict: """`build()`'s MAESTRO stop-condition terms (exact model only)."""
 
@@ -246,9 +246,10 @@ class Exact:
 
         return jax.tree_util.tree_map(select, table)
 
-    def inputs(self, layer: dict, numbers, hw: dict):
-        """The model's inputs as this numerics takes them (exact: the integers as given)."""
-        return layer, numbers, hw
+    def inputs(self, layer, hw, numbers):
+        """The model's inputs (Layers, Hardware, numbers) as this numerics takes them (exact: the integers
+        as given)."""
+        return layer, hw, numbers
 
     def wrap_int32(self, x):
         """MAESTRO's C `int` arithmetic: a product kept in an int wraps modulo 2^32."""
@@ -415,10 +416,9 @@ class Relaxed:
             w = w * jnp.where(bits[None, :, i] == 1, p, 1.0 - p)
         return jax.tree_util.tree_map(lambda x: w @ x, table)
 
-    def inputs(self, layer: dict, numbers, hw: dict):
-        """The model's inputs as floats (every input may be continuous)."""
-        return ({k: jnp.asarray(v, F64) for k, v in layer.items()}, jnp.asarray(numbers, F64),
-                {k: jnp.asarray(v, F64) for k, v in hw.items()})
+    def inputs(self, layer, hw, numbers):
+        """The model's inputs (Layers, Hardware, numbers) as floats (every input may be continuous)."""
+        return jax.tree_util.tree_map(lambda v: jnp.asarray(v, F64), (layer, hw, numbers))
 
     def wrap_int32(self, x):
         return x

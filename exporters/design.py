@@ -194,7 +194,8 @@ def _design(graph: Graph, label: str, kind: str, hw_file, dataflow: str, **extra
 def evaluate(design: Exported) -> Evaluation:
     """Exact evaluation of every layer of `design.network` on `design.hw` (what maestro/mapping.m and hw.m
     say; MAESTRO gives the same numbers) and the network totals."""
-    from diffhw.cost.model import OUTPUTS, hardware_cost
+    from diffhw.cost.model import hardware_cost
+    from diffhw.results import OUTPUTS
     from diffhw.evaluate import evaluate as evaluate_layers
 
     layers = design.network.layers

@@ -8,6 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from diffhw.dataflow import TEMPLATES, resolve_numbers
+from diffhw.hardware import Hardware
+from diffhw.layers import OP_CODES, Layers
+from diffhw.program import Program
 
 DATA = Path(__file__).parent / "data"
 
@@ -28,7 +31,8 @@ def row_dims(row: dict) -> dict:
 
 
 def group_arrays(rows: list[dict]):
-    """Group rows by (template, layer type); yield (structure, op, layers, numbers, hw, rows)."""
+    """Group rows by (template, layer type); yield (program, layers, numbers, hw, rows): `Program` (no case
+    space), `Layers` [n], numbers [n, slots], `Hardware` [n]."""
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
         groups.setdefault((template_name(r), r["layer_type"]), []).append(r)
@@ -39,12 +43,11 @@ def group_arrays(rows: list[dict]):
             k: np.array([d.get(k, 1) for d in dims], np.int64) for k in ("K", "C", "R", "S", "Y", "X", "N", "M")
         }
         layers["stride_y"] = layers["stride_x"] = np.array(stride, np.int64)
-        hw = {
-            "num_pes": np.array([int(r["num_pes"]) for r in rs], np.int64),
-            "noc_bw": np.array([int(r["noc_bw_cstr"]) for r in rs], np.int64),
-            "offchip_bw": np.array([int(r["offchip_bw_cstr"]) for r in rs], np.int64),
-        }
-        hw["simd_lanes"] = np.ones(len(rs), np.int64)
-        hw["noc_hops"] = np.ones(len(rs), np.int64)
+        one = np.ones(len(rs), np.int64)
+        layers = Layers(op=one * OP_CODES[op], mask=one == 1, **layers)
+        hw = Hardware(num_pes=np.array([int(r["num_pes"]) for r in rs], np.int64),
+                      noc_bw=np.array([int(r["noc_bw_cstr"]) for r in rs], np.int64),
+                      offchip_bw=np.array([int(r["offchip_bw_cstr"]) for r in rs], np.int64),
+                      simd_lanes=one, noc_hops=one)
         numbers = resolve_numbers(TEMPLATES[df], dims)
-        yield TEMPLATES[df].structure, op, layers, numbers, hw, rs
+        yield Program(TEMPLATES[df].structure, op, False), layers, numbers, hw, rs

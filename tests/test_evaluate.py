@@ -5,12 +5,16 @@ import numpy as np
 import pytest
 
 from diffhw import compile_options, dispatch
-from diffhw.cost.model import OUTPUTS, case_space, case_spaces, chunk_size
 from diffhw.dataflow import TEMPLATES, Cluster, Dataflow, Map
+from diffhw.engine.batches import Batch, _evaluate_jit, evaluate_arrays, evaluate_batches
+from diffhw.engine.cases import case_space, case_spaces
+from diffhw.engine.packing import chunk_size
 from diffhw.errors import InputError
-from diffhw.evaluate import Batch, _evaluate_jit, evaluate, evaluate_arrays, evaluate_batches
+from diffhw.evaluate import evaluate
 from diffhw.hardware import HardwareSpec
-from diffhw.layers import LayerSpec
+from diffhw.layers import LayerSpec, take
+from diffhw.program import Program
+from diffhw.results import OUTPUTS
 from tests.reference import group_arrays, load_rows
 
 HW = [HardwareSpec(64, 512, 65536, 32, 16, name="hw0"), HardwareSpec(168, 512, 110592, 64, 64, name="hw6")]
@@ -22,11 +26,10 @@ def conv(name, K=16, C=8, R=3, S=3, Y=14, X=14, stride=1, df="os"):
 
 
 def test_vmap_equals_loop():
-    structure, op, layers, numbers, hw, rows = next(group_arrays(load_rows("dev.csv")[:40]))
-    batched = evaluate_arrays(structure, op, False, layers, numbers, hw)
+    program, layers, numbers, hw, rows = next(group_arrays(load_rows("dev.csv")[:40]))
+    batched = evaluate_arrays(program, layers, numbers, hw)
     for i in range(0, len(rows), 7):
-        one = evaluate_arrays(structure, op, False, {k: v[i:i + 1] for k, v in layers.items()},
-                              numbers[i:i + 1], {k: v[i:i + 1] for k, v in hw.items()})
+        one = evaluate_arrays(program, take(layers, slice(i, i + 1)), numbers[i:i + 1], take(hw, slice(i, i + 1)))
         for k in OUTPUTS:
             assert np.asarray(batched[k])[i] == np.asarray(one[k])[0], k
 
@@ -71,13 +74,12 @@ def test_no_retrace_for_new_values_of_the_same_structure(monkeypatch):
 def test_quick_and_optimized_programs_agree_bit_for_bit(monkeypatch):
     """Small batches compile at lower LLVM optimization levels (`diffhw.compile_options`); every output,
     floats included, is the same as the optimized programs' and does not depend on the batch."""
-    structure, op, layers, numbers, hw, rows = next(group_arrays(load_rows("dev.csv")[:40]))
-    quick = evaluate_arrays(structure, op, False, layers, numbers, hw)
-    one = evaluate_arrays(structure, op, False, {k: v[3:4] for k, v in layers.items()}, numbers[3:4],
-                          {k: v[3:4] for k, v in hw.items()})
+    program, layers, numbers, hw, rows = next(group_arrays(load_rows("dev.csv")[:40]))
+    quick = evaluate_arrays(program, layers, numbers, hw)
+    one = evaluate_arrays(program, take(layers, slice(3, 4)), numbers[3:4], take(hw, slice(3, 4)))
     monkeypatch.setattr(compile_options, "QUICK_COMPILE_ITEMS", 0)
     before = _evaluate_jit.programs()
-    optimized = evaluate_arrays(structure, op, False, layers, numbers, hw)
+    optimized = evaluate_arrays(program, layers, numbers, hw)
     assert _evaluate_jit.programs() > before  # it did compile the optimized program
     for k in OUTPUTS:
         np.testing.assert_array_equal(quick[k], optimized[k], err_msg=k)
@@ -126,13 +128,13 @@ def test_arbitrary_programs_with_up_to_three_cluster_levels(levels):
 def test_split_case_spaces_give_the_union_space_results():
     """Parts of a batch evaluated under their own (smaller) case spaces give the whole-batch results."""
     rows = [r for r in load_rows("dev.csv") if r["dataflow"] == "dpt"]
-    structure, op, layers, numbers, hw, _ = next(group_arrays(rows))
-    parts = case_spaces(structure, op, False, layers, numbers, hw, chunk=32)
+    program, layers, numbers, hw, _ = next(group_arrays(rows))
+    parts = case_spaces(program, layers, numbers, hw, chunk=32)
     assert len(parts) > 1
     assert sorted(np.concatenate([rows for rows, _ in parts])) == list(range(len(numbers)))
-    split = evaluate_arrays(structure, op, False, layers, numbers, hw, chunk=32)
-    union = evaluate_arrays(structure, op, False, layers, numbers, hw, case_space(structure, op, False, layers,
-                                                                                  numbers, hw), chunk=32)
+    split = evaluate_arrays(program, layers, numbers, hw, chunk=32)
+    union = evaluate_arrays(program.with_space(case_space(program, layers, numbers, hw)), layers, numbers, hw,
+                            chunk=32)
     for k in OUTPUTS:
         np.testing.assert_array_equal(split[k], union[k], err_msg=k)
 
@@ -155,10 +157,10 @@ def test_batches_in_one_pipeline_equal_separate_calls_whatever_the_threads(monke
     """`evaluate_batches` gives each batch what `evaluate_arrays` gives it alone, with one or several
     dispatch threads; a batch whose structure cannot run gets its InputError and the others still run."""
     groups = list(group_arrays(load_rows("dev.csv")[:300]))[:3]
-    batches = [Batch(structure, op, False, layers, numbers, hw) for structure, op, layers, numbers, hw, _ in groups]
-    alone = [evaluate_arrays(b.structure, b.op, False, b.layers, b.numbers, b.hw, chunk=16) for b in batches]
+    batches = [Batch(program, layers, numbers, hw) for program, layers, numbers, hw, _ in groups]
+    alone = [evaluate_arrays(b.program, b.layers, b.numbers, b.hw, chunk=16) for b in batches]
     dsconv = groups[0]  # a CONV template on a depthwise layer type: Dimension K is not found
-    bad = Batch(TEMPLATES["os"].structure, "DSCONV", False, *dsconv[2:5])
+    bad = Batch(Program(TEMPLATES["os"].structure, "DSCONV", False), *dsconv[1:4])
     for threads in (1, 3):
         monkeypatch.setattr(dispatch, "host_threads", lambda t=threads: t)
         out = evaluate_batches([batches[0], bad, *batches[1:]], chunk=16)

@@ -6,15 +6,15 @@ ResNet-50, AlexNet and other random layers (a set the model was never tuned on).
 import numpy as np
 import pytest
 
-from diffhw.cost.model import FLOAT_OUTPUTS, INT_OUTPUTS
-from diffhw.evaluate import evaluate_arrays
+from diffhw.results import FLOAT_OUTPUTS, INT_OUTPUTS
+from diffhw.engine.batches import evaluate_arrays
 from tests.reference import group_arrays, load_rows
 
 
 def mismatches(rows):
     bad = []
-    for structure, op, layers, numbers, hw, rs in group_arrays(rows):
-        out = {k: np.asarray(v) for k, v in evaluate_arrays(structure, op, False, layers, numbers, hw).items()}
+    for program, layers, numbers, hw, rs in group_arrays(rows):
+        out = {k: np.asarray(v) for k, v in evaluate_arrays(program, layers, numbers, hw).items()}
         for i, r in enumerate(rs):
             for k in INT_OUTPUTS:
                 if int(out[k][i]) != int(r[k]):
@@ -38,7 +38,7 @@ def test_matches_maestro_on_every_row(name):
 def test_energy_total_exact_column():
     """energy_total equals the driver's exact recomputation (not only MAESTRO's 6 printed digits)."""
     rows = load_rows("dev.csv")[:200]
-    for structure, op, layers, numbers, hw, rs in group_arrays(rows):
-        out = evaluate_arrays(structure, op, False, layers, numbers, hw)
+    for program, layers, numbers, hw, rs in group_arrays(rows):
+        out = evaluate_arrays(program, layers, numbers, hw)
         ref = np.array([float(r["energy_total_exact"]) for r in rs])
         np.testing.assert_allclose(np.asarray(out["energy_total"]), ref, rtol=1e-9)

@@ -13,7 +13,7 @@ import pytest
 
 from diffhw.cli import main
 from diffhw.cli.maestro import run_maestro
-from diffhw.cost.model import INT_OUTPUTS
+from diffhw.results import INT_OUTPUTS
 
 DATA = Path(__file__).parent / "data" / "maestro_repo"
 HW = [str(DATA / "accelerator_1.m"), str(DATA / "pe64.m")]

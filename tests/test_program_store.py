@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from diffhw.cost.model import OUTPUTS
+from diffhw.results import OUTPUTS
 from diffhw.dataflow import TEMPLATES
 from diffhw.engine import jit, store
 from diffhw.evaluate import evaluate

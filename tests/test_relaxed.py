@@ -4,6 +4,7 @@ The full-dev figures (all 4,319 rows, 10,000 gradient points) come from experime
 these tests run the same checks on two dataflow groups of the dev set (one single-level, one two-level).
 """
 
+import dataclasses
 import glob
 
 import jax
@@ -12,12 +13,17 @@ import numpy as np
 import pytest
 
 from diffhw.cli.common import load_inputs as _load_inputs
-from diffhw.cost.model import case_space, layer_cost
-from diffhw.evaluate import evaluate_arrays, prepare
+from diffhw.cost.model import layer_cost
+from diffhw.engine.batches import evaluate_arrays
+from diffhw.engine.cases import case_space
+from diffhw.evaluate import prepare
+from diffhw.layers import take
 from diffhw.compile_options import QUICK_OPTIONS
 from diffhw.numerics import DEFAULT_TEMPERATURE, MIN_TEMPERATURE, SEARCH_TEMPERATURES, Exact, Relaxed, walk
 
 DATA = "tests/data/dev"
+#: How far (relative) a relaxed runtime between two integer bandwidths may leave the range of its neighbours'.
+SMOOTH_SLACK = 0.01
 
 
 def _group(mapping: str):
@@ -26,22 +32,22 @@ def _group(mapping: str):
     _, groups, _ = prepare(layers, specs)
     g = groups[0]
     lay, num, hw = g.take(np.arange(len(g.items)))
-    space = case_space(g.structure, g.op, g.has_batch, lay, num, hw)
-    return g, lay, num, hw, space
+    program = g.program.with_space(case_space(g.program, lay, num, hw))
+    return program, lay, num, hw
 
 
 @pytest.fixture(scope="module", params=["vgg16__ws", "random_dev__gemm_nmk"])
 def group(request):
-    g, lay, num, hw, space = _group(request.param)
-    exact = evaluate_arrays(g.structure, g.op, g.has_batch, lay, num, hw, space)
+    program, lay, num, hw = _group(request.param)
+    exact = evaluate_arrays(program, lay, num, hw)
     traces = []
 
     def relaxed_fn(l, n, h, t):
         traces.append(1)
-        return layer_cost(g.structure, space, g.op, g.has_batch, l, n, h, Relaxed(t))
+        return layer_cost(program, l, h, n, Relaxed(t))
 
     relaxed = jax.jit(jax.vmap(relaxed_fn, in_axes=(0, 0, 0, None)))
-    return g, lay, num, hw, space, exact, relaxed, traces
+    return program, lay, num, hw, exact, relaxed, traces
 
 
 def _rel(a, b):
@@ -50,7 +56,7 @@ def _rel(a, b):
 
 
 def test_smallest_temperature_reproduces_exact(group):
-    g, lay, num, hw, space, exact, relaxed, _ = group
+    _, lay, num, hw, exact, relaxed, _ = group
     r = relaxed(lay, num, hw, jnp.asarray(MIN_TEMPERATURE))
     for k in ("runtime_cycles", "energy_total", "total_l1_size_req", "total_l2_size_req", "num_macs"):
         assert _rel(r[k], exact[k]).max() < 1e-6, k
@@ -59,7 +65,7 @@ def test_smallest_temperature_reproduces_exact(group):
 def test_default_temperature_keeps_the_ranking(group):
     from scipy.stats import spearmanr
 
-    g, lay, num, hw, space, exact, relaxed, _ = group
+    _, lay, num, hw, exact, relaxed, _ = group
     r = relaxed(lay, num, hw, jnp.asarray(DEFAULT_TEMPERATURE))
     for k in ("runtime_cycles", "energy_total"):
         assert np.isfinite(np.asarray(r[k])).all()
@@ -67,7 +73,7 @@ def test_default_temperature_keeps_the_ranking(group):
 
 
 def test_new_temperature_does_not_retrace(group):
-    g, lay, num, hw, space, exact, relaxed, traces = group
+    _, lay, num, hw, exact, relaxed, traces = group
     relaxed(lay, num, hw, jnp.asarray(0.2))
     n = len(traces)
     relaxed(lay, num, hw, jnp.asarray(0.07))
@@ -76,12 +82,15 @@ def test_new_temperature_does_not_retrace(group):
 
 def test_relaxed_is_smooth_between_integers(group):
     """Non-integer hardware gives values between the neighbouring integers' (no garbage off the lattice)."""
-    g, lay, num, hw, space, exact, relaxed, _ = group
-    h = {k: np.asarray(v, float) for k, v in hw.items()}
-    h["noc_bw"] = h["noc_bw"] * 0.77 + 0.3
-    r = relaxed(lay, num, h, jnp.asarray(DEFAULT_TEMPERATURE))
-    assert np.isfinite(np.asarray(r["runtime_cycles"])).all()
-    assert (np.asarray(r["runtime_cycles"]) > 0).all()
+    _, lay, num, hw, _, relaxed, _ = group
+    bw = np.asarray(hw.noc_bw, float) * 0.77 + 0.3  # off the integer lattice
+    t = jnp.asarray(DEFAULT_TEMPERATURE)
+    at = lambda b: np.asarray(relaxed(lay, num, dataclasses.replace(  # noqa: E731
+        jax.tree_util.tree_map(lambda v: np.asarray(v, float), hw), noc_bw=b), t).runtime_cycles)
+    mid, lo, hi = at(bw), at(np.floor(bw)), at(np.ceil(bw))
+    assert np.isfinite(mid).all() and (mid > 0).all()
+    below, above = np.minimum(lo, hi), np.maximum(lo, hi)
+    assert (mid >= below * (1 - SMOOTH_SLACK)).all() and (mid <= above * (1 + SMOOTH_SLACK)).all()
 
 
 def test_gradients_finite_and_equal_finite_differences():
@@ -89,21 +98,20 @@ def test_gradients_finite_and_equal_finite_differences():
     equals central finite differences of the relaxed function (float64) to 1e-3 of the gradient's norm. (One single-level group:
     compiling the gradient of a two-level dataflow takes minutes on 2 cores; experiments/relaxed/check.py
     covers every dev group.)"""
-    g, lay, num, hw, space = _group("vgg16__ws")
+    program, lay, num, hw = _group("vgg16__ws")
 
     def f(x, nums, layer, hw0):
-        h = dict(hw0, num_pes=x[0], noc_bw=x[1], offchip_bw=x[2])
-        out = layer_cost(g.structure, space, g.op, g.has_batch, layer, nums, h,
-                         Relaxed(jnp.asarray(DEFAULT_TEMPERATURE)))
-        return jnp.log(out["runtime_cycles"]) + jnp.log(out["energy_total"])
+        h = dataclasses.replace(hw0, num_pes=x[0], noc_bw=x[1], offchip_bw=x[2])
+        out = layer_cost(program, layer, h, nums, Relaxed(jnp.asarray(DEFAULT_TEMPERATURE)))
+        return jnp.log(out.runtime_cycles) + jnp.log(out.energy_total)
 
     rng = np.random.default_rng(0)
     points = []
     for i in rng.choice(len(num), 4, replace=False):
-        layer = {k: v[i] for k, v in lay.items()}
-        hw0 = {k: jnp.asarray(float(v[i])) for k, v in hw.items()}
-        x = jnp.array([float(hw["num_pes"][i]) * rng.uniform(0.8, 1.2), float(hw["noc_bw"][i]) * rng.uniform(0.6, 0.9),
-                       float(hw["offchip_bw"][i]) * rng.uniform(0.6, 0.9)])
+        layer = take(lay, i)
+        hw0 = jax.tree_util.tree_map(lambda v: jnp.asarray(float(v)), take(hw, i))
+        x = jnp.array([float(hw.num_pes[i]) * rng.uniform(0.8, 1.2), float(hw.noc_bw[i]) * rng.uniform(0.6, 0.9),
+                       float(hw.offchip_bw[i]) * rng.uniform(0.6, 0.9)])
         points.append((i, (x, jnp.asarray(num[i], float), layer, hw0)))
     # compiled with the quick LLVM options the engine uses for small batches: half the compile, same numbers
     value = jax.jit(f).lower(*points[0][1]).compile(QUICK_OPTIONS)
@@ -124,14 +132,12 @@ def test_gradients_finite_and_equal_finite_differences():
 
 
 def test_exact_numerics_is_the_default():
-    g, lay, num, hw, space = _group("vgg16__ws")
-    i = 0
-    layer = {k: v[i] for k, v in lay.items()}
-    h = {k: v[i] for k, v in hw.items()}
-    a = layer_cost(g.structure, space, g.op, g.has_batch, layer, num[i], h)
-    b = layer_cost(g.structure, space, g.op, g.has_batch, layer, num[i], h, Exact())
+    program, lay, num, hw = _group("vgg16__ws")
+    layer, h = take(lay, 0), take(hw, 0)
+    a = layer_cost(program, layer, h, num[0])
+    b = layer_cost(program, layer, h, num[0], Exact())
     assert all(int(a[k]) == int(b[k]) for k in ("runtime_cycles", "num_macs"))
-    assert a["runtime_cycles"].dtype == jnp.int64
+    assert a.runtime_cycles.dtype == jnp.int64
 
 
 @pytest.mark.parametrize("k", [1, 7, 64, 65, 81, 200])

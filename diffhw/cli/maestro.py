@@ -103,7 +103,7 @@ def cmd_maestro(args) -> int:
         print("error: nothing was evaluated: the mapping files and models hold no layer. Fix: check the files "
               "(a mapping file lists `Layer NAME { ... }` blocks inside `Network NAME { ... }`)", file=sys.stderr)
     if args.out:
-        from diffhw.cost.model import OUTPUTS
+        from diffhw.results import OUTPUTS
 
         write_rows(rows, LEAD_COLUMNS + OUTPUTS + (("csv_energy_nJ",) if args.energy else ()), args.out,
                    args.force)

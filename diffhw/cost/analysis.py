@@ -22,6 +22,7 @@ import numpy as np
 from diffhw.cost.clusters import Level, Tensor
 from diffhw.hardware import INT_MAX
 from diffhw.numerics import Exact, Numerics, walk as walk_cases
+from diffhw.program import CaseSpace
 
 INIT, STEADY, EDGE = 0, 1, 2
 I64 = jnp.int64
@@ -120,16 +121,6 @@ def possible_states(levels: list[Level]) -> tuple[list[jnp.ndarray], list[dict[s
         differs.append({d.var: t["mapped"][d.var] != t["mapped_edge"][d.var] for d in level.directives})
         cands = {v: [t["mapped"][v], t["mapped_edge"][v]] for v in t["mapped"]}
     return states, differs
-
-
-@dataclass(frozen=True)
-class CaseSpace:
-    """Static (hashable) case enumeration of a batch, per level: `combos[li]` the state-slot combos
-    ([K, D] as nested tuples) and `edge_dims[li]` the dimensions whose edge tile differs from the full
-    one for some item (the only ones whose sub-cluster analyses need both variants)."""
-
-    combos: tuple
-    edge_dims: tuple
 
 
 def _small_mod(x, n):
@@ -554,7 +545,7 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
     if innermost or is_top:
         red["prefix_cases"] = ("sum", nm.count(prefix))
     if innermost:
-        compute = nm.ceil_div(psums, hw["simd_lanes"])
+        compute = nm.ceil_div(psums, hw.simd_lanes)
         active = active_here
         l1_keys = ()
     else:
@@ -578,8 +569,8 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
         l1_keys = tuple(k for k in r_n if "_l1_" in k)
         red.update({k: ("sum", nm.where(first_out, nm.where(pick_e, r_e[k], r_n[k]), 0)) for k in l1_keys})
 
-    ing_d = noc_delay(ingress_total, hw["noc_bw"], hw["noc_hops"], nm)
-    eg_d = noc_delay(egress, hw["noc_bw"], hw["noc_hops"], nm)
+    ing_d = noc_delay(ingress_total, hw.noc_bw, hw.noc_hops, nm)
+    eg_d = noc_delay(egress, hw.noc_bw, hw.noc_hops, nm)
     delay = jnp.where(case.all_init, compute + ing_d, nm.maximum(eg_d, nm.maximum(compute, ing_d)))
     w = nm.where(processed, occ, 0)
     red["total"] = ("sum", w)
@@ -640,7 +631,7 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
     # The top level bounds each case by the off-chip transfer of its L2 buffers (a second pass).
     l2_in = sum(res[f"{t.name}_l2_size_req"] for t in ins)
     l2_out = res["output_l2_size_req"]
-    off = hw["offchip_bw"]
+    off = hw.offchip_bw
     delay = nm.maximum(nm.maximum(nm.div(nm.div(l2_in, off), 2), delay), nm.div(nm.div(l2_out, off), 2))
     v = nm.maximum(nm.div(l2_out, compute), nm.div(l2_in, compute))
     res.update(nm.reduce_cases({"runtime_cycles": ("sum", w * delay),

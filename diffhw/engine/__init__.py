@@ -1,3 +1,3 @@
-"""The engine: what decides a compiled program (`diffhw.engine.program.Program`), the on-disk store of
+"""The engine: what decides a compiled program (`diffhw.program.Program`), the on-disk store of
 compiled programs (`diffhw.engine.store`) and the jit that uses it (`diffhw.engine.jit`). Importing this
 package imports no JAX (`diffhw cache info` stays light)."""

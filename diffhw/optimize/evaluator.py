@@ -10,12 +10,12 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-import diffhw.evaluate as ev
-from diffhw.cost.analysis import CaseSpace
-from diffhw.cost.model import case_space
+from diffhw.engine.batches import default_chunk, evaluate_arrays
+from diffhw.engine.cases import case_space
 from diffhw.feasibility import design_checks
-from diffhw.hardware import HardwareSpec
-from diffhw.layers import OP_NAMES
+from diffhw.hardware import Hardware, HardwareSpec
+from diffhw.layers import take
+from diffhw.program import CaseSpace, Program, group_programs
 from diffhw.optimize.defaults import HW_PARAMS, OBJECTIVES
 from diffhw.optimize.problem import Design, Problem, genes_of, hw_array, integer_tiles, tiles_u_of
 from diffhw.optimize.tiles import KNOBS, TEMPLATE_KNOBS, apply_tiles, cluster_slots, tile_values
@@ -29,7 +29,7 @@ class Evaluator:
 
     Reuses `diffhw.sweep.Plan` (distinct layers, (layer, template) pairs, resolved dataflow numbers, the
     checks MAESTRO lacks) and evaluates the missing items per (structure, layer type) group with
-    `diffhw.evaluate.evaluate_arrays` in fixed-size chunks under a case space that only grows (a superset of
+    `diffhw.engine.batches.evaluate_arrays` in fixed-size chunks under a case space that only grows (a superset of
     cases is exact: cases that do not occur have weight 0), so a search compiles each group a few times."""
 
     _OUT = ("runtime_cycles", "energy_total", "total_l1_size_req", "total_l2_size_req", "peak_noc_bw_req",
@@ -44,9 +44,9 @@ class Evaluator:
         self.plan = Plan(models, [HardwareSpec(num_pes=1)], list(templates), {})
         self.tindex = {t: i for i, t in enumerate(templates)}
         self.inv = self.plan.inv  # [M, L]
-        self.chunk = chunk or min(ev.default_chunk(), 256)
+        self.chunk = chunk or min(default_chunk(), 256)
         self.memo: dict[tuple, tuple] = {}  # (ut, tile key, hw key) -> (code, outputs...)
-        self.spaces: dict[tuple, object] = {}
+        self.spaces: dict[Program, CaseSpace] = {}  # program family -> the case space it evaluates under
         self.items_evaluated = 0
         self.compiles = 0
 
@@ -66,10 +66,10 @@ class Evaluator:
     def _run(self, need: list[tuple[int, tuple, tuple]]) -> None:
         """Evaluate (ut, tile key, hw key) items not in the memo."""
         from diffhw.errors import InputError
-        from diffhw.sweep.plan import KEY_FIELDS, _LAYER_ARGS
+        from diffhw.sweep.models import layers_of_keys, program_of_key
 
         plan = self.plan
-        groups: dict[tuple, list] = {}
+        entries, programs = [], []
         for item in need:
             if item in self.memo:
                 continue
@@ -86,35 +86,31 @@ class Evaluator:
                 self.memo[item] = (f"{plan.templates[t]}: the dataflow's clusters need {pes} PEs but the "
                                    f"hardware has {hk[0]}",)
                 continue
-            key = plan.keys[u]
-            groups.setdefault((structure, OP_NAMES[int(key[0])], bool(key[-1])), []).append((item, nums))
+            entries.append((item, nums))
+            programs.append(program_of_key(structure, plan.keys[u]))
             self.memo[item] = None  # placeholder (dedupes within this call)
-        for (structure, op, has_batch), entries in groups.items():
-            items = [e[0] for e in entries]
+        for program, members in group_programs(programs).items():
+            items = [entries[k][0] for k in members]
             uts = np.array([i[0] for i in items])
             hks = np.array([i[2] for i in items], np.int64)
-            keys = plan.keys[plan.ut[uts, 0]]
-            layers = {f: keys[:, KEY_FIELDS.index(f)] for f in _LAYER_ARGS}
-            numbers = np.stack([e[1] for e in entries])
-            hw = {"num_pes": hks[:, 0], "noc_bw": hks[:, 1], "offchip_bw": hks[:, 2],
-                  "simd_lanes": np.ones(len(items), np.int64), "noc_hops": np.ones(len(items), np.int64)}
-            gk = (structure, op, has_batch)
+            layers = layers_of_keys(plan.keys[plan.ut[uts, 0]])
+            numbers = np.stack([entries[k][1] for k in members])
+            hw = _hardware(hks[:, 0], hks[:, 1], hks[:, 2])
             try:
-                sp = case_space(structure, op, has_batch, layers, numbers, hw)
-                old = self.spaces.get(gk)
+                sp = case_space(program, layers, numbers, hw)
+                old = self.spaces.get(program)
                 if old is None:  # first visit: cover the PE range up front, so later batches rarely recompile
-                    old = self._probe_space(structure, op, has_batch, gk)
+                    old = self._probe_space(program)
                 if old is not None:
                     sp = _covering_space(old, sp)
-                if sp != self.spaces.get(gk):
+                if sp != self.spaces.get(program):
                     self.compiles += 1  # a new (structure, case space) to trace and compile
-                self.spaces[gk] = sp
+                self.spaces[program] = sp
                 n = len(items)
                 size = self.chunk
                 pad = np.arange(-(-n // size) * size) % n
-                o = ev.evaluate_arrays(structure, op, has_batch, {k: v[pad] for k, v in layers.items()},
-                                       numbers[pad], {k: v[pad] for k, v in hw.items()}, space=sp, chunk=size,
-                                       outputs=self._OUT)
+                o = evaluate_arrays(program.with_space(sp), take(layers, pad), numbers[pad], take(hw, pad),
+                                    chunk=size, outputs=self._OUT)
                 o = {k: np.asarray(o[k])[:n] for k in self._OUT}
                 for j, it in enumerate(items):
                     self.memo[it] = (0,) + tuple(o[k][j].item() for k in self._OUT)
@@ -123,17 +119,17 @@ class Evaluator:
                 for it in items:
                     self.memo[it] = (e.message,)
 
-    def _probe_space(self, structure, op, has_batch, gk):
-        """Case space of every (layer, template) pair of a group at 12 PE counts spanning the bounds (with
-        tiles: at the smallest, middle and largest tile of every knob too)."""
-        from diffhw.sweep.plan import KEY_FIELDS, _LAYER_ARGS
+    def _probe_space(self, program: Program):
+        """Case space of every (layer, template) pair of a program family at 12 PE counts spanning the
+        bounds (with tiles: at the smallest, middle and largest tile of every knob too)."""
+        from diffhw.sweep.models import KEY_FIELDS, layers_of_keys, program_of_key
 
         plan = self.plan
         pp = self.problem.param("num_pes")
         pes = sorted({pp.value} if not pp.free else {int(x) for x in np.rint(np.geomspace(pp.lo, pp.hi, 12))})
         uts = [i for i, (u, t) in enumerate(plan.ut) if not plan.ut_error[i]
-               and (plan.dataflow(t).structure, OP_NAMES[int(plan.keys[u][0])], bool(plan.keys[u][-1])) == gk]
-        cl = cluster_slots(structure)
+               and program_of_key(plan.dataflow(t).structure, plan.keys[u]) == program]
+        cl = cluster_slots(program.structure)
         grid = np.array(list(itertools.product((0.0, 0.5, 1.0), repeat=KNOBS)))
         items = []
         for i in uts:
@@ -146,14 +142,10 @@ class Evaluator:
         if not items:
             return None
         ii = np.array([i for i, _, _ in items])
-        keys = plan.keys[plan.ut[ii, 0]]
-        layers = {f: keys[:, KEY_FIELDS.index(f)] for f in _LAYER_ARGS}
+        layers = layers_of_keys(plan.keys[plan.ut[ii, 0]])
         numbers = np.stack([self._numbers(i, tk) for i, tk, _ in items])
-        n = len(items)
-        hw = {"num_pes": np.array([q for _, _, q in items], np.int64), "noc_bw": np.ones(n, np.int64),
-              "offchip_bw": np.ones(n, np.int64), "simd_lanes": np.ones(n, np.int64),
-              "noc_hops": np.ones(n, np.int64)}
-        return case_space(structure, op, has_batch, layers, numbers, hw)
+        one = np.ones(len(items), np.int64)
+        return case_space(program, layers, numbers, _hardware(np.array([q for _, _, q in items], np.int64), one, one))
 
     def layer_outputs(self, entries, hk: tuple) -> np.ndarray:
         """Exact outputs of single layers on one accelerator: entries [(network m, layer i, template, tile
@@ -240,6 +232,12 @@ class Evaluator:
             "power_ok": power_ok, "noc_ok": valid & chk["noc_ok"], "offchip_ok": valid & chk["offchip_ok"],
             "area_req": chk["area_req"], "power_req": chk["power_req"], "per_network": per_net, "error": errors,
         }
+
+
+def _hardware(num_pes, noc_bw, offchip_bw) -> Hardware:
+    """`Hardware` [n] of a search's parameters (one SIMD lane, one NoC hop: the hardware files' defaults)."""
+    one = np.ones(len(num_pes), np.int64)
+    return Hardware(num_pes=num_pes, noc_bw=noc_bw, offchip_bw=offchip_bw, simd_lanes=one, noc_hops=one)
 
 
 def _covering_space(a: CaseSpace, b: CaseSpace) -> CaseSpace:

@@ -49,12 +49,13 @@ import numpy as np
 import optax
 
 from diffhw.compile_options import COMPILER_OPTIONS
-from diffhw.cost.analysis import CaseSpace
-from diffhw.cost.model import case_space, hardware_cost, layer_cost
+from diffhw.cost.model import hardware_cost, layer_cost
 from diffhw.dataflow import TEMPLATES, resolve_numbers
-from diffhw.evaluate import LAYER_FIELDS, layer_row
+from diffhw.engine.cases import case_space
 from diffhw.validation import check_pair
-from diffhw.hardware import HardwareSpec
+from diffhw.hardware import Hardware, HardwareSpec
+from diffhw.layers import Layers, take
+from diffhw.program import Program, group_programs
 from diffhw.numerics import Relaxed
 from diffhw.optimize.search import Budget, SearchResult
 from diffhw.optimize.discretization import discretize, repair
@@ -81,17 +82,15 @@ COSTS = ("runtime", "energy", "l1", "l2")
 
 @dataclass
 class _Group:
-    """Items of one (dataflow structure, layer type, batch dim) group, as arrays for `layer_cost`."""
+    """Items of one program family, as arrays for `layer_cost`; `program.space` is set once the group's
+    case space is known (`Surrogate._case_spaces`)."""
 
-    structure: tuple
-    op: str
-    has_batch: bool
-    layers: dict  # field -> int64 [n]
+    program: Program
+    layers: Layers  # [n]
     numbers: np.ndarray  # [n, slots]
     template: str = ""
     tile_at: np.ndarray = None  # [n, 2] (global layer, template slot) of the item's tile coordinates
     tile_dim: np.ndarray = None  # [n, n_knobs] the knobs' dimension sizes
-    space: CaseSpace = None
 
 
 class Surrogate:
@@ -138,28 +137,19 @@ class Surrogate:
         self.layer_searched = np.array([p.searched(s) for _, layers, _ in p.networks for s in layers])
         self.num_items = len(specs)
         self.pe_min = np.array([pe_multiple({t}, p.tiles) for t, _ in specs], np.float64)
-        # group items by structure for vmapped evaluation
-        by: dict[tuple, list[int]] = {}
-        for i, (t, s) in enumerate(specs):
-            df = TEMPLATES[t]
-            by.setdefault((df.structure, s.op, s.has_batch), []).append(i)
+        # group items by program for vmapped evaluation
         self.groups: list[_Group] = []
         self.group_items: list[np.ndarray] = []
-        for (structure, op, has_batch), idx in by.items():
-            rows = []
-            nums = []
-            for i in idx:
-                t, s = specs[i]
-                rows.append(layer_row(s))
-                nums.append(resolve_numbers(TEMPLATES[t], [s.input_dims()])[0])
+        programs = [Program(TEMPLATES[t].structure, s.op, s.has_batch) for t, s in specs]
+        for program, idx in group_programs(programs).items():
+            nums = [resolve_numbers(TEMPLATES[specs[i][0]], [specs[i][1].input_dims()])[0] for i in idx]
             t = specs[idx[0]][0]
             knobs = TEMPLATE_KNOBS.get(t, ()) if p.tiles else ()
-            grp = _Group(structure, op, has_batch, {f: np.array([r[f] for r in rows], np.int64) for f in LAYER_FIELDS},
-                         np.stack(nums).astype(np.int64), t, np.array([tile_at[i] for i in idx], np.int64),
+            grp = _Group(program, Layers.from_specs([specs[i][1] for i in idx]), np.stack(nums).astype(np.int64), t, np.array([tile_at[i] for i in idx], np.int64),
                          np.array([knob_dims(t, specs[i][1].input_dims()) if knobs else () for i in idx],
                                   np.int64).reshape(len(idx), len(knobs)))
             self.groups.append(grp)
-            self.group_items.append(np.array(idx, np.int64))
+            self.group_items.append(idx)
         self._check(specs)
         self._case_spaces(case_samples, seed)
 
@@ -203,14 +193,14 @@ class Surrogate:
                 tu = np.concatenate([rng.random((n, s - 2, KNOBS)), np.zeros((n, 1, KNOBS)), np.ones((n, 1, KNOBS))], 1)
                 tiles, bounds = real_tiles(grp.template, rep(grp.tile_dim), tu.reshape(n * s, KNOBS), pes)
                 numbers = apply_tiles(grp.template, numbers, np.clip(np.rint(tiles), 1, bounds).astype(np.int64))
-            hw = {"num_pes": pes.astype(np.int64),
-                  "noc_bw": np.tile(np.maximum(np.rint(pts["noc_bw"]), 1), n).astype(np.int64),
-                  "offchip_bw": np.tile(np.maximum(np.rint(pts["offchip_bw"]), 1), n).astype(np.int64),
-                  "simd_lanes": np.ones(n * s, np.int64), "noc_hops": np.ones(n * s, np.int64)}
-            jobs.append((grp.structure, grp.op, grp.has_batch, {k: rep(v) for k, v in grp.layers.items()}, numbers, hw))
+            hw = Hardware(num_pes=pes.astype(np.int64),
+                          noc_bw=np.tile(np.maximum(np.rint(pts["noc_bw"]), 1), n).astype(np.int64),
+                          offchip_bw=np.tile(np.maximum(np.rint(pts["offchip_bw"]), 1), n).astype(np.int64),
+                          simd_lanes=np.ones(n * s, np.int64), noc_hops=np.ones(n * s, np.int64))
+            jobs.append((grp.program, take(grp.layers, np.repeat(np.arange(n), s)), numbers, hw))
         with ThreadPoolExecutor(2) as pool:  # each group's state analysis compiles once: two at a time
             for grp, space in zip(self.groups, pool.map(lambda job: case_space(*job), jobs)):
-                grp.space = space
+                grp.program = grp.program.with_space(space)
 
     def _inputs(self, hw: dict, temperature, tiles_u=None) -> list:
         """Per group, the inputs its items' costs depend on, [n_g, 3 + n_knobs]: the PEs (soft max with the
@@ -242,9 +232,9 @@ class Surrogate:
             numbers = apply_tiles(grp.template, numbers, x[:, 3:])
 
         def one(lay, num, xi):
-            h = {"num_pes": xi[0], "noc_bw": xi[1], "offchip_bw": xi[2], "simd_lanes": 1.0, "noc_hops": 1.0}
-            r = layer_cost(grp.structure, grp.space, grp.op, grp.has_batch, lay, num, h, nm)
-            return jnp.stack([r["runtime_cycles"], r["energy_total"], r["total_l1_size_req"], r["total_l2_size_req"]])
+            h = Hardware(num_pes=xi[0], noc_bw=xi[1], offchip_bw=xi[2], simd_lanes=1.0, noc_hops=1.0)
+            r = layer_cost(grp.program, lay, h, num, nm)
+            return jnp.stack([r.runtime_cycles, r.energy_total, r.total_l1_size_req, r.total_l2_size_req])
 
         return jax.vmap(one)(grp.layers, numbers, x)
 
@@ -375,7 +365,7 @@ class Step:
             return pool.submit(compile_, jit(fn).lower(*args))
 
         # the largest programs first (levels x cases), so the last compile to finish is a short one
-        size = [sum(len(c) for c in g.space.combos) * len(g.space.combos) for g in sur.groups]
+        size = [sum(len(c) for c in g.program.space.combos) * len(g.program.space.combos) for g in sur.groups]
         with ThreadPoolExecutor(workers) as pool:
             fut_in = program("inputs", inputs, params, t)
             fut_g = {gi: program(f"group{gi}", linearized(gi), xs[gi], t)

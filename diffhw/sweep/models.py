@@ -8,7 +8,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from diffhw.layers import Layers, LayerSpec
+from diffhw.layers import OP_NAMES, Layers, LayerSpec
+from diffhw.program import Program
 
 
 #: Layer key fields (one distinct layer = one distinct key).
@@ -21,6 +22,15 @@ def _layer_keys(layers: Layers, has_batch, where=Ellipsis) -> np.ndarray:
     cols = [np.asarray(getattr(layers, f), np.int64)[where] for f in KEY_FIELDS[:-1]]
     return np.stack(cols + [np.asarray(has_batch, np.int64)[where]], -1)
 
+
+def layers_of_keys(keys: np.ndarray) -> Layers:
+    """`Layers` `[n]` of layer keys `[n, len(KEY_FIELDS)]` (every mask True)."""
+    return Layers(**{f: keys[:, k] for k, f in enumerate(KEY_FIELDS[:-1])}, mask=np.ones(len(keys), bool))
+
+
+def program_of_key(structure: tuple, key: np.ndarray) -> Program:
+    """The program family of a layer key under a dataflow structure."""
+    return Program(structure, OP_NAMES[int(key[0])], bool(key[-1]))
 
 
 def _unique_rows(a: np.ndarray):
@@ -52,8 +62,7 @@ class Models:
         rows, inv = _unique_rows(_layer_keys(layers, has_batch, mask))
         index = np.full(mask.shape, -1, np.int32)
         index[mask] = inv
-        table = Layers(**{f: rows[:, k] for k, f in enumerate(KEY_FIELDS[:-1])}, mask=np.ones(len(rows), bool))
-        return Models(tuple(names), table, rows[:, -1].astype(bool), index, layer_names)
+        return Models(tuple(names), layers_of_keys(rows), rows[:, -1].astype(bool), index, layer_names)
 
     def __len__(self) -> int:
         return len(self.names)

@@ -9,13 +9,15 @@ from typing import Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from diffhw.cost.model import DIAGNOSTICS
 from diffhw.dataflow import TEMPLATES, Cluster, Dataflow, resolve_numbers, template
+from diffhw.engine.packing import MODEL_HW_FIELDS
 from diffhw.errors import InputError
-from diffhw.hardware import INT_MAX, HardwareSpec
+from diffhw.hardware import INT_MAX, Hardware, HardwareSpec
 from diffhw.layers import OP_NAMES, LayerSpec
+from diffhw.program import group_programs
+from diffhw.results import DIAGNOSTICS, OUTPUTS
 from diffhw.validation import check_pair
-from diffhw.sweep.models import KEY_FIELDS, Models, _unique_rows
+from diffhw.sweep.models import KEY_FIELDS, Models, _unique_rows, layers_of_keys, program_of_key
 
 
 #: Per-layer outputs the network totals need.
@@ -25,9 +27,6 @@ AGG_OUTPUTS = ("runtime_cycles", "energy_total", "num_macs", "total_l1_size_req"
 #: Template per layer type unless overridden; a type not listed gets the swept dataflow.
 DEFAULT_RULE = {"DSCONV": "dpt", "GEMM": "gemm"}
 
-_MODEL_HW = ("num_pes", "noc_bw", "offchip_bw", "simd_lanes", "noc_hops")
-
-_LAYER_ARGS = ("K", "C", "R", "S", "Y", "X", "N", "M", "stride_y", "stride_x")
 
 
 
@@ -73,7 +72,7 @@ class Plan:
     library: Mapping[str, Dataflow] = field(default_factory=dict)  # names beyond the built-in templates
     keys: np.ndarray = field(init=False)  # [U, 12]
     inv: np.ndarray = field(init=False)  # [M, L] distinct-layer index, -1 on padding
-    hw_keys: np.ndarray = field(init=False)  # [Hm, 5]
+    hw_keys: np.ndarray = field(init=False)  # [Hm, 5]: MODEL_HW_FIELDS
     hw_inv: np.ndarray = field(init=False)  # [H]
     templates: list[str] = field(init=False)
     ut: np.ndarray = field(init=False)  # [UT, 2] (layer, template)
@@ -85,7 +84,7 @@ class Plan:
 
     def __post_init__(self):
         self.keys, self.inv = self.models.distinct()
-        hwk = np.array([[getattr(h, f) for f in _MODEL_HW] for h in self.hardware], np.int64)
+        hwk = np.array([[getattr(h, f) for f in MODEL_HW_FIELDS] for h in self.hardware], np.int64)
         self.hw_keys, self.hw_inv = _unique_rows(hwk)
         ops = [OP_NAMES[int(o)] for o in self.keys[:, 0]]
         self.templates = []
@@ -147,10 +146,10 @@ def evaluate_plan(plan: Plan, outputs: Sequence[str] = AGG_OUTPUTS, devices=None
     """Evaluate every valid (layer, template, hw) item of `plan` once. Returns (results, error codes):
     results maps each name of `outputs` to an array [UT, Hm] (0 where invalid), codes [UT, Hm] index
     `plan.messages` (0 = valid). `progress(n)` is called with the number of items done after each chunk."""
-    from diffhw.cost.model import OUTPUTS
-    from diffhw import evaluate as ev
+    from diffhw.engine.batches import Batch, default_chunk, evaluate_batches
+    from diffhw.evaluate import MAESTRO_STOPS
 
-    chunk = chunk or ev.default_chunk()
+    chunk = chunk or default_chunk()
     nut, nhm = len(plan.ut), len(plan.hw_keys)
     codes = np.repeat(plan.ut_error[:, None], nhm, 1)
     pes_bad = (plan.ut_error[:, None] == 0) & (plan.ut_pes[:, None] > plan.hw_keys[None, :, 0])
@@ -159,26 +158,21 @@ def evaluate_plan(plan: Plan, outputs: Sequence[str] = AGG_OUTPUTS, devices=None
               f"PEs but the hardware has {plan.hw_keys[j, 0]} (MAESTRO crashes with SIGFPE)")
     float_out = set(OUTPUTS[OUTPUTS.index("throughput_macs_per_cycle"):])
     results = {k: np.zeros((nut, nhm), np.float64 if k in float_out else np.int64) for k in outputs}
-    groups: dict[tuple, list[int]] = {}
-    for i, (u, t) in enumerate(plan.ut):
-        if plan.ut_error[i]:
-            continue
-        key = plan.keys[u]
-        groups.setdefault((plan.dataflow(t).structure, OP_NAMES[int(key[0])], bool(key[-1])), []).append(i)
+    valid = np.flatnonzero(plan.ut_error == 0)
+    programs = [program_of_key(plan.dataflow(plan.ut[i, 1]).structure, plan.keys[plan.ut[i, 0]]) for i in valid]
     batches, cells = [], []  # one batch per group (its whole-group case space: one compile), its (ut, hw) cells
-    for (structure, op, has_batch), uts in groups.items():
-        uts = np.array(uts)
+    for program, members in group_programs(programs).items():
+        uts = valid[members]
         ii, jj = np.nonzero(codes[uts] == 0)
         if len(ii) == 0:
             continue
         iu = uts[ii]
-        lay_keys = plan.keys[plan.ut[iu, 0]]
-        layers = {f: lay_keys[:, KEY_FIELDS.index(f)] for f in _LAYER_ARGS}
+        layers = layers_of_keys(plan.keys[plan.ut[iu, 0]])
         numbers = np.stack([plan.ut_numbers[i] for i in iu])
-        hw = {f: plan.hw_keys[jj, k] for k, f in enumerate(_MODEL_HW)}
-        batches.append(ev.Batch(structure, op, has_batch, layers, numbers, hw, split=False))
+        hw = Hardware(**{f: plan.hw_keys[jj, k] for k, f in enumerate(MODEL_HW_FIELDS)})
+        batches.append(Batch(program, layers, numbers, hw, split=False))
         cells.append((iu, jj))
-    outs = ev.evaluate_batches(batches, chunk, devices, tuple(outputs) + DIAGNOSTICS, progress)
+    outs = evaluate_batches(batches, chunk, devices, tuple(outputs) + DIAGNOSTICS, progress)
     for (iu, jj), out in zip(cells, outs):
         if isinstance(out, InputError):  # a structural problem of the dataflow for this layer type
             _mark(plan, codes, iu, jj, out.message)
@@ -186,7 +180,7 @@ def evaluate_plan(plan: Plan, outputs: Sequence[str] = AGG_OUTPUTS, devices=None
         for k in outputs:
             results[k][iu, jj] = out[k]
         fault = np.asarray(out["maestro_fault"])  # items the real MAESTRO crashes or exits on: invalid
-        for bit, (what, _) in ev.MAESTRO_STOPS.items():
+        for bit, (what, _) in MAESTRO_STOPS.items():
             hit = (fault & bit) != 0
             fault = np.where(hit, 0, fault)  # one message per item, the first that applies
             for i, j in zip(iu[hit], jj[hit]):

@@ -71,7 +71,7 @@ def sweep(models: Models, hardware: Sequence[HardwareSpec], cfg: EvalConfig = Ev
 
 def _outputs(cfg: EvalConfig) -> tuple[str, ...]:
     """The layer outputs a sweep evaluates for `cfg`."""
-    from diffhw.cost.model import OUTPUTS
+    from diffhw.results import OUTPUTS
 
     base = OUTPUTS if cfg.per_layer else AGG_OUTPUTS
     return base + tuple(k for k in CSV_ENERGY_OUTPUTS if k not in base) if cfg.csv_energy else base

@@ -19,7 +19,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from diffhw.cost.model import case_spaces, layer_cost
+from diffhw import layer_cost
+from diffhw.engine.cases import case_spaces
 from diffhw.evaluate import prepare
 from diffhw.frontends.maestro import parse_hw, parse_model
 
@@ -34,13 +35,14 @@ def program_costs(items: int = 256) -> dict:
     out = {}
     for g in groups:
         lay, num, hw = g.take(np.arange(len(g.items)))
-        _, space = case_spaces(g.structure, g.op, g.has_batch, lay, num, hw, 1024)[0]
-        f = jax.jit(jax.vmap(lambda a, n, h: layer_cost(g.structure, space, g.op, g.has_batch, a, n, h)))
-        take = lambda d: {k: jnp.asarray(v[:items]) for k, v in d.items()}  # noqa: E731
-        compiled = f.lower(take(lay), jnp.asarray(num[:items]), take(hw)).compile()
+        _, space = case_spaces(g.program, lay, num, hw, 1024)[0]
+        program = g.program.with_space(space)
+        f = jax.jit(jax.vmap(lambda a, h, n: layer_cost(program, a, h, n)))
+        head = lambda tree: jax.tree_util.tree_map(lambda v: jnp.asarray(v[:items]), tree)  # noqa: E731
+        compiled = f.lower(head(lay), head(hw), jnp.asarray(num[:items])).compile()
         ca = compiled.cost_analysis()
         ca = ca[0] if isinstance(ca, list) else ca
-        key = "/".join(d[0] + (d[1] if len(d) > 1 else "") for d in g.structure) + " " + g.op
+        key = "/".join(d[0] + (d[1] if len(d) > 1 else "") for d in program.structure) + " " + program.op
         out[key] = {"flops": ca.get("flops"), "bytes": ca.get("bytes accessed"), "hlo_chars": len(compiled.as_text())}
     return out
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import dataclasses
 import json
 
 import jax
@@ -18,8 +19,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from diffhw.cli.common import load_inputs
-from diffhw.cost.model import case_space, layer_cost
+from diffhw import case_space, layer_cost
 from diffhw.evaluate import prepare
+from diffhw.layers import take
 from diffhw.numerics import Relaxed
 
 DATA = "tests/data/dev"
@@ -37,18 +39,18 @@ def main() -> None:
     report = {t: {"points": 0, "non_finite_log": 0, "negative": 0} for t in temps}
     for g in groups:
         lay, num, hw = g.take(np.arange(len(g.items)))
-        space = case_space(g.structure, g.op, g.has_batch, lay, num, hw)
-        cost = jax.jit(jax.vmap(lambda l, n, h, t: layer_cost(g.structure, space, g.op, g.has_batch, l, n, h,
-                                                             Relaxed(t)), in_axes=(0, 0, 0, None)))
+        program = g.program.with_space(case_space(g.program, lay, num, hw))
+        cost = jax.jit(jax.vmap(lambda l, n, h, t: layer_cost(program, l, h, n, Relaxed(t)),
+                                in_axes=(0, 0, 0, None)))
         b = min(len(num), args.points)
         pick = rng.integers(0, len(num), b)
         for t in temps:
             for pes in np.exp(rng.uniform(0, np.log(1024), 12)):
-                h = {k: np.asarray(v[pick], float) for k, v in hw.items()}
-                h.update(num_pes=np.full(b, pes), noc_bw=np.exp(rng.uniform(0, np.log(1024), b)),
-                         offchip_bw=np.exp(rng.uniform(0, np.log(1024), b)))
-                r = cost({k: v[pick] for k, v in lay.items()}, np.asarray(num[pick], float), h, jnp.asarray(t))
-                rt, en = np.asarray(r["runtime_cycles"]), np.asarray(r["energy_total"])
+                h = dataclasses.replace(jax.tree_util.tree_map(lambda v: np.asarray(v, float), take(hw, pick)),
+                                        num_pes=np.full(b, pes), noc_bw=np.exp(rng.uniform(0, np.log(1024), b)),
+                                        offchip_bw=np.exp(rng.uniform(0, np.log(1024), b)))
+                r = cost(take(lay, pick), np.asarray(num[pick], float), h, jnp.asarray(t))
+                rt, en = np.asarray(r.runtime_cycles), np.asarray(r.energy_total)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     bad = ~(np.isfinite(np.log(rt)) & np.isfinite(np.log(en)))
                 report[t]["points"] += b

@@ -12,6 +12,7 @@ log(runtime) + log(energy) at the default temperature.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import glob
 import json
 import time
@@ -22,8 +23,9 @@ import numpy as np
 from scipy.stats import spearmanr
 
 from diffhw.cli.common import load_inputs as _load_inputs
-from diffhw.cost.model import case_space, layer_cost
-from diffhw.evaluate import evaluate_arrays, prepare
+from diffhw import case_space, evaluate_arrays, layer_cost
+from diffhw.evaluate import prepare
+from diffhw.layers import take
 from diffhw.numerics import DEFAULT_TEMPERATURE, Relaxed
 
 DATA = "tests/data/dev"
@@ -46,11 +48,11 @@ def main() -> None:
     t0 = time.time()
     for g in groups:
         lay, num, hw = g.take(np.arange(len(g.items)))
-        space = case_space(g.structure, g.op, g.has_batch, lay, num, hw)
-        exact = evaluate_arrays(g.structure, g.op, g.has_batch, lay, num, hw, space)
+        program = g.program.with_space(case_space(g.program, lay, num, hw))
+        exact = evaluate_arrays(program, lay, num, hw)
 
         def cost(l, n, h, t):
-            return layer_cost(g.structure, space, g.op, g.has_batch, l, n, h, Relaxed(t))
+            return layer_cost(program, l, h, n, Relaxed(t))
 
         relaxed = jax.jit(jax.vmap(cost, in_axes=(0, 0, 0, None)))
         for t in temps:
@@ -60,24 +62,24 @@ def main() -> None:
                 acc[t][k][1].append(np.asarray(r[k]))
 
         def loss(x, n, l, h):
-            h = dict(h, num_pes=x[0], noc_bw=x[1], offchip_bw=x[2])
+            h = dataclasses.replace(h, num_pes=x[0], noc_bw=x[1], offchip_bw=x[2])
             out = cost(l, n, h, jnp.asarray(DEFAULT_TEMPERATURE))
-            return jnp.log(out["runtime_cycles"]) + jnp.log(out["energy_total"])
+            return jnp.log(out.runtime_cycles) + jnp.log(out.energy_total)
 
         grad = jax.jit(jax.vmap(jax.grad(loss, argnums=(0, 1))))
         pick = rng.integers(0, len(num), per_group)
-        pes = np.asarray(hw["num_pes"], float)[pick]
+        pes = np.asarray(hw.num_pes, float)[pick]
         x = np.stack([np.maximum(np.exp(rng.uniform(0, np.log(1024), per_group)), pes / 4) * 1.0,
                       np.exp(rng.uniform(0, np.log(1024), per_group)),
                       np.exp(rng.uniform(0, np.log(1024), per_group))], axis=1)
         n = np.maximum(np.asarray(num[pick], float) * rng.uniform(0.8, 1.2, num[pick].shape), 1.0)
-        x[:, 0] = np.maximum(x[:, 0], _cluster_pes(g.structure, n))
-        gx, gn = grad(jnp.asarray(x), jnp.asarray(n), {k: v[pick] for k, v in lay.items()},
-                      {k: np.asarray(v[pick], float) for k, v in hw.items()})
+        x[:, 0] = np.maximum(x[:, 0], _cluster_pes(program.structure, n))
+        gx, gn = grad(jnp.asarray(x), jnp.asarray(n), take(lay, pick),
+                      jax.tree_util.tree_map(lambda v: np.asarray(v, float), take(hw, pick)))
         ok = np.isfinite(np.asarray(gx)).all(axis=1) & np.isfinite(np.asarray(gn)).all(axis=1)
         grads_total += per_group
         grads_finite += int(ok.sum())
-        print(f"group {g.op} {len(g.items)} rows, {per_group} gradient points: {time.time() - t0:.0f} s", flush=True)
+        print(f"group {program.op} {len(g.items)} rows, {per_group} gradient points: {time.time() - t0:.0f} s", flush=True)
     report = {"rows": int(sum(len(g.items) for g in groups)), "temperatures": {}}
     for t in temps:
         report["temperatures"][str(t)] = {}
