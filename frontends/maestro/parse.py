@@ -1,168 +1,20 @@
-"""MAESTRO file formats: model / mapping files, dataflow templates, hardware files (read and write).
-
-The reader accepts the syntax of MAESTRO's own parser (`DFSL_parser.hpp`, `DFSL_hw-parser.hpp`, commit
-4eb08d1) and tokenizes the same way:
-
-* Each line is split on the characters ``" ,->():\\t;"`` (a boost ``char_separator``; empty tokens are
-  dropped), so ``K: 64``, ``K 64``, ``K:64`` and ``K->64`` are the same. Braces are *not* separators:
-  ``Dimensions{`` is one (bad) token. A token that starts with ``//`` ends the line.
-* Top level: ``Constant NAME value;`` and ``Network [name] { Layer ... }`` (the name is optional; several
-  Network blocks append to one network).
-* A layer: ``Layer name { Type: T  [Stride { X: sx, Y: sy }]  Dimensions { D: n, ... }  [Dataflow {...}] }``;
-  ``Stride`` must precede ``Dimensions``; dimension sizes, map sizes/offsets and cluster sizes may name a
-  ``Constant`` (looked up *before* the token is read as a number, as MAESTRO does); map sizes, offsets and
-  cluster sizes may be ``Sz(D)`` for a dimension declared earlier in the layer; ``Cluster(n, P|L)``.
-* ``TemporalMap`` on ``R``/``S`` must have size == offset == the dimension's size (MAESTRO's check,
-  evaluated when the directive is read, against the dimensions declared so far).
-* A layer without a ``Dataflow`` block reuses the previous layer's dataflow with ``Sz`` already resolved
-  against the *previous* layer's dimensions (MAESTRO resolves ``Sz`` while parsing).
-
-Where MAESTRO crashes, stops the whole file, or silently computes garbage, diffhw reports an `InputError`
-(file, line, layer, message, fix) and goes on with the next layer:
-
-* types ``FC``/``POOL``/``LSTM`` (recognized but not implemented by MAESTRO), unknown types, a missing
-  ``Type`` or ``Dimensions``;
-* a size of 0, unknown dimension names, a dimension given twice with different sizes, both ``Y`` and ``Y'``,
-  missing required dimensions (``G`` too for ``NGCONV``);
-* strides on anything but ``Y``/``X``, or a stride != 1 on a dimension the layer does not declare (MAESTRO
-  ignores it silently);
-* ``Sz(D)`` of an undeclared dimension, the R/S tile check above, maps on dimensions the layer type does not
-  have at that cluster level (MAESTRO: ``Dimension K not found``), levels with 0 or more than 2
-  ``SpatialMap``s, ``Y'``/``X'`` maps without an ``R``/``S`` map in the same level, more than 3 ``Cluster``
-  levels;
-* the first layer of a mapping file without a ``Dataflow`` block (MAESTRO segfaults);
-* negative numbers: ``-`` is a separator, so MAESTRO reads ``-5`` as ``5``; we reject it. Values must be
-  integers (MAESTRO's ``atoi`` reads ``12abc`` as 12 and ``abc`` as 0) and fit in a C ``int``.
-
-Read as MAESTRO reads them (its numbers; `diffhw.evaluate.evaluate` warns where they are dubious):
-``NGCONV`` (dimension ``G``), ``TRCONV`` (the ``CONV`` MAESTRO makes of it, with a note on the layer), a
-dimension mapped twice in one level or given twice with the same size, ``Y < R`` or ``X < S``.
-
-Deliberate leniencies (documented differences):
-
-* ``Cluster(n)`` without a type token: MAESTRO silently consumes the *next* token (usually breaking the
-  following directive) and stores a null directive; we read it as ``Cluster(n, P)`` and consume nothing
-  else, without recording an error.
-* ``\\r`` is treated as a separator (MAESTRO would fail on ``{\\r`` of a CRLF file).
-* Line numbers are real line numbers (MAESTRO counts a commented line twice).
-* A layer's name is the text between ``Layer`` and ``{`` as written: ``Layer Conv2d-1 {`` (the names
-  MAESTRO's PyTorch frontend writes) is ``Conv2d-1``, which MAESTRO calls ``1`` (it keeps the last token,
-  in a variable that ``Dimensions`` and ``Constant`` also write to, so ``Type`` after ``Dimensions`` renames
-  the layer ``X``); a layer without a name is called ``Layer``.
-* Tokens at top level other than ``Network``/``Constant`` are an error (MAESTRO ignores them).
-"""
+"""Reading MAESTRO's files: model / mapping files (`parse_model`), dataflow blocks (`parse_dataflow`,
+`load_dataflow`), hardware files (`parse_hw`). The syntax and what is refused: see `diffhw.frontends.maestro`."""
 
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping, NamedTuple, Optional, Union
+from typing import Optional, Union
 
 from diffhw.dataflow import DATAFLOW_ALIASES, TEMPLATES, Cluster, Dataflow, Map, Sz
 from diffhw.errors import InputError
+from diffhw.frontends.maestro.tokens import Token, _parse_int, _read_source, tokenize
 from diffhw.hardware import INT_MAX, HardwareSpec
 from diffhw.layers import LayerSpec, Network, SourceLoc
 from diffhw.validation import (KNOWN_DIMS, LAYER_TYPES, check_dataflow, check_layer_dims, rs_tile_error, size_value,
-                               structure_errors, validate_layer)
-
-__all__ = [
-    "SEPARATORS",
-    "LAYER_TYPES",
-    "HW_KEYS",
-    "Token",
-    "tokenize",
-    "parse_model",
-    "parse_dataflow",
-    "load_dataflow",
-    "parse_hw",
-    "validate_layer",
-    "check_dataflow",
-    "apply_dataflow",
-    "write_model",
-    "write_dataflow",
-    "write_hw",
-]
-
-#: MAESTRO's token separators (boost char_separator, dropped delimiters).
-SEPARATORS = " ,->():\t;"
-
-_TOKEN_RE = re.compile(r"[^ ,\->():\t;\r]+")
-_INT_RE = re.compile(r"\+?[0-9]+")
-_NAME_RE = re.compile(r"[^ ,\->():\t;\r\n{}]+")
-#: A layer name may hold separators inside ('Conv2d-1'): it is read back as written.
-_LAYER_NAME_RE = re.compile(r"[^ ,\->():\t;\r\n{}](?:[^\r\n{}]*[^ ,\->():\t;\r\n{}])?")
-
-PathLike = Union[str, os.PathLike]
-
-
-# --------------------------------------------------------------------------------------------- tokens
-
-
-class Token(NamedTuple):
-    text: str
-    line: int  # 1-based
-    col: int  # 1-based
-    neg: bool  # directly preceded by '-' (MAESTRO would drop the sign)
-
-
-def tokenize(text: str) -> list[Token]:
-    """MAESTRO's tokenization of a whole file: tokens with their line, comments removed."""
-    out: list[Token] = []
-    for lineno, line in enumerate(text.split("\n"), 1):
-        for m in _TOKEN_RE.finditer(line):
-            tok = m.group()
-            if tok.startswith("//"):
-                break
-            start = m.start()
-            out.append(Token(tok, lineno, start + 1, start > 0 and line[start - 1] == "-"))
-    return out
-
-
-def _read_source(text_or_path, file: Optional[str]) -> tuple[Optional[str], str, Optional[InputError]]:
-    """(text, file name for messages, error). Accepts text or a path (str/Path)."""
-    path: Optional[Path] = None
-    if isinstance(text_or_path, os.PathLike):
-        path = Path(text_or_path)
-    elif isinstance(text_or_path, str):
-        s = text_or_path
-        if "\n" not in s and s.strip() and len(s) < 4096:
-            try:
-                if os.path.isfile(s):
-                    path = Path(s)
-                elif (not any(c in s for c in "{}:;\0") and not s.lstrip().startswith("//")
-                      and (s.endswith(".m") or os.sep in s)):
-                    path = Path(s)  # looks like a path: report it missing
-            except (OSError, ValueError):
-                path = None
-    else:
-        name = file or "<memory>"
-        return None, name, InputError(
-            file=name, message=f"expected file text or a path, got {type(text_or_path).__name__}",
-            fix="pass the file's text or its path",
-        )
-    if path is None:
-        return text_or_path.removeprefix("\ufeff"), file or "<memory>", None
-    name = file or str(path)
-    try:
-        data = path.read_bytes()
-    except (OSError, ValueError) as e:
-        return None, name, InputError(
-            file=name, message=f"cannot read the file ({getattr(e, 'strerror', None) or e})",
-            fix="check the path and the file's permissions",
-        )
-    return data.decode("utf-8-sig", errors="replace"), name, None  # (-sig: a byte-order mark is not text)
-
-
-def _parse_int(tok: Token) -> Optional[int]:
-    if _INT_RE.fullmatch(tok.text) is None:
-        return None
-    return int(tok.text)
-
-
-# ----------------------------------------------------------------------------------------- failures
-
+                               structure_errors)
 
 class _LayerFail(Exception):
     """An error inside a layer: record it and skip to the layer's closing brace."""
@@ -178,7 +30,6 @@ class _FileFail(Exception):
         self.err = err
 
 
-# ------------------------------------------------------------------------------------ model parser
 
 
 @dataclass
@@ -570,7 +421,6 @@ def parse_model(text_or_path, file: Optional[str] = None) -> tuple[Network, list
     return Network(net_name, layers, name), errors
 
 
-# ------------------------------------------------------------------------------- dataflow templates
 
 
 def parse_dataflow(text_or_path, file: Optional[str] = None, name: Optional[str] = None) -> Dataflow:
@@ -631,7 +481,6 @@ def load_dataflow(name_or_path: Union[str, os.PathLike]) -> Dataflow:
     return parse_dataflow(name_or_path)
 
 
-# ----------------------------------------------------------------------------------- hardware file
 
 
 #: Hardware file keys -> HardwareSpec fields, minimum accepted values.
@@ -692,142 +541,3 @@ def parse_hw(text_or_path, file: Optional[str] = None) -> HardwareSpec:
 
 
 # ------------------------------------------------------------------------------------------- writers
-
-
-def _check_name(name: str, what: str) -> None:
-    if not isinstance(name, str) or _NAME_RE.fullmatch(name) is None or name.startswith("//"):
-        raise ValueError(f"{what} {name!r} cannot be written to a MAESTRO file: it must be one token without "
-                         f"{SEPARATORS!r}, braces or newlines")
-
-
-def _check_layer_name(name: str) -> None:
-    if not isinstance(name, str) or _LAYER_NAME_RE.fullmatch(name) is None or "//" in name:
-        raise ValueError(f"layer name {name!r} cannot be written to a MAESTRO file: it must not start or end "
-                         f"with one of {SEPARATORS!r} nor hold braces, newlines or '//'")
-
-
-def write_dataflow(dataflow: Dataflow, indent: str = "    ") -> str:
-    """A ``Dataflow { ... }`` block (a dataflow template file's text without the final newline)."""
-    for d in dataflow.directives:
-        if isinstance(d, Map):
-            _check_name(d.dim, "dimension")
-        for s in (d.size,) if isinstance(d, Cluster) else (d.size, d.offset):
-            if isinstance(s, Sz):
-                _check_name(s.dim, "dimension")
-    return dataflow.to_text(indent)
-
-
-def _needs_inheritance(prev: LayerSpec, layer: LayerSpec) -> bool:
-    """True when `layer`'s dataflow is the one it would inherit from `prev` and writing it explicitly would
-    fail MAESTRO's read-time checks (e.g. TemporalMap(3,3) R inherited by a layer with R = 1): the parser
-    produced it from a layer without a Dataflow block, and only that form reads back the same."""
-    if prev.dataflow is None or any(
-        isinstance(s, Sz) and s.dim not in prev.dims for s in prev.dataflow.numbers()
-    ):
-        return False
-    if layer.dataflow != prev.dataflow.resolve(prev.dims):
-        return False
-    return bool(check_dataflow(layer, check_sizes=True)) and not check_dataflow(layer, check_sizes=False)
-
-
-def write_model(network: Network, with_dataflow: bool) -> str:
-    """Text of a MAESTRO model file (`with_dataflow=False`) or mapping file (`with_dataflow=True`: each
-    layer's Dataflow block after its Dimensions, `Sz(D)` written as is). Stride lines only where the layer
-    has strides. A layer whose dataflow is the previous layer's (resolved) one and is valid only as an
-    inherited dataflow is written without a Dataflow block, as MAESTRO's inheritance requires.
-    Raises ValueError for names that cannot be written or, with `with_dataflow`, a layer without one."""
-    if network.name:
-        _check_name(network.name, "network name")
-    lines = [f"Network {network.name} {{" if network.name else "Network {"]
-    prev: Optional[LayerSpec] = None
-    for layer in network.layers:
-        _check_layer_name(layer.name)
-        _check_name(layer.op, "layer type")
-        lines.append(f"Layer {layer.name} {{")
-        lines.append(f"Type: {layer.op}")
-        if layer.stride:
-            for k in layer.stride:
-                _check_name(k, "stride dimension")
-            lines.append("Stride { " + ", ".join(f"{k}: {int(v)}" for k, v in layer.stride.items()) + " }")
-        for k in layer.dims:
-            _check_name(k, "dimension")
-        lines.append("Dimensions { " + ", ".join(f"{k}: {int(v)}" for k, v in layer.dims.items()) + " }")
-        if with_dataflow:
-            if layer.dataflow is None:
-                raise ValueError(f"layer {layer.name!r} has no dataflow; attach one with apply_dataflow()")
-            if not (prev is not None and _needs_inheritance(prev, layer)):
-                lines.append(write_dataflow(layer.dataflow))
-        lines.append("}")
-        prev = layer
-    lines.append("}")
-    return "\n".join(lines) + "\n"
-
-
-def write_hw(spec: HardwareSpec) -> str:
-    """Text of a MAESTRO hardware file (all six keys). MAESTRO's hardware file has no SIMD width: a
-    `simd_lanes` other than 1 is written as a comment (pass ``--num_simd_lanes`` to MAESTRO)."""
-    lines = [
-        f"num_pes: {int(spec.num_pes)}",
-        f"l1_size_cstr: {int(spec.l1_size)}",
-        f"l2_size_cstr: {int(spec.l2_size)}",
-        f"noc_bw_cstr: {int(spec.noc_bw)}",
-        f"offchip_bw_cstr: {int(spec.offchip_bw)}",
-        f"NoC_NumHops: {int(spec.noc_hops)}",
-    ]
-    if int(spec.simd_lanes) != 1:
-        lines.append(f"// simd_lanes {int(spec.simd_lanes)}: not a hardware-file key; run MAESTRO with "
-                     f"--num_simd_lanes={int(spec.simd_lanes)}")
-    return "\n".join(lines) + "\n"
-
-
-# ------------------------------------------------------------------------------------- apply dataflow
-
-
-def apply_dataflow(
-    network: Network,
-    dataflow_by_type: Union[Mapping[str, Union[Dataflow, str]], Dataflow, str],
-    *,
-    dsconv_dpt: bool = True,
-    check: bool = True,
-) -> Network:
-    """Attach a dataflow to every layer, like MAESTRO's ``modelfile_to_mapping.py``.
-
-    `dataflow_by_type` maps a layer type (CONV, DSCONV, GEMM) to a Dataflow or a template name; a single
-    Dataflow / name applies to every layer. With `dsconv_dpt` (the script's rule) DSCONV layers get the
-    `dpt` template whatever is asked; pass False to honour `dataflow_by_type["DSCONV"]` (e.g. the dataset's
-    ws mappings). The dataflow is attached as is (``Sz`` symbolic). With `check`, every layer is validated
-    as MAESTRO would validate the resulting mapping file and an `ErrorReport` (or the single `InputError`)
-    lists the invalid layers (e.g. the original ykp_os template on a layer with R != 7).
-    """
-    from diffhw.errors import raise_if_any
-
-    if isinstance(dataflow_by_type, (Dataflow, str)):
-        table = {op: dataflow_by_type for op in LAYER_TYPES}
-    else:
-        table = dict(dataflow_by_type)
-    resolved: dict[str, Dataflow] = {}
-    for op, df in table.items():
-        resolved[op] = load_dataflow(df) if isinstance(df, str) else df
-    layers = []
-    errors: list[InputError] = []
-    for layer in network.layers:
-        if layer.op == "DSCONV" and dsconv_dpt:
-            df = TEMPLATES["dpt"]
-        elif layer.op in resolved:
-            df = resolved[layer.op]
-        else:
-            errors.append(InputError(
-                file=layer.loc.file, line=layer.loc.line, layer=layer.name,
-                message=f"no dataflow given for layer type {layer.op}",
-                fix=f"add a {layer.op!r} entry to the dataflow table"))
-            continue
-        new = replace(layer, dataflow=df)
-        if check:
-            errs = validate_layer(new)
-            if errs:
-                errors.extend(errs)
-                continue
-        layers.append(new)
-    if check or errors:
-        raise_if_any(errors)
-    return Network(network.name, tuple(layers), network.source)
