@@ -1,12 +1,17 @@
-"""pytest bootstrap: make `diffhw.frontends` / `diffhw.exporters` importable from a source checkout.
+"""pytest bootstrap: make `diffhw.frontends` / `diffhw.exporters` importable from a source checkout, and give
+the session its own cache root.
 
 With `pip install -e .` the setuptools package-dir mapping does this; without an install (or with an install
 of another checkout, e.g. a git worktree), the repository root goes first on sys.path and this maps the two
 top-level folders of *this* checkout onto the package names.
 """
 
+import atexit
 import importlib.util
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parent
@@ -33,3 +38,11 @@ import diffhw  # noqa: E402
 
 _alias("diffhw.frontends", "frontends")
 _alias("diffhw.exporters", "exporters")
+
+# The CLI keeps compiled programs under $DIFFHW_CACHE_DIR (default ~/.cache/diffhw). The tests run the CLI in
+# process and in subprocesses: they get a fresh root of their own (every session starts cold, as CI does, and
+# never reads or fills the user's cache); within the session the subprocesses reuse what earlier tests stored.
+# A root set by the caller (e.g. DIFFHW_CACHE_DIR=off) is kept.
+if "DIFFHW_CACHE_DIR" not in os.environ:
+    os.environ["DIFFHW_CACHE_DIR"] = _CACHE = tempfile.mkdtemp(prefix="diffhw-tests-cache-")
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)

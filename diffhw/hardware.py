@@ -8,9 +8,8 @@ every transfer (`NoC_NumHops`, 1 with a hardware file); `simd_lanes` is MACs per
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence
+from typing import Any, NamedTuple, Optional, Sequence
 
-import jax
 import numpy as np
 
 #: MAESTRO's default for a constraint missing from the hardware file (INT_MAX).
@@ -33,12 +32,11 @@ class HardwareSpec:
     name: str = "hw"
 
 
-@jax.tree_util.register_dataclass
-@dataclass(frozen=True)
-class Hardware:
+class Hardware(NamedTuple):
     """Accelerators as arrays of one batch shape (`[]` for one, `[B]` batched): int64 in the exact numerics,
     any floats in the relaxed one. `l1_size` / `l2_size` are optional: the cost model never reads them
-    (MAESTRO's buffer limits never bind); feasibility compares them with the requirements it reports."""
+    (MAESTRO's buffer limits never bind); feasibility compares them with the requirements it reports. A
+    NamedTuple: a JAX pytree without registration, so this module imports no JAX (the CLI's start-up)."""
 
     num_pes: Any
     noc_bw: Any

@@ -176,7 +176,7 @@ class Exact:
         x) | ("max", x, where) | ("min", x, where), each as `x.sum(-1)`, `max`, `min`. Taken separately,
         each reduction's fusion recomputes the per-case values it needs (XLA duplicates elementwise
         producers into every consumer, and a case's traffic and delays take hundreds of operations); one
-        reduce computes them once (the exact model ran 1.9x faster on its delays alone)."""
+        reduce computes them once (docs/performance.md)."""
         xs, inits, ops = [], [], []
         for op, x, *where in terms.values():
             x = jnp.asarray(x)
@@ -418,7 +418,8 @@ class Relaxed:
 
     def inputs(self, layer, hw, numbers):
         """The model's inputs (Layers, Hardware, numbers) as floats (every input may be continuous)."""
-        return jax.tree_util.tree_map(lambda v: jnp.asarray(v, F64), (layer, hw, numbers))
+        layer, hw = jax.tree_util.tree_map(lambda v: jnp.asarray(v, F64), (layer, hw))
+        return layer, hw, jnp.asarray(numbers, F64)
 
     def wrap_int32(self, x):
         return x

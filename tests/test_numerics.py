@@ -141,6 +141,6 @@ def test_select_bits_picks_the_indexed_row(e, seed):
 def test_diagnostics_and_inputs():
     """MAESTRO's stop conditions exist in the exact model only; relaxed inputs become floats."""
     assert EX.diagnostics(lambda: {"stops": 1}) == {"stops": 1} and RX.diagnostics(lambda: {"stops": 1}) == {}
-    layer, numbers, hw = RX.inputs({"K": 3}, [1, 2], {"num_pes": 4})
+    layer, hw, numbers = RX.inputs({"K": 3}, {"num_pes": 4}, [1, 2])  # any pytrees (Layers, Hardware)
     assert layer["K"].dtype == numbers.dtype == hw["num_pes"].dtype == jnp.float64
-    assert EX.inputs({"K": 3}, [1], {}) == ({"K": 3}, [1], {})
+    assert EX.inputs({"K": 3}, {}, [1]) == ({"K": 3}, {}, [1])

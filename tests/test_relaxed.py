@@ -4,7 +4,6 @@ The full-dev figures (all 4,319 rows, 10,000 gradient points) come from experime
 these tests run the same checks on two dataflow groups of the dev set (one single-level, one two-level).
 """
 
-import dataclasses
 import glob
 
 import jax
@@ -85,8 +84,8 @@ def test_relaxed_is_smooth_between_integers(group):
     _, lay, num, hw, _, relaxed, _ = group
     bw = np.asarray(hw.noc_bw, float) * 0.77 + 0.3  # off the integer lattice
     t = jnp.asarray(DEFAULT_TEMPERATURE)
-    at = lambda b: np.asarray(relaxed(lay, num, dataclasses.replace(  # noqa: E731
-        jax.tree_util.tree_map(lambda v: np.asarray(v, float), hw), noc_bw=b), t).runtime_cycles)
+    real = jax.tree_util.tree_map(lambda v: np.asarray(v, float), hw)
+    at = lambda b: np.asarray(relaxed(lay, num, real._replace(noc_bw=b), t).runtime_cycles)  # noqa: E731
     mid, lo, hi = at(bw), at(np.floor(bw)), at(np.ceil(bw))
     assert np.isfinite(mid).all() and (mid > 0).all()
     below, above = np.minimum(lo, hi), np.maximum(lo, hi)
@@ -101,7 +100,7 @@ def test_gradients_finite_and_equal_finite_differences():
     program, lay, num, hw = _group("vgg16__ws")
 
     def f(x, nums, layer, hw0):
-        h = dataclasses.replace(hw0, num_pes=x[0], noc_bw=x[1], offchip_bw=x[2])
+        h = hw0._replace(num_pes=x[0], noc_bw=x[1], offchip_bw=x[2])
         out = layer_cost(program, layer, h, nums, Relaxed(jnp.asarray(DEFAULT_TEMPERATURE)))
         return jnp.log(out.runtime_cycles) + jnp.log(out.energy_total)
 
@@ -180,9 +179,10 @@ def test_costs_finite_and_positive_over_the_hardware_box(group, t):
     rng = np.random.default_rng(int(t * 1000))
     n = len(num)
     low = 1 if t >= SEARCH_TEMPERATURES[0] else 32
-    box = dict(hw, num_pes=np.concatenate([np.arange(low, 33), np.exp(rng.uniform(np.log(low), np.log(1024), n))])[:n],
-               noc_bw=np.exp(rng.uniform(0, np.log(1024), n)), offchip_bw=np.exp(rng.uniform(0, np.log(1024), n)))
-    r = relaxed(lay, num, {k: np.asarray(v, float) for k, v in box.items()}, jnp.asarray(t))
+    box = hw._replace(
+        num_pes=np.concatenate([np.arange(low, 33), np.exp(rng.uniform(np.log(low), np.log(1024), n))])[:n],
+        noc_bw=np.exp(rng.uniform(0, np.log(1024), n)), offchip_bw=np.exp(rng.uniform(0, np.log(1024), n)))
+    r = relaxed(lay, num, jax.tree_util.tree_map(lambda v: np.asarray(v, float), box), jnp.asarray(t))
     for k in ("runtime_cycles", "energy_total"):
         v = np.asarray(r[k])
         assert np.isfinite(np.log(v)).all(), (k, v[~np.isfinite(np.log(v))][:5])

@@ -125,13 +125,13 @@ def possible_states(levels: list[Level]) -> tuple[list[jnp.ndarray], list[dict[s
 
 def _small_mod(x, n):
     """x mod n (non-negative) for -1 <= x <= 2 and 1 <= n <= 3 (a digit of a case's enumeration order),
-    by selects instead of an integer remainder per case (~5% of the exact model's CPU time)."""
+    by selects instead of an integer remainder per case (cheaper on CPU: docs/performance.md)."""
     return jnp.where(n == 1, 0, x + n * ((x < 0).astype(x.dtype) - (x >= n).astype(x.dtype)))
 
 
 def _take(x, slot):
     """x[slot] for a per-state array x [3] and static slots [K], as selects: fuses with its users, where a
-    gather with constant indices does not (the exact model runs ~9% faster on CPU)."""
+    gather with constant indices does not (docs/performance.md)."""
     return jnp.where(slot == INIT, x[INIT], jnp.where(slot == STEADY, x[STEADY], x[EDGE]))
 
 

@@ -44,8 +44,7 @@ _evaluate_quick = StoredJit(_evaluate_impl, (0, 1), QUICK_OPTIONS)
 
 def default_chunk() -> int:
     """Items per compiled call. On CPUs the per-case intermediates ([chunk, cases] int64 arrays) must stay
-    in cache: 1,024 items ran 3x faster than 4,096 on the dev set (2-core Xeon). Accelerators want large
-    chunks to fill the device."""
+    in cache (docs/performance.md); accelerators want large chunks to fill the device."""
     return 1024 if jax.default_backend() == "cpu" else 1 << 16
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import glob
-import dataclasses
 import json
 
 import jax
@@ -46,9 +45,9 @@ def main() -> None:
         pick = rng.integers(0, len(num), b)
         for t in temps:
             for pes in np.exp(rng.uniform(0, np.log(1024), 12)):
-                h = dataclasses.replace(jax.tree_util.tree_map(lambda v: np.asarray(v, float), take(hw, pick)),
-                                        num_pes=np.full(b, pes), noc_bw=np.exp(rng.uniform(0, np.log(1024), b)),
-                                        offchip_bw=np.exp(rng.uniform(0, np.log(1024), b)))
+                h = jax.tree_util.tree_map(lambda v: np.asarray(v, float), take(hw, pick))._replace(
+                    num_pes=np.full(b, pes), noc_bw=np.exp(rng.uniform(0, np.log(1024), b)),
+                    offchip_bw=np.exp(rng.uniform(0, np.log(1024), b)))
                 r = cost(take(lay, pick), np.asarray(num[pick], float), h, jnp.asarray(t))
                 rt, en = np.asarray(r.runtime_cycles), np.asarray(r.energy_total)
                 with np.errstate(invalid="ignore", divide="ignore"):

@@ -12,7 +12,6 @@ log(runtime) + log(energy) at the default temperature.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import glob
 import json
 import time
@@ -62,7 +61,7 @@ def main() -> None:
                 acc[t][k][1].append(np.asarray(r[k]))
 
         def loss(x, n, l, h):
-            h = dataclasses.replace(h, num_pes=x[0], noc_bw=x[1], offchip_bw=x[2])
+            h = h._replace(num_pes=x[0], noc_bw=x[1], offchip_bw=x[2])
             out = cost(l, n, h, jnp.asarray(DEFAULT_TEMPERATURE))
             return jnp.log(out.runtime_cycles) + jnp.log(out.energy_total)
 
