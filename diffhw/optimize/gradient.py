@@ -406,6 +406,8 @@ class Step:
                 on_traced()
             self._inputs, self._grads = fut_in.result(), fut_step.result()
             self._groups = [fut_g[gi].result() for gi in range(len(xs))]
+        self._workers = workers
+        self._order = sorted(range(len(xs)), key=lambda g: -size[g])  # largest first
 
     def _run(self, name: str, prog, *args):
         """Run program `name` (the first run of one loaded from the store is checked: `engine.jit.call`)."""
@@ -413,10 +415,17 @@ class Step:
         return prog(*args) if key is None else call(*key, *args)
 
     def __call__(self, params, state, temperature):
-        """(new params, new state, summed loss of the starts, gradients) at `params`."""
+        """(new params, new state, summed loss of the starts, gradients) at `params`. The group programs run
+        in `workers` threads, largest first (XLA CPU runs one program at a time per calling thread)."""
         t = jnp.asarray(temperature)
-        out = [self._run(f"group{gi}", g, x, t)
-               for gi, (g, x) in enumerate(zip(self._groups, self._run("inputs", self._inputs, params, t)))]
+        xs = self._run("inputs", self._inputs, params, t)
+
+        def group(gi):
+            return jax.block_until_ready(self._run(f"group{gi}", self._groups[gi], xs[gi], t))
+
+        with ThreadPoolExecutor(self._workers) as pool:
+            out = dict(zip(self._order, pool.map(group, self._order)))
+        out = [out[gi] for gi in range(len(self._groups))]
         return self._run("grads", self._grads, params, state, t, [y for y, _ in out], [j for _, j in out])
 
 
