@@ -19,9 +19,10 @@ from __future__ import annotations
 
 #: Options of every exact-model program. XLA CPU's newer fusion emitters compile the model's hundreds of
 #: [items, cases] select/compare chains to code 1.6-1.9x slower than the classic elemental emitter (dev set,
-#: 2-core Xeon). One LLVM module per program (no parallel codegen split): a split program's serialized
-#: executable can miss a kernel of another part ("Function abs_divide_fusion not found" when a later process
-#: runs it from the program store, jaxlib 0.10.2). Other backends ignore both options.
+#: 2-core Xeon). One LLVM module per program (no parallel codegen split), adopted when stored executables
+#: missed kernels in a later process ("Function ... not found"); the cause found since is another (an
+#: executable from JAX's persistent cache, serialized again: `diffhw.engine.jit.fresh`); the option is kept
+#: (not re-measured without it). Other backends ignore both options.
 COMPILER_OPTIONS = {"xla_cpu_use_fusion_emitters": False, "xla_cpu_parallel_codegen_split_count": 1}
 #: Evaluation programs of small batches.
 QUICK_OPTIONS = {**COMPILER_OPTIONS, "xla_backend_optimization_level": 1}

@@ -97,6 +97,102 @@ def test_cache_info_and_clear(cache):
     assert store.info(cache)["programs"]["entries"] == 0
 
 
+def _relaxed_step():
+    """One codesign step (`gradient.Step` with an `opt_key`: its programs kept in the store) of a one-layer
+    problem under ws: a function returning its outputs (params, Adam state, loss, gradients) as arrays."""
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+    import optax
+
+    from diffhw.optimize import gradient
+    from diffhw.optimize.problem import Problem
+    from diffhw.optimize.tiles import KNOBS
+
+    problem = Problem.make([("tiny", LAYERS[:1])], dataflows=("ws",), area_budget=2e7,
+                           bounds={"num_pes": (16, 256), "noc_bw": (1, 64), "offchip_bw": (1, 64)})
+    sur = gradient.Surrogate(problem, case_samples=2)
+    rng = np.random.default_rng(0)
+    params = (jnp.asarray(rng.normal(0, 1, (2, len(sur.free)))), jnp.asarray(rng.normal(0, 0.5, (2, 1, 1))),
+              jnp.asarray(rng.normal(0, 1, (2, problem.num_tile_layers, 1, KNOBS))))
+    opt = optax.adam(0.1)
+    state = opt.init(params)
+
+    def step():
+        out = gradient.Step(sur, opt, 50.0, params, state, 0.1, opt_key="adam(0.1)")(params, state, 0.1)
+        return [np.asarray(x) for x in jax.tree_util.tree_leaves(out)]
+
+    return step
+
+
+def test_relaxed_step_is_bit_identical_with_and_without_the_store(cache, monkeypatch):
+    """The codesign step's relaxed programs: built and stored, then loaded from the store, one step gives
+    the same parameters, Adam state, loss and gradients as without a store; an entry that checks out but
+    fails its first run (here: the group program's bytes in the inputs program's entry) is rebuilt."""
+    import numpy as np
+
+    step = _relaxed_step()
+    built = step()  # traced, compiled and stored
+    codesign = [p for p in entries(cache) if p.name.startswith("codesign_")]
+    assert sorted(p.name.split("-")[0] for p in codesign) == ["codesign_grads", "codesign_group0",
+                                                             "codesign_inputs"]
+    jit.forget()
+    loaded = step()
+    monkeypatch.setenv(store.ENV, "off")
+    plain = step()
+    assert len(built) == len(loaded) == len(plain) == 14  # params 3, Adam (count, mu 3, nu 3), loss, grads 3
+    for a, b, c in zip(built, loaded, plain):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(a, c)
+    monkeypatch.setenv(store.ENV, str(cache))
+    st = store.ProgramStore(cache)
+    name = {p.name.split("-")[0]: p.stem.split("-") for p in codesign}
+    st.write(*name["codesign_inputs"], st.read(*name["codesign_group0"]))
+    jit.forget()
+    for a, b in zip(built, step()):
+        np.testing.assert_array_equal(a, b)
+    assert st.read(*name["codesign_inputs"]) not in (None, st.read(*name["codesign_group0"]))  # rebuilt
+
+
+_RUN = """
+import json, os, sys
+import jax
+jax.config.update("jax_compilation_cache_dir", sys.argv[1])
+jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+from diffhw.engine import jit
+from test_program_store import rows
+print(json.dumps({"rows": rows(), "failed_first_runs": jit.FAILED_FIRST_RUNS}))
+"""
+
+
+def test_programs_in_jax_compilation_cache_are_stored_whole(tmp_path):
+    """JAX's persistent compilation cache returns deserialized executables, which serialized again lack their
+    kernels ("Function ... not found" in the next process, jaxlib 0.10.2). A run without the store fills
+    JAX's cache; a run with the store must still store whole programs: a third process runs them from the
+    store and none fails its first run (a failing one would be rebuilt silently)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.dirname(__file__), os.environ.get("PYTHONPATH", "")]))
+
+    def run(cache_dir):
+        out = subprocess.run([sys.executable, "-c", _RUN, str(tmp_path / "jax")], capture_output=True, text=True,
+                             check=True, env=dict(env, DIFFHW_CACHE_DIR=cache_dir)).stdout
+        return json.loads(out.strip().splitlines()[-1])
+
+    plain = run("off")  # fills JAX's cache with the programs
+    assert list((tmp_path / "jax").iterdir())
+    built = run(str(tmp_path))  # builds and stores them
+    stored = {p: p.stat().st_ino for p in entries(tmp_path)}
+    assert len(stored) == 2
+    loaded = run(str(tmp_path))
+    assert plain["rows"] == built["rows"] == loaded["rows"]
+    assert loaded["failed_first_runs"] == 0
+    assert {p: p.stat().st_ino for p in entries(tmp_path)} == stored  # nothing rebuilt
+
+
 def test_a_stored_program_that_fails_to_run_is_rebuilt(cache):
     """An entry whose header checks out but whose program is not the key's (here: the state analysis and
     the evaluation swapped) fails its first run; it is removed and rebuilt, with the same results."""

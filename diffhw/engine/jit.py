@@ -1,18 +1,24 @@
 """Compiled programs that outlive the process: `StoredJit` (a `jax.jit` whose executables go to the program
-store) and `compiled` (one program by key, for callers that lower programs themselves).
+store), and `compiled` / `call` (one program by key, for callers that lower programs themselves).
 
 A program is looked up in this order: the process's own (one per key, built once even when several dispatch
 threads ask at the same time), the program store (`diffhw.engine.store`: no tracing, no lowering, no XLA
-compile), else traced, lowered and compiled (JAX's persistent compilation cache may still answer the
-compile) and written to the store. The first run of a stored `StoredJit` program is checked (its result
-awaited); one that fails is removed from the store and rebuilt. Without a store ($DIFFHW_CACHE_DIR unset
-or `off`) a `StoredJit` is plain `jax.jit`. The key is the SHA-256 of the program's name, the repr of what decides it (static
-arguments, input shapes and dtypes, compiler options); a static argument whose repr is not a value (an
-object address) is not stored.
+compile), else traced, lowered, compiled and written to the store. The first run of a program loaded from
+the store is checked (its result awaited, `call`); one that fails is removed from the store and rebuilt.
+Without a store ($DIFFHW_CACHE_DIR unset or `off`) a `StoredJit` is plain `jax.jit`. The key is the SHA-256
+of the program's name and the text of what decides it (static arguments, input shapes and dtypes, compiler
+options); a static argument whose repr is not a value (an object address) is not stored.
+
+A program built for the store is compiled afresh, never taken from JAX's persistent compilation cache: an
+executable that cache returns is itself deserialized, and serialized again it lacks its kernels (jaxlib
+0.10.2, CPU: the next process fails with "Function ... not found"). `fresh` compiles under a compile option
+of its own (`FRESH_OPTION`, set to its default value: the same code, another cache key) with the cache's
+writes off in the compiling thread, and a program the cache answered anyway is not stored.
 """
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import re
 import threading
@@ -27,9 +33,41 @@ from diffhw.engine.store import ProgramStore, cache_root, digest
 _LOADED: dict[tuple, object] = {}  # (name, key) -> jax.stages.Compiled, for the life of the process
 _LOCKS: dict[str, threading.Lock] = {}
 _KEYS: dict[tuple, str] = {}  # (name, what) -> key
-_UNCHECKED: set[tuple] = set()  # loaded from the store, not yet run (see `StoredJit`)
+_UNCHECKED: set[tuple] = set()  # loaded from the store, not yet run (see `call`)
+FAILED_FIRST_RUNS = 0  # programs of this process loaded from the store whose first run failed (rebuilt)
 _GUARD = threading.Lock()
+_LOADING = threading.Lock()  # one deserialization at a time (`_load`)
 _STORES: dict = {}
+#: An XLA option at its default value: it changes no code, only JAX's cache key of a program built for the
+#: store (so that no entry a plain `jax.jit` wrote to JAX's persistent cache answers it; see the docstring).
+FRESH_OPTION = {"xla_embed_ir_in_executable": False}
+_CACHE_HITS = threading.local()  # .count: JAX persistent-cache hits in this thread
+
+
+def _on_event(event: str, **_) -> None:
+    if event == "/jax/compilation_cache/cache_hits":
+        _CACHE_HITS.count = getattr(_CACHE_HITS, "count", 0) + 1
+
+
+jax.monitoring.register_event_listener(_on_event)
+
+
+def _no_cache_writes():
+    """This thread's compiles do not write JAX's persistent cache (a context manager: JAX writes a program
+    that took at least this thread's `jax_persistent_cache_min_compile_time_secs` to compile)."""
+    from jax._src import config
+
+    state = getattr(config, "persistent_cache_min_compile_time_secs", None)
+    return state(float("inf")) if state is not None else contextlib.nullcontext()
+
+
+def fresh(lowered: "jax.stages.Lowered") -> tuple["jax.stages.Compiled", bool]:
+    """(`lowered` compiled by XLA, whether it may be stored): never an executable of JAX's persistent
+    compilation cache (see the module docstring)."""
+    before = getattr(_CACHE_HITS, "count", 0)
+    with _no_cache_writes():
+        prog = lowered.compile(FRESH_OPTION)
+    return prog, getattr(_CACHE_HITS, "count", 0) == before
 
 
 def store() -> Optional[ProgramStore]:
@@ -42,10 +80,10 @@ def store() -> Optional[ProgramStore]:
     return _STORES[root]
 
 
-def compiled(name: str, what: str, build: Optional[Callable[[], "jax.stages.Compiled"]] = None):
+def compiled(name: str, what: str, lower: Optional[Callable[[], "jax.stages.Lowered"]] = None):
     """The compiled program `name` decided by `what` (a deterministic description: see the module
-    docstring), from this process, the store, or `build()` (then stored). Returns a `jax.stages.Compiled`,
-    or None when it is not held or stored and there is no `build`."""
+    docstring), from this process, the store, or `fresh(lower())` (then stored). Returns a
+    `jax.stages.Compiled`, or None when it is not held or stored and there is no `lower`."""
     st = store()
     key = _key(name, what)
     prog = _LOADED.get((name, key))
@@ -59,13 +97,42 @@ def compiled(name: str, what: str, build: Optional[Callable[[], "jax.stages.Comp
             prog = _load(st, name, key) if st is not None else None
             if prog is not None:
                 _UNCHECKED.add((name, key))
-            elif build is not None:
-                prog = build()
-                if st is not None:
+            elif lower is not None:
+                prog, storable = fresh(lower())
+                if st is not None and storable:
                     _save(st, name, key, prog)
             if prog is not None:
                 _LOADED[name, key] = prog
     return prog
+
+
+def stored(name: str, what: str) -> bool:
+    """Whether program (name, what) is held by this process or has an entry in the store (not yet checked:
+    `compiled` may still have to build it)."""
+    key = _key(name, what)
+    if (name, key) in _LOADED:
+        return True
+    st = store()
+    return st is not None and st.path(name, key).is_file()
+
+
+def call(name: str, what: str, lower: Callable[[], "jax.stages.Lowered"], *args):
+    """Run program (name, what) (`compiled`) on `args`. The first run of a program loaded from the store
+    waits for its result: one that fails (a kernel missing from the executable, a foreign program) is
+    removed from the store and rebuilt from `lower()`."""
+    prog = compiled(name, what, lower)
+    key = (name, _key(name, what))
+    if key not in _UNCHECKED:
+        return prog(*args)
+    try:
+        out = jax.block_until_ready(prog(*args))
+    except Exception:  # noqa: BLE001 - whatever the stored executable raises, the rebuilt one decides
+        global FAILED_FIRST_RUNS
+        FAILED_FIRST_RUNS += 1
+        discard(name, what)
+        return compiled(name, what, lower)(*args)
+    _UNCHECKED.discard(key)
+    return out
 
 
 def _key(name: str, what: str) -> str:
@@ -99,12 +166,16 @@ def forget() -> None:
 
 
 def _load(st: ProgramStore, name: str, key: str):
+    """The stored program (name, key), loaded one at a time: XLA deserializes a CPU executable in one
+    thread, and two at once take longer than one after the other (2-core Xeon, 14 programs, 6.6 MB: 1.68 s
+    in two threads, 1.39 s serially)."""
     payload = st.read(name, key)
     if payload is None:
         return None
     try:
         exe, in_tree, out_tree = pickle.loads(payload)
-        return serialize_executable.deserialize_and_load(exe, in_tree, out_tree)
+        with _LOADING:
+            return serialize_executable.deserialize_and_load(exe, in_tree, out_tree)
     except Exception:  # noqa: BLE001 - checked bytes that still do not load (e.g. a runtime change): rebuild
         st.path(name, key).unlink(missing_ok=True)
         return None
@@ -154,18 +225,7 @@ class StoredJit:
         what = self._what[sig]
         if what is None:
             return self.jit(*args)
-        build = lambda: self.jit.lower(*args).compile()  # noqa: E731
-        prog = compiled(self.name, what, build)
-        key = (self.name, _key(self.name, what))
-        if key not in _UNCHECKED:
-            return prog(*dynamic)
-        try:  # the first run of a stored program waits for its result: one that fails is rebuilt
-            out = jax.block_until_ready(prog(*dynamic))
-        except Exception:  # noqa: BLE001 - e.g. a kernel missing from the executable, a foreign program
-            discard(self.name, what)
-            return compiled(self.name, what, build)(*dynamic)
-        _UNCHECKED.discard(key)
-        return out
+        return call(self.name, what, lambda: self.jit.lower(*args), *dynamic)
 
     def programs(self) -> int:
         """Compiled programs this process holds for the function (from the store or built)."""

@@ -52,6 +52,7 @@ from diffhw.compile_options import COMPILER_OPTIONS
 from diffhw.cost.model import hardware_cost, layer_cost
 from diffhw.dataflow import TEMPLATES, resolve_numbers
 from diffhw.engine.cases import case_space
+from diffhw.engine.jit import call, compiled, shapes, stable_repr, stored
 from diffhw.validation import check_pair
 from diffhw.hardware import Hardware, HardwareSpec
 from diffhw.layers import Layers, take
@@ -145,13 +146,18 @@ class Surrogate:
             nums = [resolve_numbers(TEMPLATES[specs[i][0]], [specs[i][1].input_dims()])[0] for i in idx]
             t = specs[idx[0]][0]
             knobs = TEMPLATE_KNOBS.get(t, ()) if p.tiles else ()
-            grp = _Group(program, Layers.from_specs([specs[i][1] for i in idx]), np.stack(nums).astype(np.int64), t, np.array([tile_at[i] for i in idx], np.int64),
+            grp = _Group(program, Layers.from_specs([specs[i][1] for i in idx]), np.stack(nums).astype(np.int64), t,
+                         np.array([tile_at[i] for i in idx], np.int64),
                          np.array([knob_dims(t, specs[i][1].input_dims()) if knobs else () for i in idx],
                                   np.int64).reshape(len(idx), len(knobs)))
             self.groups.append(grp)
             self.group_items.append(idx)
         self._check(specs)
         self._case_spaces(case_samples, seed)
+        try:  # what decides the surrogate's programs (with diffhw's source: `diffhw.engine.store`)
+            self.key = stable_repr((problem, case_samples, seed))
+        except TypeError:
+            self.key = None
 
     def _check(self, specs) -> None:
         """Reject layers MAESTRO cannot run on any accelerator (Y < R, unknown Sz, ...)."""
@@ -325,11 +331,13 @@ class Step:
     Per-group programs compile in parallel threads while the next ones trace, in 40 % less CPU time than
     the single program of the same gradient (MobileNetV2, 6 groups), so a search starts sooner.
 
-    These programs are not kept in the program store: deserialized, one of them failed to run in a later
-    process ("Function ... not found"), and unlike `StoredJit` they have no first-run check (issue #22)."""
+    With `opt_key` (what decides `opt`, e.g. "adam(lr=0.08)") the programs are kept in the program store
+    (`diffhw.engine.jit`), keyed by the surrogate's problem, `penalty`, `opt_key` and the argument shapes: a
+    later search of the same problem loads them (in the pool's threads) and neither traces nor compiles
+    them; the first run of a loaded program is checked, and one that fails is rebuilt."""
 
     def __init__(self, sur: Surrogate, opt, penalty: float, params, state, temperature, workers: int = 2,
-                 on_traced=None):
+                 on_traced=None, opt_key: str | None = None):
         t = jnp.asarray(temperature)
 
         def inputs(ps, temp):
@@ -356,13 +364,25 @@ class Step:
         # `on_traced` (e.g. start other work) and `workers` compiles at a time.
         gate = threading.Semaphore(1)
 
-        def compile_(lowered):
+        def gated(compile_, *args):
             with gate:
-                return lowered.compile()
+                return compile_(*args)
+
+        base = None if opt_key is None or sur.key is None else \
+            "\n".join([sur.key, repr(penalty), opt_key, repr(sorted(STEP_COMPILER_OPTIONS.items()))])
+        self._keys = {}  # program name -> (store name, what, lower) of the programs kept in the store
 
         def program(name, fn, *args) -> Future:
-            """The compiled `fn` at `args`: traced here, compiled in the pool."""
-            return pool.submit(compile_, jit(fn).lower(*args))
+            """The compiled `fn` at `args`: loaded from the store in the pool, else traced here and compiled
+            in the pool (then stored)."""
+            if base is None:
+                return pool.submit(gated, jit(fn).lower(*args).compile)
+            key = self._keys[name] = (f"codesign_{name}", f"{base}\n{name}\n{shapes(args)}",
+                                      partial(jit(fn).lower, *args))
+            if stored(*key[:2]):
+                return pool.submit(compiled, *key)
+            lowered = key[2]()
+            return pool.submit(gated, compiled, *key[:2], lambda: lowered)
 
         # the largest programs first (levels x cases), so the last compile to finish is a short one
         size = [sum(len(c) for c in g.program.space.combos) * len(g.program.space.combos) for g in sur.groups]
@@ -377,12 +397,27 @@ class Step:
                 on_traced()
             self._inputs, self._grads = fut_in.result(), fut_step.result()
             self._groups = [fut_g[gi].result() for gi in range(len(xs))]
+        self._workers = workers
+        self._order = sorted(range(len(xs)), key=lambda g: -size[g])  # largest first
+
+    def _run(self, name: str, prog, *args):
+        """Run program `name` (the first run of one loaded from the store is checked: `engine.jit.call`)."""
+        key = self._keys.get(name)
+        return prog(*args) if key is None else call(*key, *args)
 
     def __call__(self, params, state, temperature):
-        """(new params, new state, summed loss of the starts, gradients) at `params`."""
+        """(new params, new state, summed loss of the starts, gradients) at `params`. The group programs run
+        in `workers` threads, largest first (XLA CPU runs one program at a time per calling thread)."""
         t = jnp.asarray(temperature)
-        out = [g(x, t) for g, x in zip(self._groups, self._inputs(params, t))]
-        return self._grads(params, state, t, [y for y, _ in out], [j for _, j in out])
+        xs = self._run("inputs", self._inputs, params, t)
+
+        def group(gi):
+            return jax.block_until_ready(self._run(f"group{gi}", self._groups[gi], xs[gi], t))
+
+        with ThreadPoolExecutor(self._workers) as pool:
+            out = dict(zip(self._order, pool.map(group, self._order)))
+        out = [out[gi] for gi in range(len(self._groups))]
+        return self._run("grads", self._grads, params, state, t, [y for y, _ in out], [j for _, j in out])
 
 
 def group_linearization(sur: Surrogate, gi: int):
@@ -453,7 +488,8 @@ def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int =
     first = threading.Thread(target=score, args=(params,))
     phase(f"tracing and compiling the relaxed gradient step ({len(sur.groups)} dataflow groups) and the exact "
           f"evaluator, then {o['steps']} Adam steps of {starts} starts")
-    step = Step(sur, opt, o["penalty"], params, state, temps[0], on_traced=first.start)
+    step = Step(sur, opt, o["penalty"], params, state, temps[0], on_traced=first.start,
+                opt_key=f"adam(lr={o['lr']!r})")
     for i, t in enumerate(temps):
         params, state, _, _ = step(params, state, t)
         if (i + 1) % o["eval_every"] == 0 or i == len(temps) - 1:

@@ -1,24 +1,27 @@
 """Start-up benchmark (issue 22): `diffhw maestro` end to end against the MAESTRO binary, cold and warm, warm
 `diffhw codesign`, and `diffhw bench` throughput with and without the program store, in one run.
 
-    MAESTRO_BIN=/tmp/maestro/maestro python experiments/bench/startup.py [--out startup.json] [--no-codesign]
+    MAESTRO_BIN=/tmp/maestro/maestro [MAESTRO_BIN_O2=/tmp/maestro_o2/maestro] \
+        python experiments/bench/startup.py [--out startup.json] [--no-codesign] [--no-bench]
 
 Workload: the unseen reference set (tests/data/unseen: ResNet-50 and the random layers, every dataflow
 mapping file, 10 files) x the 7 hardware files of tests/data/dev/hw = 4,137 layer evaluations.
 
 * MAESTRO: one process per (mapping, hw) file pair, as many at a time as there are cores, wall time of the
-  whole sweep (process start, parsing, analysis, CSV writing).
+  whole sweep (process start, parsing, analysis, CSV writing). MAESTRO_BIN_O2 (optional): a second build of
+  MAESTRO (e.g. compiled with -O2; the default scons build has no -O flag), timed the same way and compared
+  too ("maestro_o2", "ratio_vs_maestro_o2").
 * diffhw cold: `diffhw maestro --mapping ... --hw ... --out rows.csv` in a fresh process with
   DIFFHW_CACHE_DIR=off (no program store, no JAX compilation cache: everything traced and compiled).
 * diffhw first: the same with an empty cache directory (compiles, then writes the store).
 * diffhw warm: the same again (best of --repeat): programs come from the store.
 * codesign: `diffhw codesign --network mobilenetv2 --objective edp` with the caches off, then filling the
-  store, then warm; the three designs must be the same.
+  store, then warm (--repeat runs); every design must be the same (design.json but for its timings).
 * bench: `diffhw bench` on the same files, caches off and warm (steady-state layer-evaluations/s).
 
 Every diffhw run's CSV must equal the cold run's byte for byte. Wall and CPU seconds (user + system of the
-child processes) of every run; the CPU ratio is the better guide on a loaded machine. Writes JSON (also
-printed).
+child processes) and the 1-minute load average at the start of every run; the CPU ratio is the better guide
+on a loaded machine. Writes JSON (also printed).
 """
 
 from __future__ import annotations
@@ -76,11 +79,13 @@ def children_cpu() -> float:
 
 
 CPU: dict = {}  # diffhw run name -> its CPU seconds
+LOAD: dict = {}  # diffhw run name -> the 1-minute load average when it started
 
 
 def diffhw(args: list[str], cache: str, name: str = "") -> tuple[float, subprocess.CompletedProcess]:
     env = dict(os.environ, DIFFHW_CACHE_DIR=cache)
     env.pop("JAX_COMPILATION_CACHE_DIR", None)
+    LOAD[name] = round(os.getloadavg()[0], 2)
     t0, c0 = time.perf_counter(), children_cpu()
     p = subprocess.run([sys.executable, "-m", "diffhw.cli", *args], env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -100,8 +105,8 @@ def untimed(design: dict) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", help="also write the JSON report here")
-    ap.add_argument("--repeat", type=int, default=2, help="warm runs (best is reported)")
-    ap.add_argument("--no-codesign", action="store_true", help="skip the three codesign runs (minutes)")
+    ap.add_argument("--repeat", type=int, default=2, help="warm runs of each command (maestro: best reported; codesign: each)")
+    ap.add_argument("--no-codesign", action="store_true", help="skip the codesign runs (minutes)")
     ap.add_argument("--no-bench", action="store_true", help="skip the two diffhw bench runs")
     a = ap.parse_args()
     mappings, hws = inputs()
@@ -109,10 +114,12 @@ def main() -> None:
     cache = os.path.join(work, "cache")
     report: dict = {"workload": {"mappings": [os.path.basename(m) for m in mappings], "hw_files": len(hws)},
                     "cpus": os.cpu_count(), "load_avg_start": os.getloadavg()}
-    binary = os.environ.get("MAESTRO_BIN")
+    binaries = {name: os.environ[env] for name, env in (("maestro", "MAESTRO_BIN"), ("maestro_o2", "MAESTRO_BIN_O2"))
+                if os.environ.get(env)}
     try:
-        if binary:
-            report["maestro"] = maestro(binary, mappings, hws, work)
+        for name, path in binaries.items():
+            os.mkdir(os.path.join(work, name))
+            report[name] = {"binary": path, **maestro(path, mappings, hws, os.path.join(work, name))}
         cmd = lambda out: ["maestro", "--mapping", *mappings, "--hw", *hws, "--out", out, "--force"]  # noqa: E731
         ref = os.path.join(work, "cold.csv")
         cold, p = diffhw(cmd(ref), "off", "cold")
@@ -126,32 +133,35 @@ def main() -> None:
                    for f in ["first.csv"] + [f"warm{i}.csv" for i in range(a.repeat)])
         report["diffhw_maestro"].update(first_s=round(first, 3), warm_s=warm, csv_identical_to_cold=same,
                                         cpu_s=dict(CPU))
-        if binary:
-            m = report["maestro"]["wall_s"]
-            report["ratio_vs_maestro"] = {"cold": round(cold / m, 2), "warm": round(min(warm) / m, 2)}
-            mc = report["maestro"]["cpu_s"]
-            report["cpu_ratio_vs_maestro"] = {"cold": round(CPU["cold"] / mc, 2),
+        for name in binaries:
+            m, mc = report[name]["wall_s"], report[name]["cpu_s"]
+            report[f"ratio_vs_{name}"] = {"cold": round(cold / m, 2), "warm": round(min(warm) / m, 2)}
+            report[f"cpu_ratio_vs_{name}"] = {"cold": round(CPU["cold"] / mc, 2),
                                               "warm": round(min(CPU[f"warm{i}"] for i in range(a.repeat)) / mc, 2)}
         if not a.no_codesign:
             cd = {}
             designs = []
-            for name, where in (("cold", "off"), ("first", cache), ("warm", cache)):
+            runs = [("cold", "off"), ("first", cache)] + [(f"warm{i}", cache) for i in range(a.repeat)]
+            for name, where in runs:
                 out = os.path.join(work, f"codesign_{name}")
                 w, _ = diffhw(["codesign", "--network", "mobilenetv2", "--objective", "edp", "--out", out,
-                               "--quiet"], where)
+                               "--quiet"], where, f"codesign_{name}")
                 cd[f"{name}_s"] = round(w, 3)
                 with open(os.path.join(out, "design.json")) as f:
                     designs.append(untimed(json.load(f)))
-            cd["same_design"] = designs[0] == designs[1] == designs[2]
+            cd["same_design"] = all(d == designs[0] for d in designs)
+            cd["cpu_s"] = {name: CPU[f"codesign_{name}"] for name, _ in runs}
             report["codesign_mobilenetv2_edp"] = cd
         if not a.no_bench:
             b = {}
             for name, where in (("off", "off"), ("store", cache)):
                 js = os.path.join(work, f"bench_{name}.json")
-                diffhw(["bench", "--mapping", *mappings, "--hw", *hws, "--repeat", "3", "--json", js], where)
+                diffhw(["bench", "--mapping", *mappings, "--hw", *hws, "--repeat", "3", "--json", js], where,
+                       f"bench_{name}")
                 with open(js) as f:
                     b[f"evals_per_s_{name}"] = json.load(f)["evals_per_s"]
             report["bench"] = b
+        report["load_1min_at_start_of"] = dict(LOAD)
         report["load_avg_end"] = os.getloadavg()
     finally:
         shutil.rmtree(work, ignore_errors=True)
