@@ -361,7 +361,8 @@ class Step:
         jacs = [jax.ShapeDtypeStruct((x.shape[-1],) + y.shape, x.dtype) for x, y in zip(xs, ys)]
         # Trace here (Python holds the GIL: one thread), compile in the pool (XLA releases it) as each program
         # is traced, one compile at a time until tracing is done so the tracing thread keeps a core; then
-        # `on_traced` (e.g. start other work) and `workers` compiles at a time.
+        # `on_traced` (e.g. start other work) and `workers` compiles at a time. When every program comes from
+        # the store, `on_traced` is called once they are loaded.
         gate = threading.Semaphore(1)
 
         def gated(compile_, *args):
@@ -372,15 +373,19 @@ class Step:
             "\n".join([sur.key, repr(penalty), opt_key, repr(sorted(STEP_COMPILER_OPTIONS.items()))])
         self._keys = {}  # program name -> (store name, what, lower) of the programs kept in the store
 
+        traced = []  # programs traced here (not from the store)
+
         def program(name, fn, *args) -> Future:
             """The compiled `fn` at `args`: loaded from the store in the pool, else traced here and compiled
             in the pool (then stored)."""
             if base is None:
+                traced.append(name)
                 return pool.submit(gated, jit(fn).lower(*args).compile)
             key = self._keys[name] = (f"codesign_{name}", f"{base}\n{name}\n{shapes(args)}",
                                       partial(jit(fn).lower, *args))
             if stored(*key[:2]):
                 return pool.submit(compiled, *key)
+            traced.append(name)
             lowered = key[2]()
             return pool.submit(gated, compiled, *key[:2], lambda: lowered)
 
@@ -393,10 +398,12 @@ class Step:
             fut_step = program("grads", grads, params, state, t, ys, jacs)
             for _ in range(workers - 1):
                 gate.release()
-            if on_traced is not None:
-                on_traced()
+            if on_traced is not None and traced:
+                on_traced()  # while the compiles run
             self._inputs, self._grads = fut_in.result(), fut_step.result()
             self._groups = [fut_g[gi].result() for gi in range(len(xs))]
+        if on_traced is not None and not traced:
+            on_traced()  # all loaded from the store: after the loads (one at a time), which the steps wait for
         self._workers = workers
         self._order = sorted(range(len(xs)), key=lambda g: -size[g])  # largest first
 
