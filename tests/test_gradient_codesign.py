@@ -66,6 +66,7 @@ def test_gradient_search_feasible_deterministic_and_improving(problem):
 
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["template", "tiles"])
 def test_split_step_gradient_equals_autodiff_of_the_loss(problem, kind):
     """The search's step (per-group programs, costs linearized at their inputs) gives the loss and the

@@ -6,6 +6,7 @@ import inspect
 
 import jax.numpy as jnp
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -97,6 +98,7 @@ def test_relaxed_comparisons_logic_and_selection_equal_exact_at_integers(a, b):
     np.testing.assert_array_equal(np.asarray(RX.where(rp, ra, rb)), np.asarray(EX.where(p, ea, eb)))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.sampled_from([1, 7, 64, 65, 130]), st.integers(0, 2**32 - 1), st.randoms(use_true_random=False))
 def test_case_reductions_and_order_statistics_agree_at_hard_flags(k, seed, rnd):

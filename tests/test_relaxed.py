@@ -92,6 +92,7 @@ def test_relaxed_is_smooth_between_integers(group):
     assert (mid >= below * (1 - SMOOTH_SLACK)).all() and (mid <= above * (1 + SMOOTH_SLACK)).all()
 
 
+@pytest.mark.slow
 def test_gradients_finite_and_equal_finite_differences():
     """d/d log(num_pes, noc_bw, offchip_bw) of log(runtime) + log(energy) at random off-lattice points
     equals central finite differences of the relaxed function (float64) to 1e-3 of the gradient's norm. (One single-level group:

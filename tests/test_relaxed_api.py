@@ -29,6 +29,7 @@ def test_equals_the_exact_model_at_the_smallest_temperature():
     assert v["max_l2_req"] == pytest.approx(max(r["total_l2_size_req"] for r in rows), rel=1e-6)
 
 
+@pytest.mark.slow
 def test_gradient_is_finite_and_follows_the_value():
     cost = network_cost(NET, dataflow="ws")
     v, g = cost.value_and_grad(HW, of="latency")

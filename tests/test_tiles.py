@@ -155,6 +155,7 @@ def test_surrogate_tiles_exact_at_integer_tiles(small):
     assert lat == pytest.approx(ref, rel=1e-9)
 
 
+@pytest.mark.slow
 def test_tile_gradients_equal_finite_differences(small):
     sur = gradient.Surrogate(small)
     rng = np.random.default_rng(0)
@@ -172,6 +173,7 @@ def test_tile_gradients_equal_finite_differences(small):
         assert g[idx] == pytest.approx(fd, rel=1e-3, abs=1e-9)
 
 
+@pytest.mark.slow
 def test_gradient_search_with_tiles(small):
     a = gradient.search(small, seed=1, starts=4, steps=16, eval_every=8)
     assert a.feasible and a.best.tiles and a.metrics["objective"] <= a.first_objective
