@@ -16,6 +16,8 @@ import numpy as np
 INT_MAX = 2**31 - 1
 
 HW_FIELDS = ("num_pes", "l1_size", "l2_size", "noc_bw", "offchip_bw", "simd_lanes", "noc_hops")
+#: The fields the cost model reads (MAESTRO's buffer limits never bind: `l1_size` / `l2_size` are not read).
+MODEL_HW_FIELDS = tuple(f for f in HW_FIELDS if f not in ("l1_size", "l2_size"))
 
 
 @dataclass(frozen=True)

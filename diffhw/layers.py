@@ -24,6 +24,8 @@ OP_CODES = {v: k for k, v in OP_NAMES.items()}
 
 #: Array fields of `Layers` (GEMM uses M, N, K; CONV/DSCONV use N as batch; NGCONV keeps its G in M).
 DIM_FIELDS = ("N", "K", "C", "R", "S", "Y", "X", "M")
+#: The integer fields of `Layers` the cost model reads (all but `op`, which the program fixes, and `mask`).
+SHAPE_FIELDS = DIM_FIELDS + ("stride_y", "stride_x")
 
 
 @dataclass(frozen=True)

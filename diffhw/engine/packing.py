@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from diffhw.hardware import Hardware
-from diffhw.layers import OP_CODES, Layers
+from diffhw.hardware import MODEL_HW_FIELDS, Hardware
+from diffhw.layers import OP_CODES, SHAPE_FIELDS, Layers
 from diffhw.program import Program
-
-#: The layer and hardware fields the cost model reads, in the matrix's column order.
-LAYER_FIELDS = ("K", "C", "R", "S", "Y", "X", "N", "M", "stride_y", "stride_x")
-MODEL_HW_FIELDS = ("num_pes", "noc_bw", "offchip_bw", "simd_lanes", "noc_hops")
 
 
 def pack_inputs(layers: Layers, numbers, hw: Hardware) -> np.ndarray:
     """Layers `[B]`, the dataflow's number slots `[B, n]` and Hardware `[B]` as one int64 matrix [B, F]:
-    the columns LAYER_FIELDS, MODEL_HW_FIELDS, then the number slots."""
-    cols = [getattr(layers, k) for k in LAYER_FIELDS] + [getattr(hw, k) for k in MODEL_HW_FIELDS]
+    the columns SHAPE_FIELDS, MODEL_HW_FIELDS, then the number slots."""
+    cols = [getattr(layers, k) for k in SHAPE_FIELDS] + [getattr(hw, k) for k in MODEL_HW_FIELDS]
     numbers = np.asarray(numbers, np.int64).reshape(len(cols[0]), -1)
     head = np.empty((len(cols), len(numbers)), np.int64)  # fields as rows, then one transposing copy:
     for i, c in enumerate(cols):  # faster than stacking columns (docs/performance.md)
@@ -31,8 +27,8 @@ def pack_inputs(layers: Layers, numbers, hw: Hardware) -> np.ndarray:
 def unpack_inputs(program: Program, inputs) -> tuple[Layers, object, Hardware]:
     """(Layers [B], numbers [B, n], Hardware [B]) of a `pack_inputs` matrix [B, F] (numpy or traced); the
     layers' `op` is the program's, every `mask` True."""
-    nl, nh = len(LAYER_FIELDS), len(MODEL_HW_FIELDS)
-    col = {k: inputs[:, i] for i, k in enumerate(LAYER_FIELDS)}
+    nl, nh = len(SHAPE_FIELDS), len(MODEL_HW_FIELDS)
+    col = {k: inputs[:, i] for i, k in enumerate(SHAPE_FIELDS)}
     one = inputs[:, 0] * 0 + 1
     layers = Layers(op=one * OP_CODES[program.op], mask=one == 1, **col)
     hw = Hardware(**{k: inputs[:, nl + i] for i, k in enumerate(MODEL_HW_FIELDS)})

@@ -8,12 +8,12 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from diffhw.layers import OP_NAMES, Layers, LayerSpec
+from diffhw.layers import OP_NAMES, SHAPE_FIELDS, Layers, LayerSpec
 from diffhw.program import Program
 
 
 #: Layer key fields (one distinct layer = one distinct key).
-KEY_FIELDS = ("op", "N", "K", "C", "R", "S", "Y", "X", "M", "stride_y", "stride_x", "has_batch")
+KEY_FIELDS = ("op",) + SHAPE_FIELDS + ("has_batch",)
 
 
 

@@ -10,9 +10,8 @@ from typing import Callable, Mapping, Optional, Sequence
 import numpy as np
 
 from diffhw.dataflow import TEMPLATES, Cluster, Dataflow, resolve_numbers, template
-from diffhw.engine.packing import MODEL_HW_FIELDS
 from diffhw.errors import InputError
-from diffhw.hardware import INT_MAX, Hardware, HardwareSpec
+from diffhw.hardware import INT_MAX, MODEL_HW_FIELDS, Hardware, HardwareSpec
 from diffhw.layers import OP_NAMES, LayerSpec
 from diffhw.program import group_programs
 from diffhw.results import DIAGNOSTICS, OUTPUTS
