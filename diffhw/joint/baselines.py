@@ -1,7 +1,8 @@
 """Baselines of the joint search, on the same space, data, budgets and exact model.
 
 * `decoupled`: the network is searched for accuracy alone under a FLOPs (MAC) budget (the joint loop with
-  the MAC hinge instead of the hardware term, `JointSearch.run(mac_budget=...)`), then the accelerator is
+  the MAC hinge instead of the hardware term, `JointSearch.path(mac_budgets=...)`: one search along the
+  budgets, as the joint method runs its lambdas), then the accelerator is
   co-designed for it by gradient (`JointSearch.hardware_search`: the method of `diffhw codesign`, Adam on
   the relaxed model then exact discretize / repair / refine, with one start and as many Adam steps and
   exact evaluations as the joint search's hardware gets; it reuses the joint search's compiled programs,
@@ -64,15 +65,13 @@ def codesign(js: JointSearch, encoding, seed: int) -> Point:
 
 
 def decoupled(js: JointSearch, mac_budgets, seed: int, start=None) -> tuple[list[Point], float]:
-    """One FLOPs-budgeted network search + gradient co-design per budget, every search continuing from the
-    seed's warm start (`start`, else run here and timed)."""
+    """The FLOPs-budgeted network searches, one search along the budgets from the seed's warm start
+    (`JointSearch.path`, loosest first, as the joint method runs its lambdas; `start`, else run here and
+    timed), then the gradient co-design of each network."""
     t0 = time.perf_counter()
     start = js.warm_start(seed) if start is None else start
-    out = []
-    for b in mac_budgets:
-        r = js.run(seed=seed, mac_budget=float(b), hardware=False, start=start)
-        out.append(codesign(js, r.encoding, seed))
-    return out, time.perf_counter() - t0
+    nets = [r.encoding for r in js.path(seed, mac_budgets=mac_budgets, start=start, hardware=False)]
+    return [codesign(js, e, seed) for e in nets], time.perf_counter() - t0
 
 
 def _spos(js: JointSearch, seed: int, epochs: int):

@@ -21,10 +21,16 @@ The architecture term can instead be a FLOPs budget (`mac_budget`: a squared-log
 MACs above it, no hardware term): the decoupled baseline's network search, in the same program.
 
 The relaxed costs come from the gradient co-design's per-group programs (`group_linearization`: costs
-and Jacobians with respect to the item inputs, forward mode, compiled once per group); the step program
+and Jacobians with respect to the item inputs, forward mode, compiled once per group); the step
 differentiates through them linearized at the current accelerator (`linearized_costs`: the exact chain
-rule). Everything is compiled once per (space, budgets, data) in `JointSearch` and reused for every lambda
+rule). An epoch of steps is one program (a `lax.scan` that calls the group programs back on the host each
+step). Everything is compiled once per (space, budgets, data) in `JointSearch` and reused for every lambda
 and seed.
+
+A lambda sweep runs as one path (`JointSearch.path`): after the shared warm-up, the smallest lambda gets
+the remaining epochs, every larger one continues from the previous lambda's state for the last epoch of
+the schedule (a homotopy from accuracy alone towards hardware cost); the decoupled baseline runs its MAC
+budgets the same way, loosest first.
 
 Discretization: the argmax of every decision; the accelerator's continuous parameters and template
 weights -> `discretize`, `repair` and `refine` (exact model) of the co-design problem of that network.
@@ -135,6 +141,8 @@ class JointSearch:
         c = config
         self.steps_per_epoch = len(data.y_train) // c.batch
         self.steps = self.steps_per_epoch * c.epochs
+        #: warm-up steps: whole epochs (the search runs an epoch per program call), at least one epoch left
+        self.warm = self.steps_per_epoch * min(c.epochs - 1, max(0, round(c.warmup * c.epochs)))
         self.option_macs = jnp.asarray(layer_macs(cost.net.options).sum(-1), jnp.float64)  # [S, J]
         self.x = {k: jnp.asarray(getattr(data, f"x_{k}")) for k in ("train", "val")}
         self.y = {k: jnp.asarray(getattr(data, f"y_{k}")) for k in ("train", "val")}
@@ -164,20 +172,28 @@ class JointSearch:
             loss_t, g_w = jax.value_and_grad(ce)(ps["weights"], jax.lax.stop_gradient(
                 gumbel_gates(k_train, ps["arch"], tau)), xb, yb)
 
-            def terms(arch, u, df):
-                probs = masked_softmax(arch)
+            def hardware(probs, u, df):  # (log E-EDP + budget penalty, log E-EDP)
                 costs = sur.scatter([y[0] for y in linearized_costs(inputs(u, temp), ys, jacs)])
                 log_edp, pen = cost_.objective(u, df, probs, temp, c.penalty, costs)
-                macs = (cost_.net.option_weights(probs) * self.option_macs).sum()
-                loss_v = ce(jax.lax.stop_gradient(ps["weights"]), gumbel_gates(k_val, arch, tau), xv, yv)
-                arch_term = loss_v + lam * (log_edp + pen) + mac_w * jax.nn.relu(jnp.log(macs) - log_mac_budget) ** 2
-                return arch_term, (log_edp + pen, loss_v, log_edp)
+                return log_edp + pen, log_edp
 
-            (_, (hw_term, loss_v, log_edp)), g_a = jax.value_and_grad(terms, has_aux=True)(ps["arch"], ps["u"],
-                                                                                          ps["df"])
-            g_h = jax.grad(lambda u, df: terms(jax.lax.stop_gradient(ps["arch"]), u, df)[1][0], argnums=(0, 1))(
-                ps["u"], ps["df"])
-            g = {"weights": g_w, "arch": arch_on * g_a, "u": g_h[0], "df": g_h[1]}
+            w_fixed = jax.lax.stop_gradient(ps["weights"])
+
+            def arch_term(arch):  # (architecture loss, validation loss)
+                probs = masked_softmax(arch)
+                macs = (cost_.net.option_weights(probs) * self.option_macs).sum()
+                loss_v = ce(w_fixed, gumbel_gates(k_val, arch, tau), xv, yv)
+                hw = hardware(probs, ps["u"], ps["df"])[0]
+                return loss_v + lam * hw + mac_w * jax.nn.relu(jnp.log(macs) - log_mac_budget) ** 2, loss_v
+
+            def frozen():  # warm-up: no architecture gradient (no backward pass); the validation loss
+                return jnp.zeros_like(ps["arch"]), ce(w_fixed, gumbel_gates(k_val, ps["arch"], tau), xv, yv)
+
+            g_a, loss_v = jax.lax.cond(arch_on > 0, lambda: jax.grad(arch_term, has_aux=True)(ps["arch"]), frozen)
+            probs = jax.lax.stop_gradient(masked_softmax(ps["arch"]))
+            (_, log_edp), g_h = jax.value_and_grad(lambda u, df: hardware(probs, u, df), argnums=(0, 1),
+                                                   has_aux=True)(ps["u"], ps["df"])
+            g = {"weights": g_w, "arch": g_a, "u": g_h[0], "df": g_h[1]}
             g = jax.tree_util.tree_map(lambda x: jnp.where(jnp.isfinite(x), x, 0.0), g)
             updates, st = opt.update(g, st, ps)
             return optax.apply_updates(ps, updates), st, (loss_t, loss_v, log_edp)
@@ -186,12 +202,34 @@ class JointSearch:
         xs = jax.eval_shape(inputs, params["u"], t)
         ys = [jax.ShapeDtypeStruct(x.shape[:-1] + (4,), x.dtype) for x in xs]
         jacs = [jax.ShapeDtypeStruct((x.shape[-1],) + y.shape, x.dtype) for x, y in zip(xs, ys)]
-        ib = jax.ShapeDtypeStruct((c.batch,), jnp.int32)
         scal = jnp.asarray(0.0)
+        groups = [group_linearization(sur, gi) for gi in range(len(xs))]
+
+        def host_costs(u, temp):  # the compiled group programs, called from the epoch program
+            ys, jacs = self._costs(jnp.asarray(u), jnp.asarray(temp))
+            return [np.asarray(y) for y in ys], [np.asarray(j) for j in jacs]
+
+        def epoch(ps, st, order, val, temps, taus, ks, arch_on, lam, mac_w, log_b, key):
+            """`len(order)` steps in one program (a `lax.scan`; a step per call costs ~5x more on the CPU):
+            per step the relaxed costs and Jacobians at the current accelerator (the group programs, called
+            back on the host: compiled once, not again inside this program), then `step`."""
+            def body(carry, inp):
+                ps, st = carry
+                ib, iv, temp, tau, k, on = inp
+                ys_, jacs_ = jax.pure_callback(host_costs, (ys, jacs), ps["u"], temp)
+                ps, st, losses = step(ps, st, ib, iv, ys_, jacs_, temp, lam, mac_w, log_b, on,
+                                      jax.random.fold_in(key, k), tau)
+                return (ps, st), jnp.stack([jnp.asarray(v, jnp.float64) for v in losses])
+
+            (ps, st), losses = jax.lax.scan(body, (ps, st), (order, val, temps, taus, ks, arch_on))
+            return ps, st, losses
+
+        n = self.steps_per_epoch
+        per_step = [jax.ShapeDtypeStruct((n, c.batch), jnp.int32)] * 2 + [jax.ShapeDtypeStruct((n,), jnp.float64)] * 2
+        per_step += [jax.ShapeDtypeStruct((n,), jnp.int32), jax.ShapeDtypeStruct((n,), jnp.float64)]
         lowered = [jit(inputs).lower(params["u"], t)]
-        lowered += [jit(group_linearization(sur, gi)).lower(xs[gi], t) for gi in range(len(xs))]
-        lowered.append(jit(step).lower(params, state, ib, ib, ys, jacs, t, scal, scal, scal, scal,
-                                       jax.random.PRNGKey(0), scal))
+        lowered += [jit(g).lower(xs[gi], t) for gi, g in enumerate(groups)]
+        lowered.append(jit(epoch).lower(params, state, *per_step, scal, scal, scal, jax.random.PRNGKey(0)))
         hw_opt = optax.adam(c.lr_hw)
 
         def hw_step(hp, hst, probs, ys, jacs, temp):
@@ -204,12 +242,11 @@ class JointSearch:
             upd, hst = hw_opt.update(g, hst, hp)
             return optax.apply_updates(hp, upd), hst
 
-        hp = {"u": params["u"], "df": params["df"]}
         self._hw_opt = hw_opt
-        lowered.append(jit(hw_step).lower(hp, hw_opt.init(hp), jnp.zeros(choice_mask().shape), ys, jacs, t))
+        self._hw_step = jit(hw_step)  # compiled at the first `hardware_search` (the baselines' only)
         with ThreadPoolExecutor(workers) as pool:
             compiled = list(pool.map(lambda lw: lw.compile(), lowered))
-        self._inputs, self._groups, self._step, self._hw_step = compiled[0], compiled[1:-2], compiled[-2], compiled[-1]
+        self._inputs, self._groups, self._epoch = compiled[0], compiled[1:-1], compiled[-1]
         self.compile_seconds = time.perf_counter() - t0
 
     def init(self, seed: int) -> dict:
@@ -227,30 +264,47 @@ class JointSearch:
         and every `run(..., start=...)` continues from it."""
         t0 = time.perf_counter()
         ps = self.init(seed)
-        ps, st, history = self._steps(ps, self.opt.init(ps), seed, 0, int(self.config.warmup * self.steps),
+        ps, st, history = self._steps(ps, self.opt.init(ps), seed, 0, self.warm,
                                       0.0, 0.0, 0.0)
         return WarmStart(seed, ps, st, history, time.perf_counter() - t0)
 
-    def run(self, lam: float = 0.0, seed: int = 0, mac_budget: float | None = None, method: str = "joint",
-            refine_evals: int | None = None, hardware: bool = True, start: WarmStart | None = None) -> JointResult:
-        """One search with hardware weight `lam` (or, with `mac_budget`, the FLOPs-budget architecture term
-        and no hardware term) from the seed's warm start (`start`, else run here and timed with the search),
-        then the discrete design (`hardware_for`; skipped without `hardware`)."""
-        c = self.config
+    def run(self, lam: float = 0.0, seed: int = 0, start: WarmStart | None = None) -> JointResult:
+        """One search with hardware weight `lam` from the seed's warm start (`start`, else run here and
+        timed with the search), then the discrete design (`hardware_for`)."""
         t0 = time.perf_counter()
+        r = self.path(seed, lambdas=[lam], start=start)[0]
+        r.seconds = time.perf_counter() - t0
+        return r
+
+    def path(self, seed: int = 0, lambdas=(), mac_budgets=(), start: WarmStart | None = None, hardware: bool = True,
+             method: str = "joint", path_epochs: int = 1) -> list[JointResult]:
+        """One search along a path of architecture terms instead of one search per term: hardware weights
+        `lambdas` in increasing order (or MAC budgets `mac_budgets` in decreasing order, the decoupled
+        network search). The first term runs the search's steps after the warm start; every next term
+        continues from the previous term's state for the last `path_epochs` epochs of the schedule (same
+        batches, final temperatures). Each term's point: its argmax network and (with `hardware`) its
+        discrete design. Returns the results in the order of the given terms."""
+        c = self.config
         start = self.warm_start(seed) if start is None else start
         if start.seed != seed:
             raise ValueError(f"a warm start of seed {start.seed} cannot continue a search of seed {seed}")
-        mac_w, log_b = (0.0, 0.0) if mac_budget is None else (10.0, math.log(mac_budget))
-        if mac_budget is not None:
-            lam = 0.0
-        ps, _, history = self._steps(start.params, start.state, seed, int(c.warmup * self.steps), self.steps,
-                                     float(lam), mac_w, log_b)
-        probs = np.asarray(masked_softmax(ps["arch"]))
-        enc = argmax_encoding(probs)
-        hw = hardware_for(self.cost, enc, ps["u"], ps["df"], seed, c.refine_evals if refine_evals is None else
-                          refine_evals, method) if hardware else None
-        return JointResult(enc, hw, probs, time.perf_counter() - t0, start.history + history)
+        if bool(len(lambdas)) == bool(len(mac_budgets)):
+            raise ValueError("a path runs either lambdas or MAC budgets")
+        terms = ([(float(v), 0.0, 0.0) for v in lambdas] if len(lambdas) else
+                 [(0.0, 10.0, math.log(float(b))) for b in mac_budgets])
+        order = sorted(range(len(terms)), key=lambda i: (terms[i][0], -terms[i][2]))
+        k_path = max(self.warm, self.steps - self.steps_per_epoch * max(1, path_epochs))
+        ps, st, history = start.params, start.state, list(start.history)
+        out: dict[int, JointResult] = {}
+        for n, i in enumerate(order):
+            t0 = time.perf_counter()
+            ps, st, h = self._steps(ps, st, seed, self.warm if n == 0 else k_path, self.steps, *terms[i])
+            history = history + h
+            probs = np.asarray(masked_softmax(ps["arch"]))
+            enc = argmax_encoding(probs)
+            hw = hardware_for(self.cost, enc, ps["u"], ps["df"], seed, c.refine_evals, method) if hardware else None
+            out[i] = JointResult(enc, hw, probs, time.perf_counter() - t0, history)
+        return [out[i] for i in range(len(terms))]
 
     def _steps(self, ps, st, seed: int, k0: int, k1: int, lam: float, mac_w: float, log_b: float):
         """Steps k0..k1-1 of a search of `seed` (architecture updated from the warm-up's end on): the
@@ -262,17 +316,17 @@ class JointSearch:
         temps = np.geomspace(c.t_start, c.t_end, self.steps)
         taus = np.geomspace(c.tau_start, c.tau_end, self.steps)
         key = jax.random.PRNGKey(seed)
-        warm = int(c.warmup * self.steps)
         history = []
-        for k in range(k0, k1):
-            t = jnp.asarray(temps[k])
-            ys, jacs = self._costs(ps["u"], t)
-            ps, st, losses = self._step(ps, st, jnp.asarray(order[k], jnp.int32), jnp.asarray(val[k], jnp.int32), ys,
-                                        jacs, t, jnp.asarray(lam), jnp.asarray(mac_w), jnp.asarray(log_b),
-                                        jnp.asarray(float(k >= warm)), jax.random.fold_in(key, k),
-                                        jnp.asarray(taus[k]))
-            if (k + 1) % self.steps_per_epoch == 0:
-                history.append((k + 1,) + tuple(float(v) for v in losses))
+        ks = np.arange(self.steps)
+        arch_on = (ks >= self.warm).astype(np.float64)
+        scal = [jnp.asarray(float(v)) for v in (lam, mac_w, log_b)]
+        n = self.steps_per_epoch
+        for k in range(k0, k1, n):
+            sl = slice(k, k + n)
+            ps, st, losses = self._epoch(ps, st, jnp.asarray(order[sl], jnp.int32), jnp.asarray(val[sl], jnp.int32),
+                                         jnp.asarray(temps[sl]), jnp.asarray(taus[sl]), jnp.asarray(ks[sl], jnp.int32),
+                                         jnp.asarray(arch_on[sl]), *scal, key)
+            history.append((k + n,) + tuple(float(v) for v in np.asarray(losses[-1])))
         return ps, st, history
 
     def _costs(self, u, t):

@@ -5,8 +5,8 @@ with a leading axis [K, ...], `vmap`) with Adam (learning rate `lr` cosine-decay
 training cross-entropy, one `lax.scan` over the steps, with the per-step gates [steps, D, O] shared by the
 copies. Both trainings use it, so neither compiles per architecture:
 
-* `fit(encoding, data, epochs, seeds)` trains the network of one architecture from scratch, once per seed:
-  each seed's copy starts from that seed's initialization of the plain network (`DigitsNet(encoding)`,
+* `fit(encoding, data, epochs, seeds)` trains the network of one architecture from scratch, once per seed
+  (the seeds' copies in one call): each seed's copy starts from that seed's initialization of the plain network (`DigitsNet(encoding)`,
   lecun-normal at the network's own widths) placed into zeros of the supernet's shape
   (`network_to_supernet`), trained at the architecture's one-hot gates, which computes and learns exactly
   that network (the supernet's other entries stay zero); batch 32, learning rate 1e-2, its own shuffle per
@@ -120,19 +120,15 @@ def fit(encoding: Sequence[int], data: Split, epochs: int = 30, seeds: Sequence[
     enc = tuple(int(e) for e in encoding)
     x_tr, y_tr = jnp.asarray(data.x_train), jnp.asarray(data.y_train)
     gates = jnp.asarray(one_hot_gates(enc), jnp.float32)
-    acc, first = [], None
-    for s in seeds:  # one copy per call: the program the one-shot supernet trains with, compiled once
-        plain, params = network_init(enc, int(s), x_tr)
-        order = shuffles(len(data.y_train), batch, epochs, int(s))
-        params = train_supernet(jax.tree_util.tree_map(lambda a: jnp.asarray(a)[None], params),
-                                jnp.asarray(order[None], jnp.int32),
-                                jnp.broadcast_to(gates, (len(order),) + gates.shape), x_tr, y_tr, lr=lr)
-        acc.append([float(accuracy(params, gates, jnp.asarray(x), jnp.asarray(y))[0])
-                    for x, y in ((data.x_val, data.y_val), (data.x_test, data.y_test))])
-        if first is None:
-            first = supernet_to_network(jax.tree_util.tree_map(lambda a: np.asarray(a[0]), params), enc, plain)
-    acc = np.asarray(acc)
-    return Trained(enc, acc[:, 0], acc[:, 1], first, time.perf_counter() - t0)
+    inits = [network_init(enc, int(s), x_tr) for s in seeds]
+    params = jax.tree_util.tree_map(lambda *a: jnp.asarray(np.stack(a)), *[p for _, p in inits])  # [K, ...]
+    order = np.stack([shuffles(len(data.y_train), batch, epochs, int(s)) for s in seeds])
+    params = train_supernet(params, jnp.asarray(order, jnp.int32),
+                            jnp.broadcast_to(gates, (order.shape[1],) + gates.shape), x_tr, y_tr, lr=lr)
+    acc = [np.asarray(accuracy(params, gates, jnp.asarray(x), jnp.asarray(y)))
+           for x, y in ((data.x_val, data.y_val), (data.x_test, data.y_test))]
+    first = supernet_to_network(jax.tree_util.tree_map(lambda a: np.asarray(a[0]), params), enc, inits[0][0])
+    return Trained(enc, acc[0], acc[1], first, time.perf_counter() - t0)
 
 
 def flat_weights(params: dict) -> dict:

@@ -36,13 +36,11 @@ import numpy as np
 
 
 def _cache() -> None:
-    import jax
+    """The program store and JAX's persistent compilation cache, as the `diffhw` command sets them
+    ($DIFFHW_CACHE_DIR, default ~/.cache/diffhw; `off` disables both)."""
+    from diffhw.cli import _compilation_cache
 
-    where = os.environ.get("DIFFHW_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cache", "diffhw", "jax"))
-    if where != "off":
-        os.makedirs(where, exist_ok=True)
-        jax.config.update("jax_compilation_cache_dir", where)
-        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.5)
+    _compilation_cache()
 
 
 def main(argv=None) -> int:
@@ -87,47 +85,63 @@ def _study(args, tmp: Path) -> None:
     from diffhw.joint.front import hypervolume
     from diffhw.joint.hardware import ExpectedCost
     from diffhw.joint.search import JointSearch, SearchConfig
+    from diffhw.joint.timing import CompileClock
     from diffhw.joint.train import fit
 
     t_all = time.perf_counter()
     data = digits()
     cost = ExpectedCost(space.supernet(), area_budget=args.area_budget)
     js = JointSearch(cost, data, SearchConfig(epochs=args.epochs))
-    compile_s = {"joint_programs": round(js.compile_seconds, 2), "train_program": round(_compile_train(js), 2)}
-    log(f"compiled: {compile_s}")
+    compile_s = {"joint_programs": round(js.compile_seconds, 2), "methods": 0.0, "retraining": 0.0}
+    log(f"compiled the joint programs in {js.compile_seconds:.1f} s")
     macs = space.sample(2000, seed=12345).macs
     mac_budgets = [float(np.quantile(macs, q)) for q in args.mac_quantiles]
     trained: dict[tuple, dict] = {}
+    phase = {"search": 0.0, "retraining": 0.0}
 
     def retrain(enc) -> dict:
         enc = tuple(int(e) for e in enc)
         if enc not in trained:
-            r = fit(enc, data, args.retrain_epochs, seeds=tuple(range(args.retrain_seeds)))
+            with CompileClock() as clock:
+                r = fit(enc, data, args.retrain_epochs, seeds=tuple(range(args.retrain_seeds)))
+            compile_s["retraining"] += clock.compile_seconds
+            phase["retraining"] += clock.seconds
             trained[enc] = r.summary | {"train_seconds": round(r.seconds, 2)}
         return trained[enc]
+
+    def timed(fn):
+        """(fn's points, its seconds with JAX's compiles set apart, those compile seconds)."""
+        with CompileClock() as clock:
+            points = fn()
+        phase["search"] += clock.seconds
+        compile_s["methods"] += clock.compile_seconds
+        return points, clock.search_seconds, clock.compile_seconds
 
     runs = []
     for seed in args.seeds:
         methods = {}
-        start = js.warm_start(seed)  # the same for every lambda and MAC budget: charged to both methods
-        t0 = time.perf_counter()
-        joint = []
-        for lam in args.lambdas:
-            r = js.run(lam, seed, start=start)
-            joint.append((baselines.point_of(r.encoding, r.hardware), {"lambda": lam}))
-            log(f"seed {seed} joint lambda {lam}: {space.config(r.encoding)} EDP {r.hardware.metrics['edp']:.4g}")
-        methods["joint"] = (joint, start.seconds + time.perf_counter() - t0)
-        dec, secs = baselines.decoupled(js, mac_budgets, seed, start=start)
-        methods["decoupled"] = ([(p, {"mac_budget": b}) for p, b in zip(dec, mac_budgets)], start.seconds + secs)
+        # the warm start is the same for every lambda and MAC budget: charged to joint and to decoupled
+        start, warm_s, warm_c = timed(lambda: js.warm_start(seed))
+
+        def joint():
+            rs = js.path(seed, lambdas=args.lambdas, start=start)
+            for lam, r in zip(args.lambdas, rs):
+                log(f"seed {seed} joint lambda {lam}: {space.config(r.encoding)} EDP {r.hardware.metrics['edp']:.4g}")
+            return [(baselines.point_of(r.encoding, r.hardware), {"lambda": lam}) for lam, r in zip(args.lambdas, rs)]
+
+        pts, secs, comp = timed(joint)
+        methods["joint"] = (pts, warm_s + secs, warm_c + comp)
+        (dec, _), secs, comp = timed(lambda: baselines.decoupled(js, mac_budgets, seed, start=start))
+        methods["decoupled"] = ([(p, {"mac_budget": b}) for p, b in zip(dec, mac_budgets)], warm_s + secs, warm_c + comp)
         log(f"seed {seed} decoupled done")
-        semi, secs = baselines.semi_decoupled(js, seed, keep=args.keep)
-        methods["semi_decoupled"] = ([(p, {}) for p in semi], secs)
+        (semi, _), secs, comp = timed(lambda: baselines.semi_decoupled(js, seed, keep=args.keep))
+        methods["semi_decoupled"] = ([(p, {}) for p in semi], secs, comp)
         log(f"seed {seed} semi-decoupled done")
-        rnd, secs = baselines.random_pairs(cost, args.random, seed)
-        methods["random"] = ([(p, {}) for p in rnd], secs)
+        (rnd, _), secs, comp = timed(lambda: baselines.random_pairs(cost, args.random, seed))
+        methods["random"] = ([(p, {}) for p in rnd], secs, comp)
         log(f"seed {seed} random done")
         doc = {}
-        for name, (points, secs) in methods.items():
+        for name, (points, secs, comp) in methods.items():
             rows = []
             for pt, extra in points:
                 acc = retrain(pt.encoding)
@@ -140,36 +154,25 @@ def _study(args, tmp: Path) -> None:
                                               "macs": int(space.decode(pt.encoding).macs())},
                              "hardware": pt.hardware, "dataflow": pt.template,
                              **extra})
-            doc[name] = {"search_seconds": round(secs, 2), "points": rows}
+            doc[name] = {"search_seconds": round(secs, 2), "compile_seconds": round(comp, 2), "points": rows}
         ref = 1.1 * max(r["edp"] for m in doc.values() for r in m["points"])
         for m in doc.values():
             pts = m["points"]
             m["hypervolume"] = hypervolume([r["test_accuracy"] for r in pts], [r["edp"] for r in pts], 0.1, ref)
-        runs.append({"seed": seed, "reference_edp": ref, "methods": doc})
+        runs.append({"seed": seed, "reference_edp": ref, "load_average": list(os.getloadavg()), "methods": doc})
         log("seed result " + json.dumps(runs[-1], default=_json))
         log(f"seed {seed}: " + ", ".join(f"{k} HV {v['hypervolume']:.3f} ({v['search_seconds']:.0f} s)"
                                           for k, v in doc.items()))
-    _write({"config": vars(args) | {"mac_budgets": mac_budgets}, "compile_seconds": compile_s,
-            "load_average": list(os.getloadavg()),
-            "total_seconds": round(time.perf_counter() - t_all, 1)}, runs, tmp)
-
-
-def _compile_train(js) -> float:
-    """Compile the one-copy training program (`train.train_supernet`: the semi-decoupled baseline's one-shot
-    supernet and every retraining) ahead of the searches; seconds. The jit call then finds it in the
-    persistent compilation cache (with DIFFHW_CACHE_DIR=off it compiles again in semi-decoupled's first search)."""
-    import jax
-    import jax.numpy as jnp
-
-    from diffhw.joint.train import shuffles, train_supernet
-
-    t0 = time.perf_counter()
-    order = shuffles(len(js.data.y_train), js.config.batch, js.config.epochs, 0)[None]
-    w = jax.tree_util.tree_map(lambda a: a[None], js.init(0)["weights"])
-    gates = jnp.zeros((order.shape[1],) + js.init(0)["arch"].shape, jnp.float32)
-    train_supernet.lower(w, jnp.asarray(order, jnp.int32), gates, jnp.asarray(js.data.x_train),
-                         jnp.asarray(js.data.y_train), lr=js.config.lr_weights).compile()
-    return time.perf_counter() - t0
+    total = time.perf_counter() - t_all
+    split = {"compile_joint_programs": compile_s["joint_programs"],
+             "compile_during_searches": round(compile_s["methods"], 1),
+             "compile_during_retraining": round(compile_s["retraining"], 1),
+             "search_without_compiles": round(phase["search"] - compile_s["methods"], 1),
+             "retraining_without_compiles": round(phase["retraining"] - compile_s["retraining"], 1)}
+    split["other"] = round(total - sum(split.values()), 1)
+    log(f"time split: {split}")
+    _write({"config": vars(args) | {"mac_budgets": mac_budgets}, "time_split_seconds": split,
+            "load_average": list(os.getloadavg()), "total_seconds": round(total, 1)}, runs, tmp)
 
 
 def _merge(results: list, tmp: Path) -> None:
