@@ -33,7 +33,7 @@ _EXPORTS = {
     "layer_cost": "diffhw.cost.model", "case_space": "diffhw.engine.cases", "evaluate_arrays": "diffhw.engine.batches",
     "evaluate_layers": ("diffhw.evaluate", "evaluate"), "evaluate_many": "diffhw.evaluate",
     "run_eval": "diffhw.sweep", "EvalConfig": "diffhw.sweep", "Models": "diffhw.sweep",
-    "network_cost": "diffhw.optimize.relaxed",
+    "network_cost": "diffhw.api",
     "parse_model": "diffhw.frontends.maestro", "parse_hw": "diffhw.frontends.maestro",
     "load_model": "diffhw.frontends.models",
     "InputError": "diffhw.errors", "ErrorReport": "diffhw.errors",

@@ -1,5 +1,6 @@
-"""`diffhw.optimize.relaxed.network_cost`: a network's relaxed cost and its gradient with respect to the
-hardware in one call; equal to the exact model at integer hardware and the smallest temperature."""
+"""`diffhw.network_cost` (`diffhw.api`, `diffhw.optimize.relaxed`): a network's relaxed cost and its gradient
+with respect to the hardware in one call; equal to the exact model at integer hardware and the smallest
+temperature; a MODEL string is read by the frontends (`diffhw.api`), the same network as its layers."""
 
 import math
 
@@ -10,7 +11,7 @@ from diffhw.evaluate import evaluate
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import LayerSpec
 from diffhw.numerics import MIN_TEMPERATURE
-from diffhw.optimize.relaxed import network_cost
+from diffhw import network_cost
 
 NET = [LayerSpec("c1", "CONV", {"K": 16, "C": 8, "R": 3, "S": 3, "Y": 18, "X": 18}),
        LayerSpec("dw", "DSCONV", {"K": 1, "C": 16, "R": 3, "S": 3, "Y": 10, "X": 10}),
@@ -40,3 +41,13 @@ def test_gradient_is_finite_and_follows_the_value():
         assert slope == pytest.approx(g[k], rel=0.02, abs=1e-9 * v["latency"]), k
     with pytest.raises(ValueError, match="missing"):
         cost({"num_pes": 64.0})
+
+
+def test_a_model_file_is_the_same_network_as_its_layers(tmp_path):
+    from diffhw.frontends.maestro import write_model
+    from diffhw.layers import Network
+
+    path = tmp_path / "net.m"
+    path.write_text(write_model(Network("net", tuple(NET)), with_dataflow=False))
+    from_file = network_cost(str(path), dataflow="ws").surrogate.problem.networks[0][1]
+    assert [(s.op, dict(s.input_dims())) for s in from_file] == [(s.op, dict(s.input_dims())) for s in NET]

@@ -1,6 +1,6 @@
 """A network's relaxed cost as a differentiable function of its accelerator: one documented call.
 
-    from diffhw.optimize.relaxed import network_cost
+    from diffhw import network_cost  # (diffhw.api: also takes a MODEL string, through the frontends)
 
     cost = network_cost("resnet18@1,3,32,32", dataflow="os")
     value, grad = cost.value_and_grad({"num_pes": 256.0, "noc_bw": 64.0, "offchip_bw": 64.0}, of="edp")
@@ -87,16 +87,12 @@ class NetworkCost:
         return {k: jnp.asarray(float(v), jnp.float64) for k, v in hw.items()}
 
 
-def network_cost(model, dataflow: str = "os", temperature: float = DEFAULT_TEMPERATURE, input_shape=None,
+def network_cost(model, dataflow: str = "os", temperature: float = DEFAULT_TEMPERATURE,
                  convention: str = "padded", bounds: Optional[Mapping[str, tuple[int, int]]] = None) -> NetworkCost:
-    """The relaxed cost of `model` (any MODEL of `diffhw.frontends.models.load_model`, a `Graph`, or a list
-    of `LayerSpec`s) under `dataflow` (a template: os, ws, rs, dla, ...) at `temperature`."""
-    from diffhw.frontends.graph import Graph
-    from diffhw.frontends.models import load_model
-
-    if isinstance(model, str):
-        model = load_model(model, input_shape, convention)
-    specs = model.to_network(convention).layers if isinstance(model, Graph) else list(model)
+    """The relaxed cost of `model` (a list of `LayerSpec`s, or an op graph: anything with
+    `to_network(convention)`, e.g. a `diffhw.frontends.graph.Graph`) under `dataflow` (a template: os, ws,
+    rs, dla, ...) at `temperature`. `diffhw.network_cost` also takes any MODEL the CLI takes (`diffhw.api`)."""
+    specs = model.to_network(convention).layers if hasattr(model, "to_network") else list(model)
     specs = [s for s in specs if s.op in ("CONV", "DSCONV", "GEMM")]
     b = dict(DEFAULT_BOUNDS, **(bounds or {}))
     problem = Problem.make([("net", specs)], "edp", dataflows=(dataflow,),
