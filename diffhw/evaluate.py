@@ -19,7 +19,7 @@ from diffhw.dataflow import Cluster, Dataflow, resolve_numbers
 from diffhw.engine.batches import Batch, evaluate_batches
 from diffhw.errors import InputError
 from diffhw.hardware import Hardware, HardwareSpec
-from diffhw.layers import Layers, LayerSpec, concatenate, take
+from diffhw.layers import Layers, LayerSpec, concatenate
 from diffhw.program import Program, group_programs
 from diffhw.results import DIAGNOSTICS, OUTPUTS
 from diffhw.validation import check_pair, layer_warnings
@@ -76,19 +76,12 @@ def result_problems(layer: LayerSpec, hw: HardwareSpec, row: dict) -> tuple[Opti
     return None, warns
 
 
-@dataclass
-class Group:
-    """Valid items of one program family (no case space yet), as arrays ready for the engine."""
+@dataclass(frozen=True)
+class Group(Batch):
+    """A batch of the valid items of one layer list that share a program family (no case space yet), with
+    their indices in the list's layers x hardware cross product."""
 
-    program: Program
-    items: list[int]
-    layers: Layers  # [n]
-    numbers: np.ndarray  # [n, slots]
-    hw: Hardware  # [n]
-
-    def take(self, index: np.ndarray) -> tuple[Layers, np.ndarray, Hardware]:
-        """The group's arrays gathered at `index` (for padding or replication)."""
-        return take(self.layers, index), self.numbers[index], take(self.hw, index)
+    items: tuple[int, ...] = ()
 
 
 def program_of(layer: LayerSpec, dataflow: Dataflow) -> Program:
@@ -117,8 +110,8 @@ def prepare(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec],
         idxs = [valid[k] for k in members]
         specs = [layers[items[k][0]] for k in idxs]
         numbers = np.stack([resolve_numbers(dataflow or s.dataflow, [s.input_dims()])[0] for s in specs])
-        groups.append(Group(program, idxs, Layers.from_specs(specs), numbers.astype(np.int64),
-                            Hardware.from_specs([hardware[items[k][1]] for k in idxs])))
+        groups.append(Group(program, Layers.from_specs(specs), numbers.astype(np.int64),
+                            Hardware.from_specs([hardware[items[k][1]] for k in idxs]), items=tuple(idxs)))
     return items, groups, errors
 
 
