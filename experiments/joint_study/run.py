@@ -5,10 +5,12 @@
 Per study seed, every method produces a set of final (architecture, accelerator) points on the digits
 space (`diffhw.frontends.nas.digits`) under the same area budget:
 
-* joint: `diffhw.joint.JointSearch.run(lambda)` for every lambda of `--lambdas` (one optax loop over
-  weights, architecture and relaxed accelerator; argmax network; exact hardware refinement);
-* decoupled: the same loop with a FLOPs budget instead of the hardware term (one per `--mac-quantiles`
-  of the space's MACs), then the gradient co-design of the accelerator for the network;
+* joint: `diffhw.joint.JointSearch.path(lambdas=--lambdas)` (one optax loop over weights, architecture and
+  relaxed accelerator along the lambdas, smallest first; argmax network and exact hardware refinement per
+  lambda);
+* decoupled: the same loop with a FLOPs budget instead of the hardware term (a path along the
+  `--mac-quantiles` of the space's MACs, loosest first), then the gradient co-design of the accelerator
+  for each network;
 * semi_decoupled: SPOS supernet, one-shot accuracy x reference-accelerator EDP ranking of 200 random
   networks, gradient co-design of the best `--keep`;
 * random: random (architecture, accelerator) pairs evaluated exactly.
@@ -17,10 +19,10 @@ Every final architecture is retrained from scratch (same epochs, `--retrain-seed
 reports the test accuracy mean +/- std and the exact latency / energy / EDP / area of the design. The
 hypervolume of each method's front (test accuracy up, log10 EDP down; reference point: accuracy 0.1 and
 1.1 x the largest EDP of any method on that seed) is compared. Writes DIR/results.json, DIR/table.md and
-DIR/pareto.png. Search seconds: each method's searches with the programs compiled (the compiles are
-listed apart, `compile_seconds`: the joint loop's programs, used by joint, decoupled and semi-decoupled's
-hardware co-design, and the one-copy training program); the seed's warm start (the search's first
-`warmup` steps, independent of lambda and of the MAC budget) is charged to joint and to decoupled.
+DIR/pareto.png. Search seconds: each method's wall time minus the time JAX spent compiling in it
+(`diffhw.joint.timing.CompileClock`; recorded apart as the method's `compile_seconds`), so that no method
+pays for a program another one compiled first; the seed's warm start (the search's first `warmup` steps,
+independent of lambda and of the MAC budget) is charged to joint and to decoupled.
 """
 
 from __future__ import annotations
