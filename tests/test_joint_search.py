@@ -101,11 +101,11 @@ def test_supernet_one_hot_gates_equal_the_chosen_network():
     x = jnp.asarray(digits_data().x_val[:8])
     sup = DigitsNet()
     gates = jnp.eye(choice_mask().shape[1])[np.array(enc)]
-    params = sup.init(jax.random.PRNGKey(0), x, gates)
+    params = jax.jit(sup.init)(jax.random.PRNGKey(0), x, gates)  # jitted: one compile, not one per op
     cfg = digits.config(enc)
     # copy the chosen ops' weights, cut to the chosen widths, into the plain network
     fixed = DigitsNet(encoding=enc)
-    fp = jax.tree_util.tree_map(np.asarray, fixed.init(jax.random.PRNGKey(1), x))["params"]
+    fp = jax.tree_util.tree_map(np.asarray, jax.jit(fixed.init)(jax.random.PRNGKey(1), x))["params"]
     sp = jax.tree_util.tree_map(np.asarray, params)["params"]
 
     def cut(a, like):
@@ -119,8 +119,8 @@ def test_supernet_one_hot_gates_equal_the_chosen_network():
                 src = sp[f"{name}_{i}"][op]
                 out[f"{name}_{i}"] = {m: {k: cut(src[m][k], v) for k, v in layer.items()}
                                       for m, layer in fp[f"{name}_{i}"].items()}
-    want = fixed.apply({"params": out}, x)
-    got = sup.apply(params, x, gates)
+    want = jax.jit(fixed.apply)({"params": out}, x)
+    got = jax.jit(sup.apply)(params, x, gates)
     np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-4, atol=1e-5)
 
 
