@@ -84,11 +84,6 @@ class Group(Batch):
     items: tuple[int, ...] = ()
 
 
-def program_of(layer: LayerSpec, dataflow: Dataflow) -> Program:
-    """The program family of a layer under a dataflow (no case space)."""
-    return Program(dataflow.structure, layer.op, layer.has_batch)
-
-
 def prepare(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec],
             dataflow: Optional[Dataflow] = None):
     """Validate the cross product layers x hardware and group the valid items by program.
@@ -104,13 +99,13 @@ def prepare(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec],
             errors.append(err)
             continue
         valid.append(idx)
-        programs.append(program_of(lay, df))
+        programs.append(Program.of(lay, df))
     groups = []
     for program, members in group_programs(programs).items():
         idxs = [valid[k] for k in members]
         specs = [layers[items[k][0]] for k in idxs]
         numbers = np.stack([resolve_numbers(dataflow or s.dataflow, [s.input_dims()])[0] for s in specs])
-        groups.append(Group(program, Layers.from_specs(specs), numbers.astype(np.int64),
+        groups.append(Group(program, Layers.from_specs(specs), numbers,
                             Hardware.from_specs([hardware[items[k][1]] for k in idxs]), items=tuple(idxs)))
     return items, groups, errors
 

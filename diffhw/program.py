@@ -32,6 +32,11 @@ class Program:
     has_batch: bool
     space: Optional[CaseSpace] = None
 
+    @staticmethod
+    def of(layer, dataflow) -> "Program":
+        """The program family (no case space) of a `LayerSpec` under a `Dataflow`."""
+        return Program(dataflow.structure, layer.op, layer.has_batch)
+
     def with_space(self, space: Optional[CaseSpace]) -> "Program":
         """The same program under another case space."""
         return replace(self, space=space)

@@ -141,12 +141,12 @@ class Surrogate:
         # group items by program for vmapped evaluation
         self.groups: list[_Group] = []
         self.group_items: list[np.ndarray] = []
-        programs = [Program(TEMPLATES[t].structure, s.op, s.has_batch) for t, s in specs]
+        programs = [Program.of(s, TEMPLATES[t]) for t, s in specs]
         for program, idx in group_programs(programs).items():
             nums = [resolve_numbers(TEMPLATES[specs[i][0]], [specs[i][1].input_dims()])[0] for i in idx]
             t = specs[idx[0]][0]
             knobs = TEMPLATE_KNOBS.get(t, ()) if p.tiles else ()
-            grp = _Group(program, Layers.from_specs([specs[i][1] for i in idx]), np.stack(nums).astype(np.int64), t,
+            grp = _Group(program, Layers.from_specs([specs[i][1] for i in idx]), np.stack(nums), t,
                          np.array([tile_at[i] for i in idx], np.int64),
                          np.array([knob_dims(t, specs[i][1].input_dims()) if knobs else () for i in idx],
                                   np.int64).reshape(len(idx), len(knobs)))
