@@ -6,16 +6,16 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from diffhw.frontends.nas import digits
+from diffhw.frontends.nas.digits import DIGITS
 from diffhw.joint.hardware import ExpectedCost
-from diffhw.joint.supernet import DECISIONS, choice_mask, masked_softmax
+from diffhw.joint.supernet import choice_mask, masked_softmax
 from diffhw.optimize.gradient import STEP_COMPILER_OPTIONS, group_linearization, linearized_costs
 from diffhw.optimize.evaluator import Evaluator
 
 
 @pytest.fixture(scope="module")
 def cost():
-    return ExpectedCost(digits.supernet(), area_budget=1e7)
+    return ExpectedCost(DIGITS, area_budget=1e7)
 
 
 @pytest.fixture(scope="module")
@@ -35,17 +35,17 @@ def programs(cost):
 
 def test_one_hot_architecture_at_min_temperature_is_the_exact_cost(cost, programs):
     rng = np.random.default_rng(0)
-    encodings = np.concatenate([digits.random_encodings(3, seed=1), [[0, 0, 0, 0, 0, 0, 0]]])
+    encodings = np.concatenate([DIGITS.random_encodings(3, seed=1), [[0, 0, 0, 0, 0, 0, 0]]])
     hw = {"num_pes": 64, "l1_size": 4096, "l2_size": 1 << 20, "noc_bw": 16, "offchip_bw": 32}
     t = jnp.asarray(1e-6)
     _, ys, _ = programs({k: jnp.asarray(float(v)) for k, v in hw.items()}, t)
     item_costs = cost.sur.scatter([y[0] for y in ys])
     for enc in encodings:
         d = int(rng.integers(0, len(cost.problem.dataflows)))
-        probs = np.eye(choice_mask().shape[1])[enc]
+        probs = np.eye(choice_mask(DIGITS).shape[1])[enc]
         got = cost.expected({k: float(v) for k, v in hw.items()}, jnp.eye(len(cost.problem.dataflows))[d], probs, t,
                             item_costs)
-        problem = cost.problem_for(digits.decode(enc))
+        problem = cost.problem_for(enc)
         met = Evaluator(problem).evaluate(np.array([[hw[k] for k in ("num_pes", "l1_size", "l2_size", "noc_bw",
                                                                       "offchip_bw")]]), np.array([[d]]))
         assert met["valid"][0], met["error"][0]
@@ -62,14 +62,14 @@ def test_gradients_through_architecture_and_hardware_are_finite(cost, programs):
     rng = np.random.default_rng(1)
     u = jnp.asarray(rng.normal(0, 1, cost.num_free))
     df = jnp.asarray(rng.normal(0, 1, len(cost.problem.dataflows)))
-    arch = jnp.asarray(rng.normal(0, 1, choice_mask().shape))
+    arch = jnp.asarray(rng.normal(0, 1, choice_mask(DIGITS).shape))
     t = jnp.asarray(0.1)
     _, ys, jacs = programs(sur.hw_points(u), t)
 
     def loss(arch, u, df):
         xs = [x[None] for x in sur._inputs(sur.hw_points(u), t)]
         costs = sur.scatter([y[0] for y in linearized_costs(xs, ys, jacs)])
-        log_edp, pen = cost.objective(u, df, masked_softmax(arch), t, costs=costs)
+        log_edp, pen = cost.objective(u, df, masked_softmax(arch, choice_mask(DIGITS)), t, costs=costs)
         return log_edp + pen
 
     grads = jax.grad(loss, argnums=(0, 1, 2))(arch, u, df)
@@ -77,5 +77,5 @@ def test_gradients_through_architecture_and_hardware_are_finite(cost, programs):
         assert np.isfinite(np.asarray(g)).all()
     # every decision with more than one option moves the cost; every free hardware parameter too
     g_arch = np.asarray(grads[0])
-    assert all(np.abs(g_arch[i, :len(d.values)]).max() > 0 for i, d in enumerate(DECISIONS))
+    assert all(np.abs(g_arch[i, :len(d.values)]).max() > 0 for i, d in enumerate(DIGITS.decisions()))
     assert (np.abs(np.asarray(grads[1])) > 0).sum() >= 3

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from diffhw.cli import main
-from diffhw.frontends.nas import digits
+from diffhw.frontends.nas.digits import DIGITS
 from diffhw.joint.data import digits as digits_data
 from diffhw.joint.front import hypervolume, pareto_mask
-from diffhw.joint.supernet import DigitsNet, choice_mask, gumbel_gates, masked_softmax
+from diffhw.joint.supernet import MBConvNet, choice_mask, gumbel_gates, masked_softmax
 from diffhw.joint.train import fit
 
 
@@ -32,7 +32,7 @@ def test_cosearch_writes_a_feasible_design_and_trained_weights(run):
     assert design["metrics"]["area"] <= 1e7
     enc = tuple(arch["encoding"])
     # the design's layers are the decoded network's, every layer with a dataflow
-    specs = digits.decode(enc).to_network().layers
+    specs = DIGITS.decode(enc).to_network().layers
     assert [r["type"] for r in design["layers"][0]["layers"]] == [s.op for s in specs]
     # weights.npz holds the retrained network under the graph's node names (PyTorch layouts): `diffhw export`
     # builds the network with them, and its ONNX form reproduces the first seed's test accuracy
@@ -67,17 +67,17 @@ def test_cosearch_refuses_untrainable_spaces_and_existing_output(run, capsys):
 
 def test_fit_trains_exactly_the_plain_network_and_learns():
     """fit trains the supernet at one-hot gates from the plain network's initialization: the same steps on
-    the plain network (`DigitsNet(encoding)`) give the same weights and accuracy, and 2 epochs learn the
+    the plain network (`MBConvNet(DIGITS, encoding)`) give the same weights and accuracy, and 2 epochs learn the
     digits (2 epochs, 2 seeds: the cosearch run's program)."""
     import optax
 
     from diffhw.joint.train import network_init, shuffles
 
     enc, data = (1, 1, 1, 2, 1, 2, 1), digits_data()
-    r = fit(enc, data, epochs=2, seeds=(0, 1))  # two seeds in one call: the cosearch run's compiled program
+    r = fit(DIGITS, enc, data, epochs=2, seeds=(0, 1))  # two seeds in one call: the cosearch run's compiled program
     assert r.test_accuracy.shape == (2,) and (r.test_accuracy > 0.5).all() and (r.val_accuracy > 0.5).all()
-    net, x, y = DigitsNet(encoding=enc), jnp.asarray(data.x_train), jnp.asarray(data.y_train)
-    p, _ = network_init(enc, 0, x)
+    net, x, y = MBConvNet(DIGITS, enc), jnp.asarray(data.x_train), jnp.asarray(data.y_train)
+    p, _ = network_init(DIGITS, enc, 0, x)
     order = shuffles(len(y), 32, 2, 0)
     opt = optax.adam(optax.cosine_decay_schedule(1e-2, len(order)))
 
@@ -99,12 +99,12 @@ def test_supernet_one_hot_gates_equal_the_chosen_network():
     masked to the chosen ones)."""
     enc = (1, 2, 1, 2, 0, 3, 4)
     x = jnp.asarray(digits_data().x_val[:8])
-    sup = DigitsNet()
-    gates = jnp.eye(choice_mask().shape[1])[np.array(enc)]
+    sup = MBConvNet(DIGITS)
+    gates = jnp.eye(choice_mask(DIGITS).shape[1])[np.array(enc)]
     params = jax.jit(sup.init)(jax.random.PRNGKey(0), x, gates)  # jitted: one compile, not one per op
-    cfg = digits.config(enc)
+    cfg = DIGITS.config(enc)
     # copy the chosen ops' weights, cut to the chosen widths, into the plain network
-    fixed = DigitsNet(encoding=enc)
+    fixed = MBConvNet(DIGITS, enc)
     fp = jax.tree_util.tree_map(np.asarray, jax.jit(fixed.init)(jax.random.PRNGKey(1), x))["params"]
     sp = jax.tree_util.tree_map(np.asarray, params)["params"]
 
@@ -113,7 +113,7 @@ def test_supernet_one_hot_gates_equal_the_chosen_network():
 
     out = {"stem": {k: cut(sp["stem"][k], v) for k, v in fp["stem"].items()},
            "classifier": {k: cut(sp["classifier"][k], v) for k, v in fp["classifier"].items()}}
-    for s, name in enumerate(digits.STAGES):
+    for s, (name, _, _) in enumerate(DIGITS.stages):
         for i, op in enumerate(cfg["ops"][s]):
             if op != "skip":
                 src = sp[f"{name}_{i}"][op]
@@ -125,13 +125,14 @@ def test_supernet_one_hot_gates_equal_the_chosen_network():
 
 
 def test_gumbel_gates_are_one_hot_with_softmax_gradients():
-    logits = jnp.asarray(np.random.default_rng(0).normal(size=choice_mask().shape))
-    g = gumbel_gates(jax.random.PRNGKey(0), logits, 0.5)
+    mask = choice_mask(DIGITS)
+    logits = jnp.asarray(np.random.default_rng(0).normal(size=mask.shape))
+    g = gumbel_gates(jax.random.PRNGKey(0), logits, mask, 0.5)
     assert np.array_equal(np.asarray(g).sum(-1), np.ones(len(g)))
-    assert (np.asarray(g)[~choice_mask()] == 0).all()
-    grad = jax.grad(lambda lg: (gumbel_gates(jax.random.PRNGKey(0), lg, 0.5) * jnp.arange(5.0)).sum())(logits)
+    assert (np.asarray(g)[~mask] == 0).all()
+    grad = jax.grad(lambda lg: (gumbel_gates(jax.random.PRNGKey(0), lg, mask, 0.5) * jnp.arange(5.0)).sum())(logits)
     assert np.isfinite(np.asarray(grad)).all() and np.abs(np.asarray(grad)).max() > 0
-    np.testing.assert_allclose(np.asarray(masked_softmax(logits)).sum(-1), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(masked_softmax(logits, mask)).sum(-1), 1.0, rtol=1e-6)
 
 
 def test_front_and_hypervolume():

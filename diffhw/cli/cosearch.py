@@ -86,7 +86,7 @@ def _cosearch(args, out: Path, tmp: Path) -> int:
     import numpy as np
 
     from diffhw.exporters.maestro import export_maestro
-    from diffhw.frontends.nas import digits as space
+    from diffhw.frontends.nas.digits import DIGITS as space
     from diffhw.joint.data import digits
     from diffhw.joint.hardware import ExpectedCost
     from diffhw.joint.search import JointSearch, SearchConfig
@@ -96,13 +96,13 @@ def _cosearch(args, out: Path, tmp: Path) -> int:
     data = digits()
     print(f"cosearch {args.space} on {args.dataset}: lambda {args.lam}, {args.epochs} epochs, area budget "
           f"{args.area_budget:.4g}; compiling", file=sys.stderr)
-    cost = ExpectedCost(space.supernet(), area_budget=args.area_budget, power_budget=args.power_budget)
+    cost = ExpectedCost(space, area_budget=args.area_budget, power_budget=args.power_budget)
     js = JointSearch(cost, data, SearchConfig(epochs=args.epochs, refine_evals=args.refine_evals))
     r = js.run(args.lam, args.seed)
     print(f"searched in {r.seconds:.1f} s (+ {js.compile_seconds:.1f} s compiling); retraining from scratch",
           file=sys.stderr)
-    trained = fit(r.encoding, data, args.epochs, seeds=tuple(range(args.seed, args.seed + args.retrain_seeds)))
-    problem = cost.problem_for(space.decode(r.encoding))
+    trained = fit(space, r.encoding, data, args.epochs, seeds=tuple(range(args.seed, args.seed + args.retrain_seeds)))
+    problem = cost.problem_for(r.encoding)
     result = r.hardware
     if result.best is not None:
         export_maestro(tmp, problem, result.best)
@@ -110,8 +110,8 @@ def _cosearch(args, out: Path, tmp: Path) -> int:
     weights = torch_weights(trained.params)
     np.savez(tmp / "weights.npz", **weights)
     arch = {"space": args.space, "dataset": args.dataset, "encoding": list(r.encoding),
-            "config": space.config(r.encoding), "input_shape": [1, space.IN_CHANNELS, space.RESOLUTION,
-                                                                 space.RESOLUTION],
+            "config": space.config(r.encoding), "input_shape": [1, space.in_channels, space.resolution,
+                                                                 space.resolution],
             "layout": "weights.npz: graph node names, PyTorch layouts (conv [out, in/groups, kh, kw], linear "
                       "[out, in]), NCHW inputs",
             "layers": space.decode(r.encoding).table(),

@@ -1,7 +1,8 @@
 """Joint network x accelerator search by gradient, with real measured accuracy.
 
 * `data`: scikit-learn's digits with one fixed train / validation / test split;
-* `supernet`: the digits space (`diffhw.frontends.nas.digits`) as a flax supernet and plain networks;
+* `supernet`: an MBConv search space (given as an argument, e.g. the NAS frontend's digits space) as a flax
+  supernet and plain networks;
 * `hardware`: `ExpectedCost`, the relaxed expected latency / energy / buffer needs of a relaxed architecture
   on a relaxed accelerator (the one cost model, `Relaxed` numerics);
 * `search`: `JointSearch`, the optax loop over weights, architecture logits and accelerator, then the argmax

@@ -27,7 +27,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from diffhw.frontends.nas import digits as space
 from diffhw.hardware import HardwareSpec
 from diffhw.joint.front import pareto_mask
 from diffhw.joint.hardware import ExpectedCost
@@ -42,7 +41,7 @@ __all__ = ["Point", "decoupled", "semi_decoupled", "random_pairs", "codesign", "
 
 @dataclass
 class Point:
-    """A final (architecture, accelerator): encoding [7], hardware dict (HW_PARAMS), CONV template, exact
+    """A final (architecture, accelerator): encoding [D], hardware dict (HW_PARAMS), CONV template, exact
     metrics (latency_cycles, energy, edp, area, power, feasible) and the search result when there is one."""
 
     encoding: tuple
@@ -81,9 +80,9 @@ def _spos(js: JointSearch, seed: int, epochs: int):
     order = shuffles(len(data.y_train), c.batch, epochs, seed)
     rng = np.random.default_rng(seed)
     nc = js.cost.net.num_choices
-    paths = one_hot_gates(rng.integers(0, nc, size=(len(order), len(nc)))).astype(np.float32)  # uniform
+    paths = one_hot_gates(js.space, rng.integers(0, nc, size=(len(order), len(nc)))).astype(np.float32)  # uniform
     w = jax.tree_util.tree_map(lambda a: a[None], js.init(seed)["weights"])
-    w = train_supernet(w, jnp.asarray(order[None], jnp.int32), jnp.asarray(paths), jnp.asarray(data.x_train),
+    w = train_supernet(js.space, w, jnp.asarray(order[None], jnp.int32), jnp.asarray(paths), jnp.asarray(data.x_train),
                        jnp.asarray(data.y_train), lr=c.lr_weights)
     return jax.tree_util.tree_map(lambda a: a[0], w)
 
@@ -111,11 +110,11 @@ def semi_decoupled(js: JointSearch, seed: int, samples: int = 200, keep: int = 4
     `keep` best (see the module docstring)."""
     t0 = time.perf_counter()
     weights = _spos(js, seed, js.config.epochs)
-    enc = np.unique(space.random_encodings(samples, seed + 7919), axis=0)
+    enc = np.unique(js.space.random_encodings(samples, seed + 7919), axis=0)
     model, x, y = js.model, jnp.asarray(js.data.x_val), jnp.asarray(js.data.y_val)
     # lax.map, not vmap: each architecture runs its own path (a vmapped switch would run every op)
     acc = np.asarray(jax.jit(lambda g: jax.lax.map(lambda p: (model.apply(weights, x, p).argmax(-1) == y).mean(), g))(
-        jnp.asarray(one_hot_gates(enc), jnp.float32)))
+        jnp.asarray(one_hot_gates(js.space, enc), jnp.float32)))
     edp = _network_edp(js.cost, enc, REFERENCE, "os")
     chosen: list[int] = []
     left = np.arange(len(enc))

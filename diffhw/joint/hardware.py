@@ -32,13 +32,15 @@ __all__ = ["ExpectedCost"]
 
 
 class ExpectedCost:
-    """Relaxed expected cost of architectures of `net` (a `SuperNet`) on relaxed accelerators, under the
-    budgets and hardware bounds of `Problem.make` (objective EDP, one CONV template for the accelerator)."""
+    """Relaxed expected cost of architectures of `space` (a NAS space with `supernet()` -> `SuperNet` and
+    `decode(encoding)` -> graph, e.g. an `MBConvSpace`) on relaxed accelerators, under the budgets and
+    hardware bounds of `Problem.make` (objective EDP, one CONV template for the accelerator)."""
 
-    def __init__(self, net, area_budget: float = DEFAULT_AREA_BUDGET, power_budget: Optional[float] = None,
+    def __init__(self, space, area_budget: float = DEFAULT_AREA_BUDGET, power_budget: Optional[float] = None,
                  dataflows: Sequence[str] = SEARCH_DATAFLOWS, fixed: Optional[Mapping[str, int]] = None,
                  bounds: Optional[Mapping[str, tuple]] = None, seed: int = 0):
-        self.net = net
+        self.space = space
+        self.net = net = space.supernet()
         table = net.table()
         self.rows = np.flatnonzero(np.asarray(table.mask))  # valid table rows [R]
         layers = Layers(**{f: np.asarray(getattr(table, f))[self.rows] for f in ("op", "N", "K", "C", "R", "S",
@@ -56,11 +58,11 @@ class ExpectedCost:
         """F: free hardware parameters (the length of `u`)."""
         return len(self.sur.free)
 
-    def problem_for(self, layers) -> Problem:
-        """The co-design `Problem` of one discrete network (same budgets, bounds and dataflows)."""
+    def problem_for(self, encoding) -> Problem:
+        """The co-design `Problem` of the network of one encoding [D] (same budgets, bounds and dataflows)."""
         b = self.budgets
-        return Problem.make(layers, "edp", b["area_budget"], b["power_budget"], b["dataflows"], fixed=b["fixed"],
-                            bounds=b["bounds"])
+        return Problem.make(self.space.decode(encoding), "edp", b["area_budget"], b["power_budget"], b["dataflows"],
+                            fixed=b["fixed"], bounds=b["bounds"])
 
     def expected(self, hw: dict, df_weights, probs, temperature, costs=None) -> dict:
         """hw: natural-unit hardware (num_pes, noc_bw, offchip_bw, l1_size, l2_size scalars), df_weights [D]

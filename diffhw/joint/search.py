@@ -49,11 +49,9 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from diffhw.frontends.nas import digits as space
-from diffhw.frontends.nas.supernet import layer_macs
 from diffhw.joint.data import Split
 from diffhw.joint.hardware import ExpectedCost
-from diffhw.joint.supernet import DigitsNet, choice_mask, gumbel_gates, masked_softmax, one_hot_gates
+from diffhw.joint.supernet import MBConvNet, choice_mask, gumbel_gates, masked_softmax, one_hot_gates
 from diffhw.joint.train import shuffles
 from diffhw.optimize.search import Budget, SearchResult
 from diffhw.optimize.gradient import STEP_COMPILER_OPTIONS, group_linearization, linearized_costs
@@ -86,7 +84,7 @@ class SearchConfig:
 
 @dataclass
 class JointResult:
-    """One search: the discrete architecture (`encoding` [7]), its hardware search result (exact metrics),
+    """One search: the discrete architecture (`encoding` [D]), its hardware search result (exact metrics),
     the final architecture probabilities [Dec, O], and the wall time (seconds; compiles and a warm start
     given to `run` excluded)."""
 
@@ -109,9 +107,10 @@ class WarmStart:
     seconds: float
 
 
-def argmax_encoding(probs) -> tuple:
-    """The encoding of the most probable option of every decision (probs [Dec, O], absent options 0)."""
-    p = np.where(choice_mask(), np.asarray(probs), -1.0)
+def argmax_encoding(probs, mask) -> tuple:
+    """The encoding of the most probable option of every decision (probs [Dec, O]; options outside `mask`
+    [Dec, O] never chosen)."""
+    p = np.where(mask, np.asarray(probs), -1.0)
     return tuple(int(i) for i in p.argmax(-1))
 
 
@@ -119,7 +118,7 @@ def hardware_for(cost: ExpectedCost, encoding, u, df_logits, seed: int, refine_e
                  method: str = "joint") -> SearchResult:
     """Discretize, repair and refine (exact) the accelerator u [F], CONV template logits [D] for the network
     of `encoding`; the result's evaluations count in its own `Budget`."""
-    problem = cost.problem_for(space.decode(encoding))
+    problem = cost.problem_for(encoding)
     pts = cost.sur.hw_points(np.asarray(u, np.float64)[None])
     hw, genes = discretize(problem, {k: pts[k] for k in problem.free}, np.asarray(df_logits)[None, None, :])
     b = Budget(problem, method, seed, max(refine_evals, 1), None, None)
@@ -131,19 +130,22 @@ def hardware_for(cost: ExpectedCost, encoding, u, df_logits, seed: int, refine_e
 
 
 class JointSearch:
-    """Compiled programs of the joint search for one supernet cost model and data split; `run(lam, seed)`."""
+    """Compiled programs of the joint search for one supernet cost model (`cost`, of the search space
+    `cost.space`) and data split; `run(lam, seed)`."""
 
     def __init__(self, cost: ExpectedCost, data: Split, config: SearchConfig = SearchConfig(), workers: int = 2):
         t0 = time.perf_counter()
         self.cost, self.data, self.config = cost, data, config
-        self.model = DigitsNet()
+        self.space = space = cost.space
+        self.model = MBConvNet(space)
+        self.mask = mask = choice_mask(space)
         sur = cost.sur
         c = config
         self.steps_per_epoch = len(data.y_train) // c.batch
         self.steps = self.steps_per_epoch * c.epochs
         #: warm-up steps: whole epochs (the search runs an epoch per program call), at least one epoch left
         self.warm = self.steps_per_epoch * min(c.epochs - 1, max(0, round(c.warmup * c.epochs)))
-        self.option_macs = jnp.asarray(layer_macs(cost.net.options).sum(-1), jnp.float64)  # [S, J]
+        self.option_macs = jnp.asarray(space.option_macs(), jnp.float64)  # [S, J]
         self.x = {k: jnp.asarray(getattr(data, f"x_{k}")) for k in ("train", "val")}
         self.y = {k: jnp.asarray(getattr(data, f"y_{k}")) for k in ("train", "val")}
         self.opt = optax.multi_transform(
@@ -151,7 +153,7 @@ class JointSearch:
              "arch": optax.adam(c.lr_arch), "hw": optax.adam(c.lr_hw)},
             {"weights": "weights", "arch": "arch", "u": "hw", "df": "hw"})
         self._init = jax.jit(lambda key: self.model.init(key, self.x["train"][:2],
-                                                          jnp.asarray(choice_mask(), jnp.float64)))
+                                                          jnp.asarray(mask, jnp.float64)))
         params = self.init(0)
         state = self.opt.init(params)
         t = jnp.asarray(c.t_start)
@@ -170,7 +172,7 @@ class JointSearch:
             xv, yv = self.x["val"][iv], self.y["val"][iv]
             k_train, k_val = jax.random.split(key)
             loss_t, g_w = jax.value_and_grad(ce)(ps["weights"], jax.lax.stop_gradient(
-                gumbel_gates(k_train, ps["arch"], tau)), xb, yb)
+                gumbel_gates(k_train, ps["arch"], mask, tau)), xb, yb)
 
             def hardware(probs, u, df):  # (log E-EDP + budget penalty, log E-EDP)
                 costs = sur.scatter([y[0] for y in linearized_costs(inputs(u, temp), ys, jacs)])
@@ -180,17 +182,17 @@ class JointSearch:
             w_fixed = jax.lax.stop_gradient(ps["weights"])
 
             def arch_term(arch):  # (architecture loss, validation loss)
-                probs = masked_softmax(arch)
+                probs = masked_softmax(arch, mask)
                 macs = (cost_.net.option_weights(probs) * self.option_macs).sum()
-                loss_v = ce(w_fixed, gumbel_gates(k_val, arch, tau), xv, yv)
+                loss_v = ce(w_fixed, gumbel_gates(k_val, arch, mask, tau), xv, yv)
                 hw = hardware(probs, ps["u"], ps["df"])[0]
                 return loss_v + lam * hw + mac_w * jax.nn.relu(jnp.log(macs) - log_mac_budget) ** 2, loss_v
 
             def frozen():  # warm-up: no architecture gradient (no backward pass); the validation loss
-                return jnp.zeros_like(ps["arch"]), ce(w_fixed, gumbel_gates(k_val, ps["arch"], tau), xv, yv)
+                return jnp.zeros_like(ps["arch"]), ce(w_fixed, gumbel_gates(k_val, ps["arch"], mask, tau), xv, yv)
 
             g_a, loss_v = jax.lax.cond(arch_on > 0, lambda: jax.grad(arch_term, has_aux=True)(ps["arch"]), frozen)
-            probs = jax.lax.stop_gradient(masked_softmax(ps["arch"]))
+            probs = jax.lax.stop_gradient(masked_softmax(ps["arch"], mask))
             (_, log_edp), g_h = jax.value_and_grad(lambda u, df: hardware(probs, u, df), argnums=(0, 1),
                                                    has_aux=True)(ps["u"], ps["df"])
             g = {"weights": g_w, "arch": g_a, "u": g_h[0], "df": g_h[1]}
@@ -254,7 +256,7 @@ class JointSearch:
         template logits 0."""
         rng = np.random.default_rng(seed)
         key = jax.random.PRNGKey(seed)
-        return {"weights": self._init(key), "arch": jnp.zeros(choice_mask().shape),
+        return {"weights": self._init(key), "arch": jnp.zeros(self.mask.shape),
                 "u": jnp.asarray(rng.normal(0.0, 0.5, self.cost.num_free)),
                 "df": jnp.zeros(len(self.cost.problem.dataflows))}
 
@@ -300,8 +302,8 @@ class JointSearch:
             t0 = time.perf_counter()
             ps, st, h = self._steps(ps, st, seed, self.warm if n == 0 else k_path, self.steps, *terms[i])
             history = history + h
-            probs = np.asarray(masked_softmax(ps["arch"]))
-            enc = argmax_encoding(probs)
+            probs = np.asarray(masked_softmax(ps["arch"], self.mask))
+            enc = argmax_encoding(probs, self.mask)
             hw = hardware_for(self.cost, enc, ps["u"], ps["df"], seed, c.refine_evals, method) if hardware else None
             out[i] = JointResult(enc, hw, probs, time.perf_counter() - t0, history)
         return [out[i] for i in range(len(terms))]
@@ -343,7 +345,7 @@ class JointSearch:
         init = self.init(seed)
         hp = {"u": init["u"], "df": init["df"]}
         st = self._hw_opt.init(hp)
-        probs = jnp.asarray(one_hot_gates(encoding))
+        probs = jnp.asarray(one_hot_gates(self.space, encoding))
         for t in np.geomspace(c.t_start, c.t_end, self.steps):
             t = jnp.asarray(t)
             ys, jacs = self._costs(hp["u"], t)

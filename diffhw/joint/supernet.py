@@ -1,7 +1,7 @@
-"""The digits space (`diffhw.frontends.nas.digits`) as a flax network: a weight-sharing supernet for search
-and the plain network of one architecture for training from scratch.
+"""An MBConv space (`space`: an `MBConvSpace` of the NAS frontend, e.g. the digits space) as a flax network: a
+weight-sharing supernet for search and the plain network of one architecture for training from scratch.
 
-`DigitsNet(encoding=None)` is the supernet, called as `apply(params, x, gates)` with per-decision gates
+`MBConvNet(space)` is the supernet, called as `apply(params, x, gates)` with per-decision gates
 `gates` [D, O] (rows of the space's decisions): one-hot values (a sampled or chosen architecture) whose
 gradient reaches the architecture logits (`gumbel_gates`: straight-through Gumbel-softmax, GDAS):
 
@@ -11,9 +11,9 @@ gradient reaches the architecture logits (`gumbel_gates`: straight-through Gumbe
   sum_o gate[o] * (c < width[o]), a block's expanded channels by the same mask of its input width x expand
   (at one-hot gates the supernet computes exactly the chosen network with its ops' weights cut to size).
 
-`DigitsNet(encoding=(...))` is the network of one encoding `[7]`: only the chosen ops, at the chosen widths
-(the layers `digits.decode(encoding)` lists, so its cost is the cost the model evaluates). Images are NHWC
-`[N, 8, 8, 1]`; the output is logits `[N, 10]`.
+`MBConvNet(space, encoding=(...))` is the network of one encoding `[D]`: only the chosen ops, at the chosen
+widths (the layers `space.decode(encoding)` lists, so its cost is the cost the model evaluates). Images are
+NHWC `[N, H, W, C]` (the space's resolution and input channels); the output is logits `[N, classes]`.
 """
 
 from __future__ import annotations
@@ -24,25 +24,21 @@ import flax.linen as nn
 import jax.numpy as jnp
 import numpy as np
 
-from diffhw.frontends.nas import digits as space
-
-__all__ = ["Depthwise", "Pointwise", "MBConv", "MixedBlock", "DigitsNet", "DECISIONS", "choice_mask", "masked_softmax",
+__all__ = ["Depthwise", "Pointwise", "MBConv", "MixedBlock", "MBConvNet", "choice_mask", "masked_softmax",
            "gumbel_gates", "one_hot_gates", "supernet_key", "leaves", "network_to_supernet", "supernet_to_network"]
 
-DECISIONS = tuple(space._decisions())
 
-
-def choice_mask() -> np.ndarray:
-    """[D, O] True where option o exists for decision d."""
-    n = np.array([len(d.values) for d in DECISIONS])
+def choice_mask(space) -> np.ndarray:
+    """[D, O] True where option o exists for decision d of `space`."""
+    n = np.array([len(d.values) for d in space.decisions()])
     return np.arange(n.max()) < n[:, None]
 
 
-def masked_softmax(logits, temperature=1.0):
-    """Per-decision probabilities [D, O] of architecture logits [D, O] (absent options get 0)."""
+def masked_softmax(logits, mask, temperature=1.0):
+    """Per-decision probabilities [D, O] of architecture logits [D, O] (options outside `mask` [D, O] get 0)."""
     import jax
 
-    return jax.nn.softmax(jnp.where(choice_mask(), logits / temperature, -jnp.inf), axis=-1)
+    return jax.nn.softmax(jnp.where(mask, logits / temperature, -jnp.inf), axis=-1)
 
 
 class Depthwise(nn.Module):
@@ -109,17 +105,19 @@ def _width_mask(gates_row, widths) -> jnp.ndarray:
 
 
 class MixedBlock(nn.Module):
-    """One supernet block: its candidate ops (`ops`: OPS names, "skip" = identity) with their own weights;
-    runs only the op of the largest gate (`nn.switch`) and scales its output by that gate."""
+    """One supernet block: its candidate ops (`ops`: the space's op names, "skip" = identity) with their own
+    weights; runs only the op of the largest gate (`nn.switch`) and scales its output by that gate."""
 
+    space: object
     ops: tuple
     cout: int
     stride: int
     residual: bool
 
     def setup(self):
-        self.candidates = [None if op == "skip" else MBConv(self.cout, *space.OP_SHAPE[op], self.stride, self.residual,
-                                                            name=op) for op in self.ops]
+        self.candidates = [None if op == "skip" else
+                           MBConv(self.cout, *self.space.kernel_expand(op), self.stride, self.residual, name=op)
+                           for op in self.ops]
 
     def __call__(self, x, gates_row, width_gates, widths):
         """x [N, H, W, C]; gates_row [O] of the op decision; width_gates [O] of the input width decision
@@ -127,7 +125,7 @@ class MixedBlock(nn.Module):
         def branch(o):
             if self.ops[o] == "skip":
                 return lambda mdl, x, g: x * g[o]
-            e = space.OP_SHAPE[self.ops[o]][1]
+            e = self.space.kernel_expand(self.ops[o])[1]
             mid_mask = _width_mask(width_gates, tuple(w * e for w in widths))
             return lambda mdl, x, g: mdl.candidates[o](x, mid_mask) * g[o]
 
@@ -138,61 +136,61 @@ class MixedBlock(nn.Module):
         return nn.switch(jnp.argmax(gates_row[:len(self.ops)]), branches, self, x, gates_row)
 
 
-class DigitsNet(nn.Module):
-    """The supernet (`encoding=None`, call with gates [D, O]) or one architecture (`encoding`, a tuple)."""
+class MBConvNet(nn.Module):
+    """The supernet of `space` (`encoding=None`, call with gates [D, O]) or one architecture (`encoding`, a
+    tuple)."""
 
+    space: object
     encoding: Optional[tuple] = None
 
     @nn.compact
     def __call__(self, x, gates=None):
-        fixed = self.encoding is not None
-        cfg = space.config(self.encoding) if fixed else None
-        stem_w = cfg["stem"] if fixed else max(space.STEM_WIDTHS)
+        sp, fixed = self.space, self.encoding is not None
+        cfg = sp.config(self.encoding) if fixed else None
+        stem_w = cfg["stem"] if fixed else max(sp.stem_widths)
         x = nn.relu6(nn.Conv(stem_w, (3, 3), padding=1, name="stem")(x))
         if not fixed:
-            x = x * _width_mask(gates[space.W_STEM], space.STEM_WIDTHS)
-        for s, (name, (widths, _)) in enumerate(space.STAGES.items()):
+            x = x * _width_mask(gates[sp.W_STEM], sp.stem_widths)
+        for s, (name, widths, _) in enumerate(sp.stages):
             width = cfg["widths"][s] if fixed else max(widths)
-            for i in range(space.BLOCKS):
-                stride = space.block_shape(s, i)[1]
-                d = space.OP + s * space.BLOCKS + i
+            for i in range(sp.blocks):
+                stride = sp.block_shape(s, i)[1]
                 if fixed:
                     op = cfg["ops"][s][i]
                     if op != "skip":
-                        k, e = space.OP_SHAPE[op]
-                        x = MBConv(width, k, e, stride, i > 0, name=f"{name}_{i}")(x)
+                        x = MBConv(width, *sp.kernel_expand(op), stride, i > 0, name=f"{name}_{i}")(x)
                     continue
-                ops = tuple(space.OPS[v] for v in DECISIONS[d].values)
-                w_in = (space.W_STEM if s == 0 else space.W_STAGE + s - 1) if i == 0 else space.W_STAGE + s
-                in_widths = (space.STEM_WIDTHS if w_in == space.W_STEM else
-                             list(space.STAGES.values())[w_in - space.W_STAGE][0])
-                x = MixedBlock(ops, width, stride, i > 0, name=f"{name}_{i}")(x, gates[d], gates[w_in], in_widths)
-                x = x * _width_mask(gates[space.W_STAGE + s], widths)
+                d = sp.op_decision(s, i)
+                ops = tuple(sp.ops[v] for v in sp.decisions()[d].values)
+                w_in, in_widths = sp.block_input(s, i)
+                x = MixedBlock(sp, ops, width, stride, i > 0, name=f"{name}_{i}")(x, gates[d], gates[w_in], in_widths)
+                x = x * _width_mask(gates[sp.stage_width(s)], widths)
         x = x.mean(axis=(1, 2))
-        return nn.Dense(space.NUM_CLASSES, name="classifier")(x)
+        return nn.Dense(sp.num_classes, name="classifier")(x)
 
 
-def gumbel_gates(key, logits, tau):
-    """Straight-through Gumbel-softmax gates [D, O] of architecture logits (GDAS): the value is the one-hot
-    of a sample of each decision, the gradient that of the softmax of (logits + Gumbel noise) / tau."""
+def gumbel_gates(key, logits, mask, tau):
+    """Straight-through Gumbel-softmax gates [D, O] of architecture logits (GDAS; options outside `mask` [D, O]
+    never drawn): the value is the one-hot of a sample of each decision, the gradient that of the softmax of
+    (logits + Gumbel noise) / tau."""
     import jax
 
     g = jax.random.gumbel(key, logits.shape)
-    soft = masked_softmax(logits + g, tau)
+    soft = masked_softmax(logits + g, mask, tau)
     hard = jax.nn.one_hot(jnp.argmax(soft, -1), soft.shape[-1], dtype=soft.dtype)
     return hard - jax.lax.stop_gradient(soft) + soft
 
 
-def one_hot_gates(encoding) -> np.ndarray:
-    """The gates [..., D, O] of architectures (encodings [..., D] option indices)."""
-    return np.eye(choice_mask().shape[1])[np.asarray(encoding)]
+def one_hot_gates(space, encoding) -> np.ndarray:
+    """The gates [..., D, O] of architectures of `space` (encodings [..., D] option indices)."""
+    return np.eye(choice_mask(space).shape[1])[np.asarray(encoding)]
 
 
-def supernet_key(encoding, path: tuple) -> tuple:
+def supernet_key(space, encoding, path: tuple) -> tuple:
     """Where a leaf of the plain network of `encoding` sits in the supernet's parameters: a block's layers
     sit under its chosen op (`stage1_0/expand/kernel` -> `stage1_0/mb3_e3/expand/kernel`)."""
     cfg = space.config(encoding)
-    ops = {f"{name}_{i}": cfg["ops"][s][i] for s, name in enumerate(space.STAGES) for i in range(space.BLOCKS)}
+    ops = {f"{name}_{i}": cfg["ops"][s][i] for s, (name, _, _) in enumerate(space.stages) for i in range(space.blocks)}
     j = next((j for j, k in enumerate(path) if k in ops), None)
     return tuple(path) if j is None else tuple(path[:j + 1]) + (ops[path[j]],) + tuple(path[j + 1:])
 
@@ -206,8 +204,8 @@ def leaves(tree: dict, prefix=()):
             yield prefix + (k,), v
 
 
-def network_to_supernet(params: dict, encoding, supernet_like: dict) -> dict:
-    """Parameters of the plain network of `encoding` (`DigitsNet(encoding).init`) placed into zeros shaped
+def network_to_supernet(space, params: dict, encoding, supernet_like: dict) -> dict:
+    """Parameters of the plain network of `encoding` (`MBConvNet(space, encoding).init`) placed into zeros shaped
     like the supernet's (`supernet_like`, any leaves with .shape / .dtype): every tensor in the leading corner
     of its supernet copy. Trained with `one_hot_gates(encoding)`, the supernet then computes and learns
     exactly that network: the other entries get zero inputs or are masked, so their gradients are zero."""
@@ -216,20 +214,20 @@ def network_to_supernet(params: dict, encoding, supernet_like: dict) -> dict:
     out = jax.tree_util.tree_map(lambda a: np.zeros(a.shape, a.dtype), supernet_like)
     for path, v in leaves(params):
         d = out
-        *head, leaf = supernet_key(encoding, path)
+        *head, leaf = supernet_key(space, encoding, path)
         for k in head:
             d = d[k]
         d[leaf][tuple(slice(0, n) for n in np.shape(v))] = np.asarray(v)
     return out
 
 
-def supernet_to_network(params: dict, encoding, network_like: dict) -> dict:
+def supernet_to_network(space, params: dict, encoding, network_like: dict) -> dict:
     """Inverse of `network_to_supernet`: the plain network's parameters (shaped like `network_like`) cut
     from the supernet's."""
     out: dict = {}
     for path, v in leaves(network_like):
         src = params
-        for k in supernet_key(encoding, path):
+        for k in supernet_key(space, encoding, path):
             src = src[k]
         d = out
         for k in path[:-1]:

@@ -1,12 +1,13 @@
-"""Train networks of the digits space and measure their test accuracy: one compiled program for all of them.
+"""Train networks of an MBConv space and measure their test accuracy: one compiled program for all of them.
 
-`train_supernet(params, order, gates, x, y, lr)` trains K copies of the supernet (`DigitsNet()`, parameters
+`train_supernet(space, params, order, gates, x, y, lr)` trains K copies of the supernet (`MBConvNet(space)`, parameters
 with a leading axis [K, ...], `vmap`) with Adam (learning rate `lr` cosine-decayed over the steps) on the
 training cross-entropy, one `lax.scan` over the steps, with the per-step gates [steps, D, O] shared by the
 copies. Both trainings use it, so neither compiles per architecture:
 
-* `fit(encoding, data, epochs, seeds)` trains the network of one architecture from scratch, once per seed
-  (the seeds' copies in one call): each seed's copy starts from that seed's initialization of the plain network (`DigitsNet(encoding)`,
+* `fit(space, encoding, data, epochs, seeds)` trains the network of one architecture from scratch, once per
+  seed (the seeds' copies in one call): each seed's copy starts from that seed's initialization of the plain
+  network (`MBConvNet(space, encoding)`,
   lecun-normal at the network's own widths) placed into zeros of the supernet's shape
   (`network_to_supernet`), trained at the architecture's one-hot gates, which computes and learns exactly
   that network (the supernet's other entries stay zero); batch 32, learning rate 1e-2, its own shuffle per
@@ -28,12 +29,10 @@ import numpy as np
 import optax
 
 from diffhw.joint.data import Split
-from diffhw.joint.supernet import (DigitsNet, choice_mask, leaves, network_to_supernet, one_hot_gates, supernet_key,
+from diffhw.joint.supernet import (MBConvNet, choice_mask, leaves, network_to_supernet, one_hot_gates, supernet_key,
                                    supernet_to_network)
 
 __all__ = ["Trained", "fit", "train_supernet", "accuracy", "shuffles", "flat_weights", "torch_weights"]
-
-SUPERNET = DigitsNet()
 
 
 @dataclass
@@ -52,18 +51,19 @@ class Trained:
                 "val_accuracy": float(self.val_accuracy.mean()), "seeds": len(self.test_accuracy)}
 
 
-@partial(jax.jit, static_argnames=("lr",))
-def train_supernet(params, order, gates, x, y, lr: float = 1e-2):
-    """params [K, ...] (flax variables with a leading copy axis), order [K, steps, B] training indices,
-    gates [steps, D, O], images x [N, 8, 8, 1], labels y [N] -> trained params [K, ...]."""
+@partial(jax.jit, static_argnames=("space", "lr"))
+def train_supernet(space, params, order, gates, x, y, lr: float = 1e-2):
+    """params [K, ...] (flax variables of `MBConvNet(space)` with a leading copy axis), order [K, steps, B]
+    training indices, gates [steps, D, O], images x [N, H, W, C], labels y [N] -> trained params [K, ...]."""
     opt = optax.adam(optax.cosine_decay_schedule(lr, order.shape[1]))
+    net = MBConvNet(space)
 
     def one(p, idx):
         def body(carry, inp):
             p, st = carry
             i, g = inp
             grad = jax.grad(lambda p: optax.softmax_cross_entropy_with_integer_labels(
-                SUPERNET.apply(p, x[i], g), y[i]).mean())(p)
+                net.apply(p, x[i], g), y[i]).mean())(p)
             upd, st = opt.update(grad, st, p)
             return (optax.apply_updates(p, upd), st), None
 
@@ -73,10 +73,10 @@ def train_supernet(params, order, gates, x, y, lr: float = 1e-2):
     return jax.vmap(one)(params, order)
 
 
-@jax.jit
-def accuracy(params, gates, x, y):
+@partial(jax.jit, static_argnames=("space",))
+def accuracy(space, params, gates, x, y):
     """Accuracy [K] of supernet copies params [K, ...] at gates [D, O] on images x [N, ...], labels y [N]."""
-    return jax.vmap(lambda p: (SUPERNET.apply(p, x, gates).argmax(-1) == y).mean())(params)
+    return jax.vmap(lambda p: (MBConvNet(space).apply(p, x, gates).argmax(-1) == y).mean())(params)
 
 
 def shuffles(n: int, batch: int, epochs: int, seed) -> np.ndarray:
@@ -86,48 +86,48 @@ def shuffles(n: int, batch: int, epochs: int, seed) -> np.ndarray:
                            for e in range(epochs)]).reshape(per_epoch * epochs, batch)
 
 
-@jax.jit
-def _supernet_init(key, x):
-    return SUPERNET.init(key, x, jnp.ones(choice_mask().shape, jnp.float32))
+@partial(jax.jit, static_argnames=("space",))
+def _supernet_init(space, key, x):
+    return MBConvNet(space).init(key, x, jnp.ones(choice_mask(space).shape, jnp.float32))
 
 
-def network_init(encoding, seed: int, x) -> tuple[dict, dict]:
-    """A from-scratch initialization of the plain network of `encoding` (images x [n, 8, 8, 1]) without
+def network_init(space, encoding, seed: int, x) -> tuple[dict, dict]:
+    """A from-scratch initialization of the plain network of `encoding` (images x [n, H, W, C]) without
     compiling it: the leading corner of the supernet's initialization (`PRNGKey(seed)`), every kernel
-    rescaled to lecun-normal at the network's own fan-in (flax's default initializer of `DigitsNet(encoding)`:
+    rescaled to lecun-normal at the network's own fan-in (flax's default initializer of `MBConvNet(space, encoding)`:
     a truncated normal of std 1/sqrt(fan_in) scaled by sqrt(fan_in of the supernet copy / fan_in) is one of
     std 1/sqrt(fan_in)), biases zero. Returns (the network's parameters, the same in the supernet's shape)."""
-    sup = jax.tree_util.tree_map(np.asarray, _supernet_init(jax.random.PRNGKey(int(seed)), x[:1]))
-    like = jax.eval_shape(DigitsNet(encoding=tuple(encoding)).init, jax.random.PRNGKey(0), x[:1])
-    plain = supernet_to_network(sup, encoding, like)
+    sup = jax.tree_util.tree_map(np.asarray, _supernet_init(space, jax.random.PRNGKey(int(seed)), x[:1]))
+    like = jax.eval_shape(MBConvNet(space, tuple(encoding)).init, jax.random.PRNGKey(0), x[:1])
+    plain = supernet_to_network(space, sup, encoding, like)
     for path, a in leaves(plain):
         if path[-1] == "kernel":
             src = sup
-            for k in supernet_key(encoding, path):
+            for k in supernet_key(space, encoding, path):
                 src = src[k]
             axis = 2 if a.ndim == 4 else 0  # input channels: HWIO conv, [in, out] dense
             d = plain
             for k in path[:-1]:
                 d = d[k]
             d["kernel"] = (a * np.sqrt(src.shape[axis] / a.shape[axis])).astype(a.dtype)
-    return plain, network_to_supernet(plain, encoding, sup)
+    return plain, network_to_supernet(space, plain, encoding, sup)
 
 
-def fit(encoding: Sequence[int], data: Split, epochs: int = 30, seeds: Sequence[int] = (0, 1, 2), batch: int = 32,
-        lr: float = 1e-2) -> Trained:
+def fit(space, encoding: Sequence[int], data: Split, epochs: int = 30, seeds: Sequence[int] = (0, 1, 2),
+        batch: int = 32, lr: float = 1e-2) -> Trained:
     """Train the network of `encoding` from scratch once per seed (see the module docstring)."""
     t0 = time.perf_counter()
     enc = tuple(int(e) for e in encoding)
     x_tr, y_tr = jnp.asarray(data.x_train), jnp.asarray(data.y_train)
-    gates = jnp.asarray(one_hot_gates(enc), jnp.float32)
-    inits = [network_init(enc, int(s), x_tr) for s in seeds]
+    gates = jnp.asarray(one_hot_gates(space, enc), jnp.float32)
+    inits = [network_init(space, enc, int(s), x_tr) for s in seeds]
     params = jax.tree_util.tree_map(lambda *a: jnp.asarray(np.stack(a)), *[p for _, p in inits])  # [K, ...]
     order = np.stack([shuffles(len(data.y_train), batch, epochs, int(s)) for s in seeds])
-    params = train_supernet(params, jnp.asarray(order, jnp.int32),
+    params = train_supernet(space, params, jnp.asarray(order, jnp.int32),
                             jnp.broadcast_to(gates, (order.shape[1],) + gates.shape), x_tr, y_tr, lr=lr)
-    acc = [np.asarray(accuracy(params, gates, jnp.asarray(x), jnp.asarray(y)))
+    acc = [np.asarray(accuracy(space, params, gates, jnp.asarray(x), jnp.asarray(y)))
            for x, y in ((data.x_val, data.y_val), (data.x_test, data.y_test))]
-    first = supernet_to_network(jax.tree_util.tree_map(lambda a: np.asarray(a[0]), params), enc, inits[0][0])
+    first = supernet_to_network(space, jax.tree_util.tree_map(lambda a: np.asarray(a[0]), params), enc, inits[0][0])
     return Trained(enc, acc[0], acc[1], first, time.perf_counter() - t0)
 
 
@@ -148,7 +148,7 @@ def flat_weights(params: dict) -> dict:
 
 def torch_weights(params: dict) -> dict:
     """Plain-network flax parameters -> {"<graph node>.weight" / ".bias": array} in PyTorch layouts (conv
-    [out, in / groups, kh, kw], linear [out, in]), keyed by the node names of `digits.decode` (what
+    [out, in / groups, kh, kw], linear [out, in]), keyed by the node names of `space.decode` (what
     `diffhw export` reads from a run's weights.npz)."""
     out = {}
     for key, v in flat_weights(params).items():

@@ -81,7 +81,7 @@ def main(argv=None) -> int:
 
 def _study(args, tmp: Path) -> None:
     _cache()
-    from diffhw.frontends.nas import digits as space
+    from diffhw.frontends.nas.digits import DIGITS as space
     from diffhw.joint import baselines
     from diffhw.joint.data import digits
     from diffhw.joint.front import hypervolume
@@ -92,7 +92,7 @@ def _study(args, tmp: Path) -> None:
 
     t_all = time.perf_counter()
     data = digits()
-    cost = ExpectedCost(space.supernet(), area_budget=args.area_budget)
+    cost = ExpectedCost(space, area_budget=args.area_budget)
     js = JointSearch(cost, data, SearchConfig(epochs=args.epochs))
     compile_s = {"joint_programs": round(js.compile_seconds, 2), "methods": 0.0, "retraining": 0.0}
     log(f"compiled the joint programs in {js.compile_seconds:.1f} s")
@@ -105,7 +105,7 @@ def _study(args, tmp: Path) -> None:
         enc = tuple(int(e) for e in enc)
         if enc not in trained:
             with CompileClock() as clock:
-                r = fit(enc, data, args.retrain_epochs, seeds=tuple(range(args.retrain_seeds)))
+                r = fit(space, enc, data, args.retrain_epochs, seeds=tuple(range(args.retrain_seeds)))
             compile_s["retraining"] += clock.compile_seconds
             phase["retraining"] += clock.seconds
             trained[enc] = r.summary | {"train_seconds": round(r.seconds, 2)}
