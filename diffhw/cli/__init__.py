@@ -93,9 +93,10 @@ def entry() -> None:
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
-    if code == 130:
-        os._exit(130)  # dispatch threads may still run device work: do not wait for them
-    sys.exit(code)
+    # A command has written, closed and renamed into place everything it writes before main returns: skip
+    # the interpreter's teardown, which destroys the loaded XLA executables one by one (~1 s after a
+    # codesign: docs/startup.md), and after Ctrl-C dispatch threads that may still run device work.
+    os._exit(code or 0)
 
 
 #: Set by a command that saves its state after Ctrl-C (codesign's best design): the signal watcher then waits
