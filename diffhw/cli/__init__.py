@@ -8,6 +8,7 @@
     diffhw bench     compile time and steady-state throughput on the current JAX device
     diffhw export    a chosen design as files other tools run (MAESTRO, ONNX, int8, allocation, Timeloop)
     diffhw cache     the compiled programs kept across runs: info, clear, warm (ahead of time)
+    diffhw serve     a resident process that runs later diffhw commands (start-up without JAX import or loads)
 
 MODEL is a zoo name, an .onnx file, a MAESTRO .m model file or a PyTorch factory `package.module:function`
 (`diffhw.frontends.models.load_model`). Every failure reaches the user as one `error:` line with a non-zero
@@ -23,12 +24,12 @@ import threading
 import time
 from typing import Optional, Sequence
 
-from diffhw.cli import bench, cache, codesign, cosearch, eval as eval_cmd, export, layers, maestro
+from diffhw.cli import bench, cache, codesign, cosearch, eval as eval_cmd, export, layers, maestro, serve
 from diffhw.cli.maestro import normalize_maestro_flags
 from diffhw.errors import ErrorReport, InputError
 from diffhw.outputs import OutputError, os_error
 
-SUBCOMMANDS = (maestro, bench, layers, eval_cmd, codesign, cosearch, export, cache)
+SUBCOMMANDS = (maestro, bench, layers, eval_cmd, codesign, cosearch, export, cache, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,8 +90,10 @@ def entry() -> None:
     """The `diffhw` console script: `main` with SIGINT/SIGTERM watched from a thread, so that a signal that
     arrives while the main thread sits in a long XLA call still ends the process within ~2 s (status 130;
     files are only ever renamed into place, so whatever is on disk stays valid and resumable)."""
-    _watch_signals()
-    code = main()
+    code = serve.forward(sys.argv[1:])  # a running `diffhw serve` of this installation, else None
+    if code is None:
+        _watch_signals()
+        code = main()
     sys.stdout.flush()
     sys.stderr.flush()
     # A command has written, closed and renamed into place everything it writes before main returns: skip
