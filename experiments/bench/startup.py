@@ -2,7 +2,7 @@
 `diffhw codesign`, and `diffhw bench` throughput with and without the program store, in one run.
 
     MAESTRO_BIN=/tmp/maestro/maestro [MAESTRO_BIN_O2=/tmp/maestro_o2/maestro] \
-        python experiments/bench/startup.py [--out startup.json] [--no-codesign] [--no-bench]
+        python experiments/bench/startup.py [--out startup.json] [--no-codesign] [--no-bench] [--serve]
 
 Workload: the unseen reference set (tests/data/unseen: ResNet-50 and the random layers, every dataflow
 mapping file, 10 files) x the 7 hardware files of tests/data/dev/hw = 4,137 layer evaluations.
@@ -18,6 +18,9 @@ mapping file, 10 files) x the 7 hardware files of tests/data/dev/hw = 4,137 laye
 * codesign: `diffhw codesign --network mobilenetv2 --objective edp` with the caches off, then filling the
   store, then warm (--repeat runs); every design must be the same (design.json but for its timings).
 * bench: `diffhw bench` on the same files, caches off and warm (steady-state layer-evaluations/s).
+* --serve: the warm maestro (and codesign) commands again as clients of one `diffhw serve` on the warm cache
+  (reported apart, under "served": the first of each kind loads its programs into the server, the next ones
+  find them loaded; CPU seconds of client and server). Every other run has DIFFHW_SERVE=off.
 
 Every diffhw run's CSV must equal the cold run's byte for byte. Wall and CPU seconds (user + system of the
 child processes) and the 1-minute load average at the start of every run; the CPU ratio is the better guide
@@ -37,6 +40,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Optional
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 DATA = os.path.join(ROOT, "tests", "data")
@@ -82,17 +86,45 @@ CPU: dict = {}  # diffhw run name -> its CPU seconds
 LOAD: dict = {}  # diffhw run name -> the 1-minute load average when it started
 
 
-def diffhw(args: list[str], cache: str, name: str = "") -> tuple[float, subprocess.CompletedProcess]:
-    env = dict(os.environ, DIFFHW_CACHE_DIR=cache)
+def diffhw(args: list[str], cache: str, name: str = "", server: Optional[subprocess.Popen] = None
+           ) -> tuple[float, subprocess.CompletedProcess]:
+    """Run `diffhw args` in a fresh process (with `server`: a client of that running `diffhw serve`, whose
+    CPU seconds are counted too) and record its wall and CPU seconds and the load."""
+    env = dict(os.environ, DIFFHW_CACHE_DIR=cache, DIFFHW_SERVE="on" if server else "off")
     env.pop("JAX_COMPILATION_CACHE_DIR", None)
     LOAD[name] = round(os.getloadavg()[0], 2)
-    t0, c0 = time.perf_counter(), children_cpu()
+    t0, c0, s0 = time.perf_counter(), children_cpu(), process_cpu(server)
     p = subprocess.run([sys.executable, "-m", "diffhw.cli", *args], env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
-    CPU[name] = round(children_cpu() - c0, 3)
+    CPU[name] = round(children_cpu() - c0 + process_cpu(server) - s0, 3)
     if p.returncode != 0:
         raise SystemExit(f"diffhw {' '.join(args[:2])} failed ({p.returncode}):\n{p.stderr[-2000:]}")
     return wall, p
+
+
+def process_cpu(p: Optional[subprocess.Popen]) -> float:
+    """User + system CPU seconds of a running child process so far (0 for None; Linux /proc)."""
+    if p is None:
+        return 0.0
+    with open(f"/proc/{p.pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def start_server(cache: str) -> subprocess.Popen:
+    """`diffhw serve` on `cache`, once its socket is up."""
+    env = dict(os.environ, DIFFHW_CACHE_DIR=cache)
+    env.pop("JAX_COMPILATION_CACHE_DIR", None)
+    p = subprocess.Popen([sys.executable, "-m", "diffhw.cli", "serve", "--idle-minutes", "10"], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sock = os.path.join(cache, "serve.sock")
+    for _ in range(600):
+        if os.path.exists(sock) or p.poll() is not None:
+            break
+        time.sleep(0.1)
+    if not os.path.exists(sock):
+        raise SystemExit("diffhw serve did not start")
+    return p
 
 
 def untimed(design: dict) -> dict:
@@ -108,6 +140,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2, help="warm runs of each command (maestro: best reported; codesign: each)")
     ap.add_argument("--no-codesign", action="store_true", help="skip the codesign runs (minutes)")
     ap.add_argument("--no-bench", action="store_true", help="skip the two diffhw bench runs")
+    ap.add_argument("--serve", action="store_true",
+                    help="also run the warm commands through `diffhw serve` (reported apart, under 'served')")
     a = ap.parse_args()
     mappings, hws = inputs()
     work = tempfile.mkdtemp(prefix="diffhw_startup_")
@@ -138,9 +172,9 @@ def main() -> None:
             report[f"ratio_vs_{name}"] = {"cold": round(cold / m, 2), "warm": round(min(warm) / m, 2)}
             report[f"cpu_ratio_vs_{name}"] = {"cold": round(CPU["cold"] / mc, 2),
                                               "warm": round(min(CPU[f"warm{i}"] for i in range(a.repeat)) / mc, 2)}
+        designs = []
         if not a.no_codesign:
             cd = {}
-            designs = []
             runs = [("cold", "off"), ("first", cache)] + [(f"warm{i}", cache) for i in range(a.repeat)]
             for name, where in runs:
                 out = os.path.join(work, f"codesign_{name}")
@@ -161,6 +195,8 @@ def main() -> None:
                 with open(js) as f:
                     b[f"evals_per_s_{name}"] = json.load(f)["evals_per_s"]
             report["bench"] = b
+        if a.serve:
+            report["served"] = served(a, cache, cmd, ref, work, designs if not a.no_codesign else None)
         report["load_1min_at_start_of"] = dict(LOAD)
         report["load_avg_end"] = os.getloadavg()
     finally:
@@ -170,6 +206,36 @@ def main() -> None:
     if a.out:
         with open(a.out, "w") as f:
             f.write(text + "\n")
+
+
+def served(a, cache: str, cmd, ref: str, work: str, designs: Optional[list]) -> dict:
+    """The warm commands as clients of one `diffhw serve` on the warm cache: its first command of each kind
+    loads the programs from the store (like a warm run), the next ones find them loaded. Wall seconds of the
+    client; CPU seconds of the client and the server."""
+    server = start_server(cache)
+    out: dict = {}
+    try:
+        runs = [f"served{i}" for i in range(a.repeat + 1)]
+        walls = [diffhw(cmd(os.path.join(work, f"{r}.csv")), cache, r, server)[0] for r in runs]
+        out["maestro_s"] = [round(w, 3) for w in walls]
+        out["maestro_csv_identical_to_cold"] = all(open(os.path.join(work, f"{r}.csv"), "rb").read()
+                                                   == open(ref, "rb").read() for r in runs)
+        out["maestro_cpu_s"] = {r: CPU[r] for r in runs}
+        if designs is not None:
+            walls, same = [], True
+            for r in runs:
+                d = os.path.join(work, f"codesign_{r}")
+                walls.append(round(diffhw(["codesign", "--network", "mobilenetv2", "--objective", "edp", "--out", d,
+                                           "--quiet"], cache, f"codesign_{r}", server)[0], 3))
+                with open(os.path.join(d, "design.json")) as f:
+                    same = same and untimed(json.load(f)) == designs[0]
+            out["codesign_s"] = walls
+            out["codesign_same_design"] = same
+            out["codesign_cpu_s"] = {r: CPU[f"codesign_{r}"] for r in runs}
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    return out
 
 
 if __name__ == "__main__":
