@@ -112,13 +112,15 @@ def forward(argv: list[str]) -> Optional[int]:
 class _Stream(io.TextIOBase):
     """A text stream that sends what is written to the client (kind b"1" stdout, b"2" stderr)."""
 
+    encoding = "utf-8"
+
     def __init__(self, conn: socket.socket, kind: bytes):
         self.conn, self.kind, self.broken = conn, kind, False
 
     def write(self, text: str) -> int:
         if text and not self.broken:
             try:
-                _send(self.conn, self.kind, text.encode())
+                _send(self.conn, self.kind, text.encode("utf-8", "replace"))
             except OSError:
                 self.broken = True  # the client went away (Ctrl-C): the command finishes regardless
         return len(text)
