@@ -6,7 +6,7 @@ import pytest
 
 from diffhw import compile_options, dispatch
 from diffhw.dataflow import TEMPLATES, Cluster, Dataflow, Map
-from diffhw.engine.batches import Batch, _evaluate_jit, evaluate_arrays, evaluate_batches
+from diffhw.engine.batches import Batch, evaluate_chunk, evaluate_arrays, evaluate_batches
 from diffhw.engine.cases import case_space, case_spaces
 from diffhw.engine.packing import chunk_size
 from diffhw.errors import InputError
@@ -78,9 +78,9 @@ def test_quick_and_optimized_programs_agree_bit_for_bit(monkeypatch):
     quick = evaluate_arrays(program, layers, numbers, hw)
     one = evaluate_arrays(program, take(layers, slice(3, 4)), numbers[3:4], take(hw, slice(3, 4)))
     monkeypatch.setattr(compile_options, "QUICK_COMPILE_ITEMS", 0)
-    before = _evaluate_jit.programs()
+    before = evaluate_chunk.programs()
     optimized = evaluate_arrays(program, layers, numbers, hw)
-    assert _evaluate_jit.programs() > before  # it did compile the optimized program
+    assert evaluate_chunk.programs() > before  # it did compile the optimized program
     for k in OUTPUTS:
         np.testing.assert_array_equal(quick[k], optimized[k], err_msg=k)
         assert one[k][0] == quick[k][3], k

@@ -9,7 +9,7 @@ from diffhw.optimize.search import Budget
 from diffhw.optimize.discretization import repair
 from diffhw.optimize.evaluator import Evaluator
 from diffhw.optimize.problem import genes_of, hw_array, pe_multiple_of, tiles_u_of
-from diffhw.optimize.refine import _hw_moves, _layer_moves, _Layers, refine
+from diffhw.optimize.refine import hw_moves, layer_moves, TileLayers, refine
 
 from tests.test_codesign import CONVS, FC
 from tests.test_tiles import _reference
@@ -37,8 +37,8 @@ def test_refine_improves_to_an_exact_feasible_local_optimum(start):
     assert res.metrics["latency_cycles"] == _reference(res.best, CONVS + [FC])[0]  # exact, layer by layer
     # no single move of the final design improves it
     ev = Evaluator(p)
-    cands, _ = _layer_moves(p, _Layers(p), hw, genes, tu)
-    moves = _hw_moves(p, hw, pe_multiple_of(p, genes))
+    cands, _ = layer_moves(p, TileLayers(p), hw, genes, tu)
+    moves = hw_moves(p, hw, pe_multiple_of(p, genes))
     cands += [(h, genes, tu) for h in moves]
     h, g, met = repair(p, np.stack([c[0] for c in cands]), np.stack([c[1] for c in cands]), ev,
                        tiles_u=np.stack([c[2] for c in cands]))

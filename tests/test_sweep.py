@@ -13,7 +13,7 @@ from diffhw.hardware import HardwareSpec
 from diffhw.hwgrid import GridError, expand_values, load_grid
 from diffhw.frontends.nas import darts
 from diffhw.layers import GEMM, Layers
-from diffhw.sweep.plan import _spec_of_key
+from diffhw.sweep import spec_of_key
 from diffhw.sweep import (KEY_FIELDS, EvalConfig, Models, aggregate, evaluate_plan, models_from_networks,
                           parse_rule, sweep, Plan, AGG_OUTPUTS)
 from diffhw.frontends.nas import sample_models
@@ -46,7 +46,7 @@ def _reference(models: Models, m: int, hw: HardwareSpec, df: str, rule=None):
         specs, owner = [], []
         for mm in range(len(models)):
             for k in models.network_keys(mm):
-                s = _spec_of_key(k)
+                s = spec_of_key(k)
                 specs.append(replace(s, dataflow=TEMPLATES[rule.get(s.op, df)]))
                 owner.append(mm)
         ev = evaluate(specs, HW)

@@ -38,8 +38,8 @@ def _evaluate_impl(program: Program, names, inputs):
 
 #: The chunk program, optimized and quickly compiled (for small batches, see `diffhw.compile_options`); kept
 #: in the program store (`diffhw.engine.jit`).
-_evaluate_jit = StoredJit(_evaluate_impl, (0, 1), COMPILER_OPTIONS)
-_evaluate_quick = StoredJit(_evaluate_impl, (0, 1), QUICK_OPTIONS)
+evaluate_chunk = StoredJit(_evaluate_impl, (0, 1), COMPILER_OPTIONS)
+evaluate_chunk_quick = StoredJit(_evaluate_impl, (0, 1), QUICK_OPTIONS)
 
 
 def default_chunk() -> int:
@@ -138,7 +138,7 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
             chunks.extend((items[start:start + size], sp, items[np.arange(start, start + size) % m])
                           for start in range(0, m, size))
         mats = [np.empty((n, len(part)), np.int64 if j == 0 else np.float64) for j, part in enumerate(names)]
-        jitted = _evaluate_quick if quick(n) else _evaluate_jit
+        jitted = evaluate_chunk_quick if quick(n) else evaluate_chunk
 
         def run(share, batch=batch, inputs=inputs[b], mats=mats, jitted=jitted):
             """A thread's share of a batch's chunks: dispatch all, then copy each chunk's rows straight to

@@ -40,10 +40,10 @@ from diffhw.optimize.problem import Problem, integer_tiles, pe_multiple_of, snap
 from diffhw.optimize.tiles import (KNOBS, TEMPLATE_KNOBS, knob_dims, real_tiles, tile_values, unit_of_tiles,
                                    units_of_tiles)
 
-__all__ = ["refine"]
+__all__ = ["refine", "hw_moves", "layer_moves", "TileLayers"]
 
 
-class _Layers:
+class TileLayers:
     """Per tile layer (all layers of all networks, in order): network, index, dims, dataflow gene."""
 
     def __init__(self, problem: Problem):
@@ -58,7 +58,7 @@ class _Layers:
                 self.rows.append((m, i, s.input_dims(), gene))
 
 
-def _retile(problem: Problem, lay: _Layers, hw: np.ndarray, genes: np.ndarray, tu, pes: np.ndarray):
+def _retile(problem: Problem, lay: TileLayers, hw: np.ndarray, genes: np.ndarray, tu, pes: np.ndarray):
     """Tile coordinates [B, T, KNOBS] that keep the integer tiles of designs (hw [B, 5], genes [B, G],
     tu [B, T, KNOBS]) at pes [B] PEs (None without tile search)."""
     if tu is None:
@@ -97,7 +97,7 @@ def _fill(problem: Problem, h: np.ndarray, mult: int) -> list[np.ndarray]:
     return out
 
 
-def _hw_moves(problem: Problem, h: np.ndarray, mult: int) -> list[np.ndarray]:
+def hw_moves(problem: Problem, h: np.ndarray, mult: int) -> list[np.ndarray]:
     """Hardware neighbours of h [5] (free parameters only, snapped and clipped to the bounds)."""
     out = []
     for j, name in enumerate(HW_PARAMS):
@@ -119,7 +119,7 @@ def _hw_moves(problem: Problem, h: np.ndarray, mult: int) -> list[np.ndarray]:
     return out
 
 
-def _layer_moves(problem: Problem, lay: _Layers, hw, genes, tu) -> tuple[list, list]:
+def layer_moves(problem: Problem, lay: TileLayers, hw, genes, tu) -> tuple[list, list]:
     """Per-layer neighbours of a design: candidates [(hw, genes, tu)] and the tile layer each one changes."""
     nd = len(problem.dataflows)
     templates = problem.templates_of(genes)
@@ -173,7 +173,7 @@ def _weights(problem: Problem, per_net: np.ndarray) -> np.ndarray:
     return np.stack([w * per_net[:, 1], w * per_net[:, 0]], 1)
 
 
-def _reselect(problem: Problem, lay: _Layers, ev, hw, genes, tu, met: dict) -> list:
+def _reselect(problem: Problem, lay: TileLayers, ev, hw, genes, tu, met: dict) -> list:
     """Every layer's template and tiles re-chosen at once under buffer caps: each layer's menu (its
     templates x `MENU_UNITS` tiles per knob, and its current choice) is scored exactly on this accelerator;
     for every pair of caps (`CAP_FACTORS` x the current largest L1 / L2 requirement) each layer takes the
@@ -256,7 +256,7 @@ def refine(problem: Problem, budget, hw, genes, tiles_u=None, rounds: int = 200,
     objective; every scored batch is recorded in `budget` (a `diffhw.optimize.search.Budget`). Returns the final
     (hw, genes, tiles_u, objective)."""
     p = problem
-    lay = _Layers(p)
+    lay = TileLayers(p)
     cur = (np.asarray(hw, np.int64).copy(), np.asarray(genes, np.int64).copy(),
            None if tiles_u is None else np.asarray(tiles_u, np.float64).copy())
 
@@ -276,13 +276,13 @@ def refine(problem: Problem, budget, hw, genes, tiles_u=None, rounds: int = 200,
         hw, genes, tu = cur
         met = budget.evaluator.evaluate(hw[None], genes[None], None if tu is None else tu[None])
         best = float(met["objective"][0]) if best is None else best
-        cands, layer_of = _layer_moves(p, lay, hw, genes, tu)
+        cands, layer_of = layer_moves(p, lay, hw, genes, tu)
         if p.per_layer or p.tiles:
             for h2 in _hw_grid(p, hw, pe_multiple_of(p, genes)):
                 sel = _reselect(p, lay, budget.evaluator, h2, genes, tu, met)
                 cands += sel
                 layer_of += [-1] * len(sel)
-        moves = _hw_moves(p, hw, pe_multiple_of(p, genes))
+        moves = hw_moves(p, hw, pe_multiple_of(p, genes))
         if moves:
             n = len(moves)
             tus = _retile(p, lay, np.tile(hw, (n, 1)), np.tile(genes, (n, 1)), None if tu is None else

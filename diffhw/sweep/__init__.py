@@ -31,11 +31,11 @@ The package: `models` (Models), `plan` (Plan, evaluate_plan), `aggregate` (EvalC
 
 from diffhw.sweep.aggregate import CSV_ENERGY_OUTPUTS, NET_COLUMNS, EvalConfig, aggregate
 from diffhw.sweep.files import FINGERPRINT_KEY, have_pyarrow, output_fingerprint, read_table
-from diffhw.sweep.models import KEY_FIELDS, Models, models_from_networks
+from diffhw.sweep.models import KEY_FIELDS, Models, models_from_networks, spec_of_key
 from diffhw.sweep.plan import AGG_OUTPUTS, DEFAULT_RULE, Plan, evaluate_plan, parse_rule
 from diffhw.sweep.run import EvalError, Progress, device_name, run_eval, sweep
 
 __all__ = ["Models", "Plan", "EvalConfig", "DEFAULT_RULE", "AGG_OUTPUTS", "NET_COLUMNS", "KEY_FIELDS",
-           "CSV_ENERGY_OUTPUTS", "FINGERPRINT_KEY", "parse_rule", "models_from_networks", "evaluate_plan",
+           "CSV_ENERGY_OUTPUTS", "FINGERPRINT_KEY", "parse_rule", "models_from_networks", "spec_of_key", "evaluate_plan",
            "aggregate", "sweep", "run_eval", "EvalError", "Progress", "device_name", "have_pyarrow",
            "output_fingerprint", "read_table"]

@@ -33,6 +33,18 @@ def program_of_key(structure: tuple, key: np.ndarray) -> Program:
     return Program(structure, OP_NAMES[int(key[0])], bool(key[-1]))
 
 
+def spec_of_key(key: np.ndarray) -> LayerSpec:
+    """The `LayerSpec` (named "layer", no dataflow) of one layer key `[len(KEY_FIELDS)]`."""
+    op = OP_NAMES[int(key[0])]
+    f = dict(zip(KEY_FIELDS, (int(v) for v in key)))
+    if op == "GEMM":
+        return LayerSpec("layer", op, {"M": f["M"], "N": f["N"], "K": f["K"]})
+    dims = {"K": f["K"], "C": f["C"], "R": f["R"], "S": f["S"], "Y": f["Y"], "X": f["X"]}
+    if f["has_batch"]:
+        dims = {"N": f["N"], **dims}
+    return LayerSpec("layer", op, dims, {"Y": f["stride_y"], "X": f["stride_x"]})
+
+
 def _unique_rows(a: np.ndarray):
     """np.unique(a, axis=0, return_inverse=True) through a void view (much faster on millions of rows)."""
     a = np.ascontiguousarray(a)

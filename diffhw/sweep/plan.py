@@ -12,11 +12,11 @@ import numpy as np
 from diffhw.dataflow import TEMPLATES, Cluster, Dataflow, resolve_numbers, template
 from diffhw.errors import InputError
 from diffhw.hardware import INT_MAX, MODEL_HW_FIELDS, Hardware, HardwareSpec
-from diffhw.layers import OP_NAMES, LayerSpec
+from diffhw.layers import OP_NAMES
 from diffhw.program import group_programs
 from diffhw.results import DIAGNOSTICS, OUTPUTS
 from diffhw.validation import check_pair
-from diffhw.sweep.models import KEY_FIELDS, Models, _unique_rows, layers_of_keys, program_of_key
+from diffhw.sweep.models import Models, _unique_rows, layers_of_keys, program_of_key, spec_of_key
 
 
 #: Per-layer outputs the network totals need.
@@ -45,17 +45,6 @@ def parse_rule(text: Optional[str]) -> dict[str, str]:
         rule[k] = v
     return rule
 
-
-
-def _spec_of_key(key: np.ndarray) -> LayerSpec:
-    op = OP_NAMES[int(key[0])]
-    f = dict(zip(KEY_FIELDS, (int(v) for v in key)))
-    if op == "GEMM":
-        return LayerSpec("layer", op, {"M": f["M"], "N": f["N"], "K": f["K"]})
-    dims = {"K": f["K"], "C": f["C"], "R": f["R"], "S": f["S"], "Y": f["Y"], "X": f["X"]}
-    if f["has_batch"]:
-        dims = {"N": f["N"], **dims}
-    return LayerSpec("layer", op, dims, {"Y": f["stride_y"], "X": f["stride_x"]})
 
 
 
@@ -115,7 +104,7 @@ class Plan:
                                      "EvalConfig.library (name -> Dataflow)")
                 self._dataflow_objs[tname] = df
             df = self._dataflow_objs[tname]
-            spec = _spec_of_key(self.keys[u])
+            spec = spec_of_key(self.keys[u])
             err = check_pair(spec, big, df)
             if err is not None:
                 text = f"{tname}: {err.message}"

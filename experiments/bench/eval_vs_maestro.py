@@ -35,8 +35,6 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 
 def hw_grid(n: int) -> dict:
     """A grid of a x b >= n configs (a ~ sqrt(n)) where PEs (64..4096) and NoC bandwidth (8..1024) bind:
@@ -81,7 +79,7 @@ def main() -> int:
     from diffhw.layers import Network
     from diffhw.frontends.nas import sample_models
     from diffhw.sweep import have_pyarrow, read_table
-    from diffhw.sweep.plan import _spec_of_key
+    from diffhw.sweep import spec_of_key
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="evalbench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -123,7 +121,7 @@ def main() -> int:
             jobs = random.Random(0).sample(jobs, args.maestro_jobs)
         nets = {}
         for m in sorted({j[0] for j in jobs}):
-            specs = [replace(_spec_of_key(k), name=f"L{i}") for i, k in enumerate(models.network_keys(m))]
+            specs = [replace(spec_of_key(k), name=f"L{i}") for i, k in enumerate(models.network_keys(m))]
             nets[m] = Network(f"n{m}", tuple(specs))
         t1 = time.perf_counter()
         texts = [(binary, write_model(apply_dataflow(nets[m], {"CONV": d, "GEMM": "gemm"}, check=False), True),
