@@ -42,3 +42,25 @@ def test_cli_help_imports_no_jax():
             "        pass\nprint('jax' in sys.modules, file=sys.stderr)")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert p.stderr.strip().splitlines()[-1] == "False", p.stderr
+
+
+def test_the_core_imports_no_frontend_or_exporter():
+    """DESIGN.md's layering: only the CLI and `diffhw/api.py` (which connect them to the core, as user code
+    does) import `diffhw.frontends` / `diffhw.exporters`; every other module of `diffhw/` imports neither."""
+    import ast
+    from pathlib import Path
+
+    root = Path(diffhw.__file__).parent
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel == "api.py" or rel.startswith("cli/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), rel)):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+            if isinstance(node, ast.ImportFrom) and node.module == "diffhw":
+                names += [f"diffhw.{a.name}" for a in node.names]
+            offenders += [f"{rel}:{node.lineno} {n}" for n in names
+                          if n.startswith(("diffhw.frontends", "diffhw.exporters"))]
+    assert len(list(root.rglob("*.py"))) > 50 and offenders == [], offenders
