@@ -445,6 +445,12 @@ def linearized_costs(xs: list, ys: list, jacs: list) -> list:
     return [y + jnp.einsum("psnk,snp->snk", j, x - jax.lax.stop_gradient(x)) for x, y, j in zip(xs, ys, jacs)]
 
 
+def _init_state(opt, opt_key: str, params):
+    """`opt.init(params)` as a program of the store (`diffhw.engine.jit.call`), keyed by `opt_key` (what
+    decides `opt`) and the parameters' shapes."""
+    return call("codesign_init", f"{opt_key}\n{shapes(params)}", partial(jax.jit(opt.init).lower, params), params)
+
+
 def adam_evaluations(options: dict) -> int:
     """Exact evaluations of the Adam phase: every start scored at the start, every `eval_every` steps and
     after the last step."""
@@ -467,11 +473,13 @@ def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int =
     rng = np.random.default_rng(seed)
     starts, nf = o["starts"], len(sur.free)
     nd, ng = len(problem.dataflows), problem.num_genes
-    u = jnp.asarray(rng.normal(0.0, 1.0, (starts, nf)))
-    logits = jnp.asarray(rng.normal(0.0, 0.5, (starts, ng, nd)))
-    tiles_v = jnp.asarray(rng.normal(0.0, 1.0, (starts, problem.num_tile_layers, nd, KNOBS)))
-    opt = optax.adam(o["lr"])
-    state = opt.init((u, logits, tiles_v))
+    # device_put, not jnp.asarray, and the optimizer's init as a stored program (`_init_state`): eager jnp
+    # operations compile a small program each, in every run
+    u = jax.device_put(rng.normal(0.0, 1.0, (starts, nf)))
+    logits = jax.device_put(rng.normal(0.0, 0.5, (starts, ng, nd)))
+    tiles_v = jax.device_put(rng.normal(0.0, 1.0, (starts, problem.num_tile_layers, nd, KNOBS)))
+    opt, opt_key = optax.adam(o["lr"]), f"adam(lr={o['lr']!r})"
+    state = _init_state(opt, opt_key, (u, logits, tiles_v))
 
     found: dict[tuple, tuple] = {}  # (hw, genes) -> (objective, hw, genes, tiles) of feasible scored designs
 
@@ -495,8 +503,7 @@ def search(problem: Problem, budget_evals=None, budget_seconds=None, seed: int =
     first = threading.Thread(target=score, args=(params,))
     phase(f"tracing and compiling the relaxed gradient step ({len(sur.groups)} dataflow groups) and the exact "
           f"evaluator, then {o['steps']} Adam steps of {starts} starts")
-    step = Step(sur, opt, o["penalty"], params, state, temps[0], on_traced=first.start,
-                opt_key=f"adam(lr={o['lr']!r})")
+    step = Step(sur, opt, o["penalty"], params, state, temps[0], on_traced=first.start, opt_key=opt_key)
     for i, t in enumerate(temps):
         params, state, _, _ = step(params, state, t)
         if (i + 1) % o["eval_every"] == 0 or i == len(temps) - 1:
