@@ -29,7 +29,8 @@ import numpy as np
 
 from diffhw.frontends.graph import Graph
 from diffhw.frontends.nas.supernet import (Decision, Sample, Slot, SuperNet, build_supernet, check_encoding,
-                                           conv_layer, conv_out, linear_layer, uniform_encodings, make_divisible)
+                                           conv_layer, conv_out, encode_values, linear_layer, make_divisible,
+                                           uniform_encodings)
 
 RESOLUTIONS = (192, 224, 256, 288)
 #: name -> (widths, depths, kernel sizes, expand ratios, stride, squeeze-excite), AttentiveNAS supernet_config.
@@ -153,18 +154,10 @@ def sample(n: int, seed: int = 0) -> Sample:
 def encode_config(cfg: Mapping[str, object]) -> np.ndarray:
     """An AttentiveNAS sub-network config (resolution, width[9], depth, kernel_size, expand_ratio[7]) ->
     encoding `[31]`."""
-    decisions = _decisions()
     values = [cfg["resolution"]]
     for key in CONFIG_KEYS:
         values += list(cfg[key])
-    if len(values) != len(decisions):
-        raise ValueError(f"alphanet: a config has {len(decisions)} values, got {len(values)}")
-    enc = []
-    for d, v in zip(decisions, values):
-        if v not in d.values:
-            raise ValueError(f"alphanet: {d.name} = {v} is not in the space {d.values}")
-        enc.append(d.values.index(v))
-    return np.array(enc, np.int64)
+    return encode_values("alphanet", _decisions(), values)
 
 
 def config(encoding: Sequence[int]) -> dict:

@@ -206,6 +206,19 @@ def check_encoding(space: str, decisions: Sequence[Decision], encoding: Sequence
     return enc
 
 
+def encode_values(space: str, decisions: Sequence[Decision], values: Sequence) -> np.ndarray:
+    """The encoding `[D]` of one value per decision (the inverse of reading `d.values[i]`): a value outside
+    its decision's options is a ValueError naming the space and the decision."""
+    if len(values) != len(decisions):
+        raise ValueError(f"{space}: a config has {len(decisions)} values, got {len(values)}")
+    enc = []
+    for d, v in zip(decisions, values):
+        if v not in d.values:
+            raise ValueError(f"{space}: {d.name} = {v} is not in the space {d.values}")
+        enc.append(d.values.index(v))
+    return np.array(enc, np.int64)
+
+
 def build_supernet(name: str, decisions: Sequence[Decision], slots: Sequence[Slot],
                    max_layers: int | None = None) -> SuperNet:
     """Tabulate every slot's candidate layers under every option of its deps.
