@@ -67,8 +67,8 @@ def test_cosearch_refuses_untrainable_spaces_and_existing_output(run, capsys):
 
 def test_fit_trains_exactly_the_plain_network_and_learns():
     """fit trains the supernet at one-hot gates from the plain network's initialization: the same steps on
-    the plain network (`MBConvNet(DIGITS, encoding)`) give the same weights and accuracy, and 2 epochs learn the
-    digits (2 epochs, 2 seeds: the cosearch run's program)."""
+    the plain network (`MBConvNet(DIGITS, encoding)`) give the same network (predictions and accuracy), and 2
+    epochs learn the digits (2 epochs, 2 seeds: the cosearch run's program)."""
     import optax
 
     from diffhw.joint.train import network_init, shuffles
@@ -81,47 +81,64 @@ def test_fit_trains_exactly_the_plain_network_and_learns():
     order = shuffles(len(y), 32, 2, 0)
     opt = optax.adam(optax.cosine_decay_schedule(1e-2, len(order)))
 
-    def body(carry, i):
+    def body(carry, i):  # training: batch statistics, the running averages updated
         p, st = carry
-        g = jax.grad(lambda p: optax.softmax_cross_entropy_with_integer_labels(net.apply(p, x[i]), y[i]).mean())(p)
+
+        def loss(p):
+            logits, stats = net.apply(p, x[i], train=True, mutable=["batch_stats"])
+            return optax.softmax_cross_entropy_with_integer_labels(logits, y[i]).mean(), stats
+
+        g, stats = jax.grad(loss, has_aux=True)(p)
         u, st = opt.update(g, st, p)
-        return (optax.apply_updates(p, u), st), None
+        return (optax.apply_updates(p, u) | stats, st), None
 
     (p, _), _ = jax.jit(lambda p, o: jax.lax.scan(body, (p, opt.init(p)), o))(p, jnp.asarray(order))
-    for a, b in zip(jax.tree_util.tree_leaves(p), jax.tree_util.tree_leaves(r.params)):
-        np.testing.assert_allclose(np.asarray(a), b, atol=2e-6)
-    acc = float((net.apply(p, jnp.asarray(data.x_test)).argmax(-1) == data.y_test).mean())
-    assert acc == pytest.approx(r.test_accuracy[0], abs=1.5 / len(data.y_test))
+    # the same variables, trained the same way: equal to rounding at the first step (checked: gradients
+    # within 1e-7), then apart in the directions batch normalization makes invariant (e.g. a BN shift that
+    # the next conv's BN removes): their gradients are zero up to rounding, which Adam normalizes into
+    # steps, and the two programs round differently. So compare what the networks compute: the same
+    # predictions but for a few test images, the same accuracy within 5 images.
+    assert jax.tree_util.tree_structure(p) == jax.tree_util.tree_structure(r.params)
+    assert set(p) == {"params", "batch_stats"}
+    x_test = jnp.asarray(data.x_test)
+    want, got = net.apply(p, x_test), net.apply(jax.tree_util.tree_map(jnp.asarray, r.params), x_test)  # inference
+    assert (np.asarray(want).argmax(-1) == np.asarray(got).argmax(-1)).mean() >= 0.97
+    acc = float((np.asarray(want).argmax(-1) == data.y_test).mean())
+    assert acc == pytest.approx(r.test_accuracy[0], abs=5.5 / len(data.y_test))
 
 
 def test_supernet_one_hot_gates_equal_the_chosen_network():
-    """The supernet at one-hot gates computes the network of that encoding (with its ops' weights, widths
-    masked to the chosen ones)."""
+    """The supernet at one-hot gates computes the network of that encoding (with its ops' weights and batch
+    normalizations, widths masked to the chosen ones), in training (batch statistics) and inference (running
+    averages) mode."""
     enc = (1, 2, 1, 2, 0, 3, 4)
     x = jnp.asarray(digits_data().x_val[:8])
     sup = MBConvNet(DIGITS)
     gates = jnp.eye(choice_mask(DIGITS).shape[1])[np.array(enc)]
-    params = jax.jit(sup.init)(jax.random.PRNGKey(0), x, gates)  # jitted: one compile, not one per op
+    rng = np.random.default_rng(0)
+    variables = jax.tree_util.tree_map(np.asarray, jax.jit(sup.init)(jax.random.PRNGKey(0), x, gates))
+    # running averages and BN affine parameters away from their initial values, so that they matter
+    variables = {"params": jax.tree_util.tree_map(lambda a: a + rng.normal(0, 0.1, a.shape).astype(a.dtype),
+                                                  variables["params"]),
+                 "batch_stats": jax.tree_util.tree_map(lambda a: (rng.uniform(0.5, 1.5, a.shape)).astype(a.dtype),
+                                                       variables["batch_stats"])}
     cfg = DIGITS.config(enc)
-    # copy the chosen ops' weights, cut to the chosen widths, into the plain network
+    ops = {f"{name}_{i}": op for s, (name, _, _) in enumerate(DIGITS.stages) for i, op in enumerate(cfg["ops"][s])}
+    # copy the chosen ops' weights and statistics, cut to the chosen widths, into the plain network
     fixed = MBConvNet(DIGITS, enc)
-    fp = jax.tree_util.tree_map(np.asarray, jax.jit(fixed.init)(jax.random.PRNGKey(1), x))["params"]
-    sp = jax.tree_util.tree_map(np.asarray, params)["params"]
+    like = jax.tree_util.tree_map(np.asarray, jax.jit(fixed.init)(jax.random.PRNGKey(1), x))
 
-    def cut(a, like):
-        return a[tuple(slice(0, n) for n in like.shape)]
+    def cut(src, like):
+        if isinstance(like, dict):
+            return {k: cut(src[k], v) for k, v in like.items()}
+        return src[tuple(slice(0, n) for n in like.shape)]
 
-    out = {"stem": {k: cut(sp["stem"][k], v) for k, v in fp["stem"].items()},
-           "classifier": {k: cut(sp["classifier"][k], v) for k, v in fp["classifier"].items()}}
-    for s, (name, _, _) in enumerate(DIGITS.stages):
-        for i, op in enumerate(cfg["ops"][s]):
-            if op != "skip":
-                src = sp[f"{name}_{i}"][op]
-                out[f"{name}_{i}"] = {m: {k: cut(src[m][k], v) for k, v in layer.items()}
-                                      for m, layer in fp[f"{name}_{i}"].items()}
-    want = jax.jit(fixed.apply)({"params": out}, x)
-    got = jax.jit(sup.apply)(params, x, gates)
-    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-4, atol=1e-5)
+    plain = {col: {k: cut(variables[col][k][ops[k]] if k in ops else variables[col][k], v) for k, v in tree.items()}
+             for col, tree in like.items()}
+    for train in (True, False):
+        want = jax.jit(lambda v: fixed.apply(v, x, train=train, mutable=["batch_stats"])[0])(plain)
+        got = jax.jit(lambda v: sup.apply(v, x, gates, train=train, mutable=["batch_stats"])[0])(variables)
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-4, atol=1e-5)
 
 
 def test_gumbel_gates_are_one_hot_with_softmax_gradients():

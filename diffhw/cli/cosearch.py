@@ -2,7 +2,8 @@
 retrained from scratch and its test accuracy measured.
 
 Writes a run directory: design.json (as `diffhw codesign` writes it), hw.m + mapping.m, weights.npz (the
-retrained network of the first seed, keyed `<graph node>.weight` / `.bias` in PyTorch layouts, as
+retrained network of the first seed, batch normalization folded into the convs, keyed `<graph node>.weight`
+/ `.bias` in PyTorch layouts, as
 `diffhw export RUN_DIR` reads them), architecture.json (space, encoding, layers, test
 accuracy per seed, the search's lambda and architecture probabilities) and search.png (or search.csv) with
 the losses and log E-EDP per epoch.

@@ -8,7 +8,8 @@
   exact evaluations as the joint search's hardware gets; it reuses the joint search's compiled programs,
   so a baseline pays no per-network compile), one budget per point.
 * `semi_decoupled` (the tinyML'22 seed study): a one-shot supernet trained with uniformly sampled single
-  paths (SPOS, same epochs) ranks `samples` random architectures by their one-shot validation accuracy and
+  paths (SPOS, same epochs and weight updates as the joint search) ranks `samples` random architectures by
+  their one-shot validation accuracy (batch normalization on the validation split's statistics) and
   their exact EDP on one reference accelerator; the `keep` best (non-dominated first, spread along the
   front) get their accelerator co-designed the same way.
 * `random_pairs`: random architectures with random accelerators (log-uniform in the bounds, a random CONV
@@ -74,10 +75,11 @@ def decoupled(js: JointSearch, mac_budgets, seed: int, start=None) -> tuple[list
 
 
 def _spos(js: JointSearch, seed: int, epochs: int):
-    """Supernet weights trained with one uniformly sampled path per step (single-path one-shot;
-    `train.train_supernet`, the search's batch and learning rate)."""
+    """Supernet weights trained with one uniformly sampled path per update (single-path one-shot;
+    `train.train_supernet`, the search's micro-batches and learning rate)."""
     data, c = js.data, js.config
-    order = shuffles(len(data.y_train), c.batch, epochs, seed)
+    # the joint search's weight updates: its batches' micro-batches
+    order = shuffles(len(data.y_train), c.batch, epochs, seed).reshape(-1, c.batch // c.micro_batches)
     rng = np.random.default_rng(seed)
     nc = js.cost.net.num_choices
     paths = one_hot_gates(js.space, rng.integers(0, nc, size=(len(order), len(nc)))).astype(np.float32)  # uniform
@@ -112,9 +114,13 @@ def semi_decoupled(js: JointSearch, seed: int, samples: int = 200, keep: int = 4
     weights = _spos(js, seed, js.config.epochs)
     enc = np.unique(js.space.random_encodings(samples, seed + 7919), axis=0)
     model, x, y = js.model, jnp.asarray(js.data.x_val), jnp.asarray(js.data.y_val)
-    # lax.map, not vmap: each architecture runs its own path (a vmapped switch would run every op)
-    acc = np.asarray(jax.jit(lambda g: jax.lax.map(lambda p: (model.apply(weights, x, p).argmax(-1) == y).mean(), g))(
-        jnp.asarray(one_hot_gates(js.space, enc), jnp.float32)))
+    # lax.map, not vmap: each architecture runs its own path (a vmapped switch would run every op); batch
+    # normalization on the validation split's statistics of that path (the running averages mix all paths)
+    def one_shot(p):
+        return (model.apply(weights, x, p, train=True, mutable=["batch_stats"])[0].argmax(-1) == y).mean()
+
+    acc = np.asarray(jax.jit(lambda g: jax.lax.map(one_shot, g))(jnp.asarray(one_hot_gates(js.space, enc),
+                                                                              jnp.float32)))
     edp = _network_edp(js.cost, enc, REFERENCE, "os")
     chosen: list[int] = []
     left = np.arange(len(enc))

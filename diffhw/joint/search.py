@@ -5,7 +5,9 @@ Every step (Gumbel-softmax, GDAS-style: one architecture sampled per decision wi
 estimator, so the supernet runs one path; first-order, weights and architecture updated in the same step
 on the training and validation splits):
 
-* weights: Adam on the training cross-entropy of the supernet at a sampled architecture;
+* weights: Adam on the training cross-entropy of the supernet (batch normalization on batch statistics),
+  `micro_batches` updates per step, each on its part of the step's batch at its own sampled architecture
+  (single-path training learns slowly: more, smaller updates in the same epochs);
 * architecture logits [Dec, O]: Adam on the validation cross-entropy at another sample (gradient through
   the Gumbel-softmax, temperature `tau` annealed) + lambda x hardware term, where the hardware term is
   log E-EDP + the budget penalty of the relaxed accelerator (`ExpectedCost.objective`: E[latency] x
@@ -63,13 +65,16 @@ __all__ = ["SearchConfig", "JointSearch", "JointResult", "WarmStart", "argmax_en
 
 @dataclass(frozen=True)
 class SearchConfig:
-    """Search hyper-parameters: epochs over the training split, batch size, Adam learning rates,
+    """Search hyper-parameters: epochs over the training split, batch size (of a step), weight updates per
+    step (`micro_batches`: the step's batch split into this many, each with its own sampled path), Adam
+    learning rates,
     architecture warm-up fraction, Gumbel-softmax temperatures (annealed geometrically), relaxed-model
     temperatures, budget penalty weight, exact evaluations
     of the hardware refinement."""
 
     epochs: int = 30
     batch: int = 32
+    micro_batches: int = 4
     lr_weights: float = 1e-2
     lr_arch: float = 3e-2
     lr_hw: float = 0.08
@@ -148,31 +153,52 @@ class JointSearch:
         self.option_macs = jnp.asarray(space.option_macs(), jnp.float64)  # [S, J]
         self.x = {k: jnp.asarray(getattr(data, f"x_{k}")) for k in ("train", "val")}
         self.y = {k: jnp.asarray(getattr(data, f"y_{k}")) for k in ("train", "val")}
+        if c.batch % c.micro_batches:
+            raise ValueError(f"batch {c.batch} is not a multiple of micro_batches {c.micro_batches}")
+        #: weights: Adam, cosine-decayed over all micro-batch updates; the rest: Adam (the weights' entry
+        #: of its update is zero: the weights are updated by `opt_w`)
+        self.opt_w = optax.adam(optax.cosine_decay_schedule(c.lr_weights, self.steps * c.micro_batches))
         self.opt = optax.multi_transform(
-            {"weights": optax.adam(optax.cosine_decay_schedule(c.lr_weights, self.steps)),
-             "arch": optax.adam(c.lr_arch), "hw": optax.adam(c.lr_hw)},
+            {"weights": optax.set_to_zero(), "arch": optax.adam(c.lr_arch), "hw": optax.adam(c.lr_hw)},
             {"weights": "weights", "arch": "arch", "u": "hw", "df": "hw"})
         self._init = jax.jit(lambda key: self.model.init(key, self.x["train"][:2],
                                                           jnp.asarray(mask, jnp.float64)))
         params = self.init(0)
-        state = self.opt.init(params)
+        state = self.init_state(params)
         t = jnp.asarray(c.t_start)
 
         def inputs(u, temp):
             return [x[None] for x in sur._inputs(sur.hw_points(u), temp)]
 
-        model, cost_, opt = self.model, cost, self.opt
+        model, cost_, opt, opt_w = self.model, cost, self.opt, self.opt_w
 
-        def ce(w, gates, x, y):  # the network in float32 (gates from the float64 logits)
-            return optax.softmax_cross_entropy_with_integer_labels(model.apply(w, x, gates.astype(jnp.float32)),
-                                                                   y).mean()
+        def ce(w, gates, x, y):  # the network in float32 (gates from the float64 logits), batch statistics
+            logits = model.apply(w, x, gates.astype(jnp.float32), train=True, mutable=["batch_stats"])[0]
+            return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
+
+        def finite(g):
+            return jax.tree_util.tree_map(lambda x: jnp.where(jnp.isfinite(x), x, 0.0), g)
+
+        def weight_steps(w, sw, arch, ib, key, tau):
+            """Adam on the training loss, one update per micro-batch of ib [batch], each at its own path."""
+            def micro(carry, inp):
+                w, sw = carry
+                i, k = inp
+                gates = jax.lax.stop_gradient(gumbel_gates(k, arch, mask, tau))
+                loss, g = jax.value_and_grad(ce)(w, gates, self.x["train"][i], self.y["train"][i])
+                upd, sw = opt_w.update(finite(g), sw, w)
+                return (optax.apply_updates(w, upd), sw), loss
+
+            (w, sw), losses = jax.lax.scan(micro, (w, sw), (ib.reshape(c.micro_batches, -1),
+                                                            jax.random.split(key, c.micro_batches)))
+            return w, sw, losses.mean()
 
         def step(ps, st, ib, iv, ys, jacs, temp, lam, mac_w, log_mac_budget, arch_on, key, tau):
-            xb, yb = self.x["train"][ib], self.y["train"][ib]
             xv, yv = self.x["val"][iv], self.y["val"][iv]
             k_train, k_val = jax.random.split(key)
-            loss_t, g_w = jax.value_and_grad(ce)(ps["weights"], jax.lax.stop_gradient(
-                gumbel_gates(k_train, ps["arch"], mask, tau)), xb, yb)
+            st_w, st = st
+            w, st_w, loss_t = weight_steps(ps["weights"], st_w, ps["arch"], ib, k_train, tau)
+            ps = ps | {"weights": w}
 
             def hardware(probs, u, df):  # (log E-EDP + budget penalty, log E-EDP)
                 costs = sur.scatter([y[0] for y in linearized_costs(inputs(u, temp), ys, jacs)])
@@ -195,10 +221,9 @@ class JointSearch:
             probs = jax.lax.stop_gradient(masked_softmax(ps["arch"], mask))
             (_, log_edp), g_h = jax.value_and_grad(lambda u, df: hardware(probs, u, df), argnums=(0, 1),
                                                    has_aux=True)(ps["u"], ps["df"])
-            g = {"weights": g_w, "arch": g_a, "u": g_h[0], "df": g_h[1]}
-            g = jax.tree_util.tree_map(lambda x: jnp.where(jnp.isfinite(x), x, 0.0), g)
+            g = finite({"weights": jax.tree_util.tree_map(jnp.zeros_like, w), "arch": g_a, "u": g_h[0], "df": g_h[1]})
             updates, st = opt.update(g, st, ps)
-            return optax.apply_updates(ps, updates), st, (loss_t, loss_v, log_edp)
+            return optax.apply_updates(ps, updates), (st_w, st), (loss_t, loss_v, log_edp)
 
         jit = partial(jax.jit, compiler_options=STEP_COMPILER_OPTIONS)
         xs = jax.eval_shape(inputs, params["u"], t)
@@ -260,13 +285,17 @@ class JointSearch:
                 "u": jnp.asarray(rng.normal(0.0, 0.5, self.cost.num_free)),
                 "df": jnp.zeros(len(self.cost.problem.dataflows))}
 
+    def init_state(self, params: dict):
+        """Optimizer state of `params`: (the weights' Adam, the architecture's and accelerator's)."""
+        return self.opt_w.init(params["weights"]), self.opt.init(params)
+
     def warm_start(self, seed: int = 0) -> WarmStart:
         """The first `warmup` fraction of the steps of a search (weights and accelerator trained, architecture
         frozen at uniform): it does not depend on lambda or the MAC budget, so a sweep runs it once per seed
         and every `run(..., start=...)` continues from it."""
         t0 = time.perf_counter()
         ps = self.init(seed)
-        ps, st, history = self._steps(ps, self.opt.init(ps), seed, 0, self.warm,
+        ps, st, history = self._steps(ps, self.init_state(ps), seed, 0, self.warm,
                                       0.0, 0.0, 0.0)
         return WarmStart(seed, ps, st, history, time.perf_counter() - t0)
 

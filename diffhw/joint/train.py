@@ -1,9 +1,10 @@
 """Train networks of an MBConv space and measure their test accuracy: one compiled program for all of them.
 
-`train_supernet(space, params, order, gates, x, y, lr)` trains K copies of the supernet (`MBConvNet(space)`, parameters
-with a leading axis [K, ...], `vmap`) with Adam (learning rate `lr` cosine-decayed over the steps) on the
-training cross-entropy, one `lax.scan` over the steps, with the per-step gates [steps, D, O] shared by the
-copies. Both trainings use it, so neither compiles per architecture:
+`train_supernet(space, params, order, gates, x, y, lr)` trains K copies of the supernet (`MBConvNet(space)`,
+variables with a leading axis [K, ...], `vmap`) with Adam (learning rate `lr` cosine-decayed over the steps)
+on the training cross-entropy (batch normalization on the batch's statistics, running averages kept), one
+`lax.scan` over the steps, with the per-step gates [steps, D, O] shared by the copies. Both trainings use it,
+so neither compiles per architecture:
 
 * `fit(space, encoding, data, epochs, seeds)` trains the network of one architecture from scratch, once per
   seed (the seeds' copies in one call): each seed's copy starts from that seed's initialization of the plain
@@ -11,8 +12,8 @@ copies. Both trainings use it, so neither compiles per architecture:
   lecun-normal at the network's own widths) placed into zeros of the supernet's shape
   (`network_to_supernet`), trained at the architecture's one-hot gates, which computes and learns exactly
   that network (the supernet's other entries stay zero); batch 32, learning rate 1e-2, its own shuffle per
-  seed. Returns each seed's accuracy on the validation and test splits and the trained weights of the first
-  seed as the plain network's parameters;
+  seed. Returns each seed's accuracy on the validation and test splits (inference: batch normalization
+  with the running averages) and the trained variables of the first seed as the plain network's;
 * the semi-decoupled baseline's single-path one-shot supernet (one copy, a uniformly sampled path per step).
 """
 
@@ -29,10 +30,10 @@ import numpy as np
 import optax
 
 from diffhw.joint.data import Split
-from diffhw.joint.supernet import (MBConvNet, choice_mask, leaves, network_to_supernet, one_hot_gates, supernet_key,
-                                   supernet_to_network)
+from diffhw.joint.supernet import (MBConvNet, choice_mask, fold_batch_norm, leaves, network_to_supernet,
+                                   one_hot_gates, supernet_key, supernet_to_network)
 
-__all__ = ["Trained", "fit", "train_supernet", "accuracy", "shuffles", "flat_weights", "torch_weights"]
+__all__ = ["Trained", "fit", "train_supernet", "supernet_loss", "accuracy", "shuffles", "torch_weights"]
 
 
 @dataclass
@@ -51,6 +52,13 @@ class Trained:
                 "val_accuracy": float(self.val_accuracy.mean()), "seeds": len(self.test_accuracy)}
 
 
+def supernet_loss(net, variables, x, gates, y):
+    """(Training cross-entropy of `net` (an `MBConvNet`) at `gates` on images x, labels y (batch statistics),
+    the updated {"batch_stats": running averages})."""
+    logits, stats = net.apply(variables, x, gates, train=True, mutable=["batch_stats"])
+    return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean(), stats
+
+
 @partial(jax.jit, static_argnames=("space", "lr"))
 def train_supernet(space, params, order, gates, x, y, lr: float = 1e-2):
     """params [K, ...] (flax variables of `MBConvNet(space)` with a leading copy axis), order [K, steps, B]
@@ -62,10 +70,9 @@ def train_supernet(space, params, order, gates, x, y, lr: float = 1e-2):
         def body(carry, inp):
             p, st = carry
             i, g = inp
-            grad = jax.grad(lambda p: optax.softmax_cross_entropy_with_integer_labels(
-                net.apply(p, x[i], g), y[i]).mean())(p)
+            grad, stats = jax.grad(lambda p: supernet_loss(net, p, x[i], g, y[i]), has_aux=True)(p)
             upd, st = opt.update(grad, st, p)
-            return (optax.apply_updates(p, upd), st), None
+            return (optax.apply_updates(p, upd) | stats, st), None
 
         (p, _), _ = jax.lax.scan(body, (p, opt.init(p)), (idx, gates))
         return p
@@ -131,28 +138,14 @@ def fit(space, encoding: Sequence[int], data: Split, epochs: int = 30, seeds: Se
     return Trained(enc, acc[0], acc[1], first, time.perf_counter() - t0)
 
 
-def flat_weights(params: dict) -> dict:
-    """Flax parameters -> flat {"stage1_0/expand/kernel": array, ...}."""
-    flat = {}
-
-    def walk(d, prefix):
-        for k, v in d.items():
-            if isinstance(v, dict):
-                walk(v, f"{prefix}{k}/")
-            else:
-                flat[f"{prefix}{k}"] = np.asarray(v)
-
-    walk(params.get("params", params), "")
-    return flat
-
-
-def torch_weights(params: dict) -> dict:
-    """Plain-network flax parameters -> {"<graph node>.weight" / ".bias": array} in PyTorch layouts (conv
-    [out, in / groups, kh, kw], linear [out, in]), keyed by the node names of `space.decode` (what
-    `diffhw export` reads from a run's weights.npz)."""
+def torch_weights(variables: dict) -> dict:
+    """Plain-network flax variables -> {"<graph node>.weight" / ".bias": array} in PyTorch layouts (conv
+    [out, in / groups, kh, kw], linear [out, in]) with the batch normalizations folded into the convs
+    (`fold_batch_norm`), keyed by the node names of `space.decode` (what `diffhw export` reads from a run's
+    weights.npz)."""
     out = {}
-    for key, v in flat_weights(params).items():
-        *mod, leaf = key.split("/")
+    for path, v in leaves(fold_batch_norm(variables)):
+        *mod, leaf = path
         node = "stem.conv" if mod == ["stem"] else ".".join(m.replace("_", ".") for m in mod)
         if leaf == "kernel":
             out[f"{node}.weight"] = v.transpose(3, 2, 0, 1) if v.ndim == 4 else v.T

@@ -12,12 +12,16 @@ depth, kernel size and expand ratio choices), adapted to an 8x8 one-channel inpu
   4x4 (stride 2 on its first block); each stage has its own width decision;
 * each block has its own op decision (kernel size x expand ratio, DARTS-style one op per edge) instead of
   per-stage kernel / expand decisions, and depth is a "skip" op of every block but a stage's first;
-* no squeeze-excite, no normalization (the networks are tiny and train without it), ReLU6 activations,
-  no MobileNetV3 head: global average pooling then a linear classifier (width.stage2 -> 10).
+* no squeeze-excite, ReLU6 activations, no MobileNetV3 head: global average pooling then a linear
+  classifier (width.stage2 -> 10);
+* batch normalization after every conv but the classifier, as in MobileNetV2, when a network is trained
+  (the weight-sharing supernet learns nothing in a few epochs without it). At inference it is a per-channel
+  affine map that folds into the conv before it (kernel scaled per output channel, bias shifted), so the
+  layers listed here (and their cost) are the network's: convs with biases, no normalization layers.
 
 MBConv block (MobileNetV2): expand 1x1 (c_in -> c_in * e; absent for e = 1) + ReLU6, depthwise kxk (padding
 k//2, the block's stride) + ReLU6, pointwise 1x1 (-> c_out); a block that is not its stage's first adds its
-input (identity shortcut). Convs have biases.
+input (identity shortcut). Convs have biases (batch normalization folded in).
 
 Encoding (= supernet decisions, `[7]` option indices): width.stem, width.stage1, width.stage2, then the op of
 every block (stage1.0, stage1.1, stage2.0, stage2.1). A first block's op is one of `ops[1:]`, the others one
@@ -33,7 +37,8 @@ import numpy as np
 
 from diffhw.frontends.graph import Graph
 from diffhw.frontends.nas.supernet import (Decision, Sample, Slot, SuperNet, build_supernet, check_encoding,
-                                           conv_layer, conv_out, layer_macs, linear_layer, uniform_encodings)
+                                           conv_layer, conv_out, encode_values, layer_macs, linear_layer,
+                                           uniform_encodings)
 
 __all__ = ["MBConvSpace", "DIGITS", "supernet", "sample", "random_encodings", "config", "encode_config", "decode"]
 
@@ -150,16 +155,8 @@ class MBConvSpace:
 
     def encode_config(self, cfg: dict) -> np.ndarray:
         """Inverse of `config`."""
-        decisions = self.decisions()
         values = [cfg["stem"], *cfg["widths"]] + [self.ops.index(o) for ops in cfg["ops"] for o in ops]
-        if len(values) != len(decisions):
-            raise ValueError(f"{self.name}: a config has {len(decisions)} values, got {len(values)}")
-        enc = []
-        for d, x in zip(decisions, values):
-            if x not in d.values:
-                raise ValueError(f"{self.name}: {d.name} = {x} is not in the space {d.values}")
-            enc.append(d.values.index(x))
-        return np.array(enc, np.int64)
+        return encode_values(self.name, self.decisions(), values)
 
     def decode(self, encoding: Sequence[int], name: str | None = None) -> Graph:
         """The network of one encoding `[D]` as a builder graph (input (1, in_channels, resolution,
