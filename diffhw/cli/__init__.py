@@ -59,7 +59,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = normalize_maestro_flags(list(sys.argv[1:] if argv is None else argv))
     args = build_parser().parse_args(argv)
     try:
-        _compilation_cache()
+        use_compilation_cache()
         return args.func(args)
     except KeyboardInterrupt:
         print(f"\ninterrupted: diffhw {args.command} stopped" + RESUME_HINTS.get(args.command, ""), file=sys.stderr)
@@ -138,7 +138,7 @@ def _watch_signals(grace_s: float = 1.5) -> None:
 _WAKEUP: list = []
 
 
-def _compilation_cache() -> None:
+def use_compilation_cache() -> None:
     """Keep compiled programs across runs so that a repeated command neither traces nor compiles them: the
     program store (`diffhw.engine.store`) and JAX's persistent compilation cache, under $DIFFHW_CACHE_DIR
     (default ~/.cache/diffhw: programs/ and jax/; $JAX_COMPILATION_CACHE_DIR, if set, is JAX's);

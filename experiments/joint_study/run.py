@@ -40,9 +40,9 @@ import numpy as np
 def _cache() -> None:
     """The program store and JAX's persistent compilation cache, as the `diffhw` command sets them
     ($DIFFHW_CACHE_DIR, default ~/.cache/diffhw; `off` disables both)."""
-    from diffhw.cli import _compilation_cache
+    from diffhw.cli import use_compilation_cache
 
-    _compilation_cache()
+    use_compilation_cache()
 
 
 def main(argv=None) -> int:
