@@ -22,13 +22,14 @@ import contextlib
 import pickle
 import re
 import threading
+import time
 from typing import Callable, Optional, Sequence
 
 import jax
 import numpy as np
 from jax.experimental import serialize_executable
 
-from diffhw.engine.store import ProgramStore, cache_root, digest
+from diffhw.engine.store import LOAD_EVENT, ProgramStore, cache_root, digest
 
 _LOADED: dict[tuple, object] = {}  # (name, key) -> jax.stages.Compiled, for the life of the process
 _LOCKS: dict[str, threading.Lock] = {}
@@ -175,7 +176,10 @@ def _load(st: ProgramStore, name: str, key: str):
     try:
         exe, in_tree, out_tree = pickle.loads(payload)
         with _LOADING:
-            return serialize_executable.deserialize_and_load(exe, in_tree, out_tree)
+            start = time.time()
+            prog = serialize_executable.deserialize_and_load(exe, in_tree, out_tree)
+            jax.monitoring.record_event_time_span(LOAD_EVENT, start, time.time())
+            return prog
     except Exception:  # noqa: BLE001 - checked bytes that still do not load (e.g. a runtime change): rebuild
         st.path(name, key).unlink(missing_ok=True)
         return None

@@ -33,6 +33,9 @@ from typing import Optional
 FORMAT = 1
 MAGIC = b"diffhw-program\n"
 ENV = "DIFFHW_CACHE_DIR"
+#: `jax.monitoring` time-span event of every program loaded from the store (`diffhw.engine.jit`): a
+#: deserialization, which timers of search seconds set apart with JAX's compile events.
+LOAD_EVENT = "/diffhw/program_store/load_duration"
 
 
 def default_root() -> Path:
