@@ -18,7 +18,7 @@ import numpy as np
 
 from diffhw.engine.batches import Batch, default_chunk, evaluate_arrays, evaluate_batches
 from diffhw.engine.cases import case_spaces
-from diffhw.evaluate import prepare
+from diffhw.pairs import prepare
 from diffhw.hardware import HardwareSpec
 from diffhw.layers import LayerSpec
 

@@ -14,19 +14,22 @@ import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable, Sequence
 
-import jax
-
 _POOLS: dict[int, ThreadPoolExecutor] = {}
 
 
-def host_threads() -> int:
-    """Dispatch threads for the default backend: the usable cores on CPU, 2 elsewhere."""
-    if jax.default_backend() != "cpu":
-        return 2
+def usable_cores() -> int:
+    """The CPU cores this process may run on."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # platforms without sched_getaffinity
         return max(1, os.cpu_count() or 1)
+
+
+def host_threads() -> int:
+    """Dispatch threads for the default backend: the usable cores on CPU, 2 elsewhere."""
+    import jax
+
+    return usable_cores() if jax.default_backend() == "cpu" else 2
 
 
 def submit_shares(fn: Callable[[Sequence], None], chunks: Sequence, threads: int | None = None) -> list[Future]:

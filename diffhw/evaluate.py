@@ -1,7 +1,7 @@
 """Evaluation of layer and hardware specs: every layer x every hardware config under the layers' dataflows.
 
 `evaluate` takes specs (as the parsers and frontends produce them), validates every (layer, hardware) pair
-the way MAESTRO should have (`diffhw.validation`), groups the valid ones by program (`group_programs`),
+the way MAESTRO should have and groups the valid ones by program (`diffhw.pairs`),
 evaluates them with the engine (`diffhw.engine.batches`) and returns one result row per pair plus the errors
 of the invalid ones and the warnings. Nothing valid is lost because one item is bad.
 """
@@ -15,14 +15,15 @@ import numpy as np
 
 from diffhw.cost.analysis import FAULT_OVERFLOW, FAULT_ZERO_COMPUTE, FAULT_ZERO_UNIQUE, WRAPPED_COUNT
 from diffhw.cost.model import L1_ENERGY, L2_ENERGY
-from diffhw.dataflow import Cluster, Dataflow, resolve_numbers
+from diffhw.dataflow import Cluster, Dataflow
 from diffhw.engine.batches import Batch, evaluate_batches
 from diffhw.errors import InputError
-from diffhw.hardware import Hardware, HardwareSpec
-from diffhw.layers import Layers, LayerSpec, concatenate
-from diffhw.program import Program, group_programs
+from diffhw.hardware import HardwareSpec
+from diffhw.layers import LayerSpec, concatenate
+from diffhw.pairs import prepare
+from diffhw.program import group_programs
 from diffhw.results import DIAGNOSTICS, OUTPUTS
-from diffhw.validation import check_pair, layer_warnings
+from diffhw.validation import layer_warnings
 
 
 @dataclass
@@ -76,40 +77,6 @@ def result_problems(layer: LayerSpec, hw: HardwareSpec, row: dict) -> tuple[Opti
     return None, warns
 
 
-@dataclass(frozen=True)
-class Group(Batch):
-    """A batch of the valid items of one layer list that share a program family (no case space yet), with
-    their indices in the list's layers x hardware cross product."""
-
-    items: tuple[int, ...] = ()
-
-
-def prepare(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec],
-            dataflow: Optional[Dataflow] = None):
-    """Validate the cross product layers x hardware and group the valid items by program.
-    Returns (items, groups, errors); items are (layer index, hw index), layer-major."""
-    items = [(i, j) for i in range(len(layers)) for j in range(len(hardware))]
-    errors: list[InputError] = []
-    valid, programs = [], []
-    for idx, (i, j) in enumerate(items):
-        lay, hw = layers[i], hardware[j]
-        df = dataflow or lay.dataflow
-        err = check_pair(lay, hw, df, filter_larger_than_input=True)
-        if err is not None:
-            errors.append(err)
-            continue
-        valid.append(idx)
-        programs.append(Program.of(lay, df))
-    groups = []
-    for program, members in group_programs(programs).items():
-        idxs = [valid[k] for k in members]
-        specs = [layers[items[k][0]] for k in idxs]
-        numbers = np.stack([resolve_numbers(dataflow or s.dataflow, [s.input_dims()])[0] for s in specs])
-        groups.append(Group(program, Layers.from_specs(specs), numbers,
-                            Hardware.from_specs([hardware[items[k][1]] for k in idxs]), items=tuple(idxs)))
-    return items, groups, errors
-
-
 #: MAESTRO's nJ per MAC (`DSE::cost::mac_energy`), the unit of its CSV energy column.
 MAC_NJ = 0.00023
 
@@ -149,11 +116,14 @@ def evaluate(layers: Sequence[LayerSpec], hardware: Sequence[HardwareSpec],
 
 
 def evaluate_many(networks: Sequence[Sequence[LayerSpec]], hardware: Sequence[HardwareSpec],
-                  dataflow: Optional[Dataflow] = None, csv_energy: bool = False) -> list[Evaluation]:
+                  dataflow: Optional[Dataflow] = None, csv_energy: bool = False,
+                  prepared: Optional[Sequence] = None) -> list[Evaluation]:
     """`evaluate` of several layer lists (e.g. mapping files) on the same hardware, one Evaluation each, in
     one pipeline: the lists' items of the same dataflow structure and layer type are evaluated together
-    (one case-space analysis and one set of programs for all of them, not one per list)."""
-    prepared = [prepare(layers, hardware, dataflow) for layers in networks]
+    (one case-space analysis and one set of programs for all of them, not one per list). `prepared`: the
+    lists' `diffhw.pairs.prepare` results when the caller made them already."""
+    if prepared is None:
+        prepared = [prepare(layers, hardware, dataflow) for layers in networks]
     flat = [(n, g) for n, (_, groups, _) in enumerate(prepared) for g in groups]
     merged = {p: [flat[k] for k in idx] for p, idx in group_programs([g.program for _, g in flat]).items()}
     batches = [Batch(program, concatenate([g.layers for _, g in members]),

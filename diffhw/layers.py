@@ -9,9 +9,8 @@ that is False on padding.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Optional, Sequence
+from typing import Mapping, NamedTuple, Optional, Sequence
 
-import jax
 import numpy as np
 
 from diffhw.dataflow import Dataflow
@@ -99,10 +98,9 @@ class Network:
     source: str = "<memory>"
 
 
-@jax.tree_util.register_dataclass
-@dataclass(frozen=True)
-class Layers:
-    """Struct of int64 arrays, all of the same (batch) shape. Padding rows have mask False."""
+class Layers(NamedTuple):
+    """Struct of int64 arrays, all of the same (batch) shape. Padding rows have mask False. A NamedTuple, as
+    `Hardware`: a JAX pytree without registration, so parsing layer files imports no JAX."""
 
     op: np.ndarray
     N: np.ndarray
@@ -141,14 +139,20 @@ class Layers:
     @staticmethod
     def stack(batches: Sequence["Layers"]) -> "Layers":
         """Stack equally long layer arrays into a leading batch axis: `[M, L]`."""
-        return jax.tree_util.tree_map(lambda *xs: np.stack(xs), *batches)
+        return _fieldwise(np.stack, batches)
+
+
+def _fieldwise(fn, trees: Sequence):
+    """One NamedTuple of arrays (`Layers`, `Hardware`) from `fn(tuple of the trees' values)` per field (a
+    field that is None in the first tree stays None)."""
+    return type(trees[0])(*(None if xs[0] is None else fn(xs) for xs in zip(*trees)))
 
 
 def take(tree, index):
-    """A pytree of numpy arrays (`Layers`, `Hardware`) at `index` of its leading axis."""
-    return jax.tree_util.tree_map(lambda x: x[index], tree)
+    """A NamedTuple of numpy arrays (`Layers`, `Hardware`) at `index` of its leading axis."""
+    return _fieldwise(lambda xs: xs[0][index], [tree])
 
 
 def concatenate(trees: Sequence):
-    """Pytrees of numpy arrays of one structure (`Layers`, `Hardware`) joined along their leading axis."""
-    return jax.tree_util.tree_map(lambda *xs: np.concatenate(xs), *trees)
+    """NamedTuples of numpy arrays of one type (`Layers`, `Hardware`) joined along their leading axis."""
+    return _fieldwise(np.concatenate, trees)

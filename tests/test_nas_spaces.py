@@ -1,6 +1,5 @@
 """NAS search spaces: vectorized samples equal the decoded graphs, supernet relaxation, published MACs."""
 
-import dataclasses
 
 import jax
 import jax.numpy as jnp
@@ -11,7 +10,7 @@ from diffhw.frontends.nas import alphanet, darts, digits, layer_macs
 from diffhw.layers import Layers
 
 SPACES = {"darts": darts, "alphanet": alphanet, "digits": digits}
-FIELDS = [f.name for f in dataclasses.fields(Layers)]
+FIELDS = list(Layers._fields)
 
 
 def _row(layers: Layers, i: int) -> Layers:

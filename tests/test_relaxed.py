@@ -15,7 +15,7 @@ from diffhw.cli.common import load_inputs as _load_inputs
 from diffhw.cost.model import layer_cost
 from diffhw.engine.batches import evaluate_arrays
 from diffhw.engine.cases import case_space
-from diffhw.evaluate import prepare
+from diffhw.pairs import prepare
 from diffhw.layers import take
 from diffhw.compile_options import QUICK_OPTIONS
 from diffhw.numerics import DEFAULT_TEMPERATURE, MIN_TEMPERATURE, SEARCH_TEMPERATURES, Exact, Relaxed, walk

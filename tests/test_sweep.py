@@ -127,12 +127,12 @@ def test_padding_and_order_do_not_change_results(darts6, swept):
     pad = 40
     padded = Layers(**{f: np.concatenate([np.asarray(getattr(s.layers, f)),
                                           np.full((6, pad), False if f == "mask" else 7)], 1)
-                       for f in Layers.__dataclass_fields__})
+                       for f in Layers._fields})
     hb = np.concatenate([(s.layers.op != GEMM) & (s.layers.N > 1), np.ones((6, pad), bool)], 1)
     rev = np.arange(6)[::-1]
     # padded, models reversed, stored as arrays instead of rows of the space's table: same rows
     m2 = Models.from_arrays([darts6.names[i] for i in rev],
-                            Layers(**{f: np.asarray(getattr(padded, f))[rev] for f in Layers.__dataclass_fields__}),
+                            Layers(**{f: np.asarray(getattr(padded, f))[rev] for f in Layers._fields}),
                             hb[rev])
     assert m2.take(rev).digest() == darts6.digest()
     cols2 = sweep(m2, HW, cfg)[0]

@@ -14,9 +14,20 @@ import time
 from typing import Optional, Sequence
 
 from diffhw.cli.common import DEFAULT_HW, DEFAULT_MAPPING, load_inputs, model_options
+from diffhw.cli.forked import Forked
 from diffhw.outputs import check_file, row_format, write_rows
 
 LEAD_COLUMNS = ("mapping", "network", "layer", "hw")
+
+
+def read_inputs(mappings: Sequence[str], hws: Sequence[str], **models):
+    """`load_inputs`, and each mapping's valid (layer, hardware) pairs grouped by program
+    (`diffhw.pairs.prepare`): (mapping items, hw specs, errors, prepared). Imports no JAX."""
+    from diffhw.pairs import prepare
+
+    nets, specs, errors = load_inputs(mappings, hws, **models)
+    return nets, specs, errors, [prepare(list(net.layers), specs) for _, net in nets] if specs else []
+
 
 def run_maestro(mappings: Sequence[str], hws: Sequence[str], *, warnings: Optional[list] = None,
                 strict: bool = False, csv_energy: bool = False, **models):
@@ -25,11 +36,13 @@ def run_maestro(mappings: Sequence[str], hws: Sequence[str], *, warnings: Option
     Warnings (MAESTRO's numbers for an odd layer, e.g. Y < R) are appended to `warnings`; with `strict` they
     are errors and their layers give no rows. `csv_energy` adds MAESTRO's CSV energy column (`csv_energy_nJ`,
     see `diffhw.evaluate.add_csv_energy`)."""
+    read = Forked(read_inputs, mappings, hws, **models)  # in a child process while JAX is imported here
     from diffhw.evaluate import evaluate_many
 
-    nets, specs, errors = load_inputs(mappings, hws, **models)
+    nets, specs, errors, prepared = read.result()
     rows = []
-    evs = evaluate_many([list(net.layers) for _, net in nets], specs, csv_energy=csv_energy) if specs else []
+    evs = evaluate_many([list(net.layers) for _, net in nets], specs, csv_energy=csv_energy,
+                        prepared=prepared) if specs else []
     for (stem, net), ev in zip(nets, evs):
         errors.extend(ev.errors)
         (errors if strict else warnings if warnings is not None else []).extend(ev.warnings)

@@ -21,7 +21,7 @@ from diffhw.engine.jit import StoredJit
 from diffhw.engine.packing import chunk_size, pack_inputs, unpack_inputs
 from diffhw.errors import InputError
 from diffhw.hardware import Hardware
-from diffhw.layers import Layers, take
+from diffhw.layers import Layers
 from diffhw.program import Program
 from diffhw.results import DIAGNOSTICS, FLOAT_OUTPUTS, INT_OUTPUTS, OUTPUTS
 
@@ -60,10 +60,6 @@ class Batch:
     numbers: np.ndarray  # [B, n]
     hw: Hardware  # [B]
     split: bool = True
-
-    def take(self, index) -> tuple[Layers, np.ndarray, Hardware]:
-        """The batch's arrays gathered at `index` (for padding or replication)."""
-        return take(self.layers, index), self.numbers[index], take(self.hw, index)
 
 
 def evaluate_arrays(program: Program, layers: Layers, numbers, hw: Hardware, chunk: Optional[int] = None,

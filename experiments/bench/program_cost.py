@@ -21,7 +21,7 @@ import numpy as np
 
 from diffhw import layer_cost
 from diffhw.engine.cases import case_spaces
-from diffhw.evaluate import prepare
+from diffhw.pairs import prepare
 from diffhw.frontends.maestro import parse_hw, parse_model
 
 DEV = Path(__file__).resolve().parents[2] / "tests" / "data" / "dev"

@@ -19,7 +19,7 @@ import numpy as np
 
 from diffhw.cli.common import load_inputs
 from diffhw import case_space, layer_cost
-from diffhw.evaluate import prepare
+from diffhw.pairs import prepare
 from diffhw.layers import take
 from diffhw.numerics import Relaxed
 

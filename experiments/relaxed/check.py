@@ -23,7 +23,7 @@ from scipy.stats import spearmanr
 
 from diffhw.cli.common import load_inputs as _load_inputs
 from diffhw import case_space, evaluate_arrays, layer_cost
-from diffhw.evaluate import prepare
+from diffhw.pairs import prepare
 from diffhw.layers import take
 from diffhw.numerics import DEFAULT_TEMPERATURE, Relaxed
 
