@@ -17,6 +17,7 @@ import functools
 import os
 import pickle
 import sys
+import threading
 from typing import Callable
 
 from diffhw.dispatch import usable_cores
@@ -50,7 +51,15 @@ class Forked:
             finally:
                 os._exit(status)
         os.close(write)
-        self._pid, self._read = pid, read
+        self._pid, self._data = pid, []
+        self._reader = threading.Thread(target=self._collect, args=(read,), daemon=True)
+        self._reader.start()
+
+    def _collect(self, fd: int) -> None:
+        """Read the child's pickled value as it comes (a thread: the reads release the GIL, so the transfer
+        overlaps what this process does meanwhile, and the child never waits on a full pipe)."""
+        with os.fdopen(fd, "rb") as pipe:
+            self._data.append(pipe.read())
 
     @property
     def forked(self) -> bool:
@@ -61,13 +70,12 @@ class Forked:
         """The value of the function: the child's, else computed here (see the module docstring)."""
         if self._pid is None:
             return self._call()
-        with os.fdopen(self._read, "rb") as pipe:
-            data = pipe.read()
+        self._reader.join()
         _, status = os.waitpid(self._pid, 0)
         self._pid = None
         if status == 0:
             try:
-                return pickle.loads(data)
+                return pickle.loads(self._data[0])
             except Exception:  # noqa: BLE001 - a value that does not unpickle here is computed again
                 pass
         return self._call()

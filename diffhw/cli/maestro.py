@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from typing import Optional, Sequence
@@ -39,6 +40,7 @@ def run_maestro(mappings: Sequence[str], hws: Sequence[str], *, warnings: Option
     read = Forked(read_inputs, mappings, hws, **models)  # in a child process while JAX is imported here
     from diffhw.evaluate import evaluate_many
 
+    gc.freeze()  # the garbage collector no longer walks JAX's objects at every collection (docs/startup.md)
     nets, specs, errors, prepared = read.result()
     rows = []
     evs = evaluate_many([list(net.layers) for _, net in nets], specs, csv_energy=csv_energy,
