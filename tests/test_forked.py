@@ -1,5 +1,5 @@
-"""`diffhw.cli.forked.Forked`: a function's value computed in a forked child while the parent imports JAX,
-or here when forking is unsafe (JAX imported) or the child fails."""
+"""Start-up (docs/startup.md): `diffhw.cli.forked.Forked`, a function's value computed in a forked child while
+the parent imports JAX, or here when forking is unsafe (JAX imported) or the child fails; `heavy_imports`."""
 
 import os
 import subprocess
@@ -69,3 +69,21 @@ def test_forks_before_jax_and_falls_back_to_the_parent():
     assert out[0] == ("True ('a', 'child') parent parent True" if forked else "False ('a', 'parent') parent parent True")
     assert out[1] == "raised 'missing'"
     assert out[2] == "False"  # Forked and the function imported no JAX
+
+
+HEAVY = textwrap.dedent("""
+    import gc, sys
+    from diffhw.cli.common import heavy_imports
+    with heavy_imports():
+        inside = gc.isenabled()
+        import jax
+    frozen = gc.get_freeze_count()
+    with heavy_imports():  # JAX imported: nothing changes
+        again = gc.isenabled()
+    print(inside, gc.isenabled(), frozen > 100_000, again, gc.get_freeze_count() == frozen)
+""")
+
+
+def test_heavy_imports_collect_nothing_and_freeze_what_they_made():
+    out = subprocess.run([sys.executable, "-c", HEAVY], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True", "True", "True", "True"]

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from diffhw.cli.common import load_graph, model_label, model_options
+from diffhw.cli.common import heavy_imports, load_graph, model_label, model_options
 from diffhw.outputs import finish_dir, new_dir
 
 
@@ -109,11 +109,12 @@ def cmd_codesign(args) -> int:
 
 
 def _codesign(args, out: Path, tmp: Path) -> int:
-    from diffhw.exporters.maestro import export_maestro
-    from diffhw.optimize import report
-    from diffhw.optimize.search import SearchError
-    from diffhw.optimize.defaults import DEFAULT_BOUNDS
-    from diffhw.optimize.problem import Problem, smallest_design
+    with heavy_imports():
+        from diffhw.exporters.maestro import export_maestro
+        from diffhw.optimize import report
+        from diffhw.optimize.search import SearchError
+        from diffhw.optimize.defaults import DEFAULT_BOUNDS
+        from diffhw.optimize.problem import Problem, smallest_design
     methods, default = _codesign_methods()
     method = args.method or default
     if method not in methods:

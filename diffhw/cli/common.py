@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -132,3 +134,22 @@ def model_options(parser: argparse.ArgumentParser) -> None:
                         help="input shape, e.g. 1,3,224,224 (zoo, PyTorch, ONNX with dynamic sizes)")
     parser.add_argument("--convention", choices=("padded", "maestro"), default="padded",
                         help="padded: Y/X include padding, MACs exact (default); maestro: as MAESTRO's frontend")
+
+
+@contextlib.contextmanager
+def heavy_imports():
+    """For the imports that bring JAX in: no garbage collection while they run (each collection would walk
+    the hundreds of thousands of objects they make, again and again), and what they made frozen
+    (`gc.freeze`) so that the command's later collections do not walk it either (docs/startup.md). Nothing
+    of this once JAX is imported (a second command of `diffhw serve` must not freeze the first's garbage)."""
+    if "jax" in sys.modules:
+        yield
+        return
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()

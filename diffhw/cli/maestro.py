@@ -9,12 +9,11 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 import time
 from typing import Optional, Sequence
 
-from diffhw.cli.common import DEFAULT_HW, DEFAULT_MAPPING, load_inputs, model_options
+from diffhw.cli.common import DEFAULT_HW, DEFAULT_MAPPING, heavy_imports, load_inputs, model_options
 from diffhw.cli.forked import Forked
 from diffhw.outputs import check_file, row_format, write_rows
 
@@ -38,9 +37,8 @@ def run_maestro(mappings: Sequence[str], hws: Sequence[str], *, warnings: Option
     are errors and their layers give no rows. `csv_energy` adds MAESTRO's CSV energy column (`csv_energy_nJ`,
     see `diffhw.evaluate.add_csv_energy`)."""
     read = Forked(read_inputs, mappings, hws, **models)  # in a child process while JAX is imported here
-    from diffhw.evaluate import evaluate_many
-
-    gc.freeze()  # the garbage collector no longer walks JAX's objects at every collection (docs/startup.md)
+    with heavy_imports():
+        from diffhw.evaluate import evaluate_many
     nets, specs, errors, prepared = read.result()
     rows = []
     evs = evaluate_many([list(net.layers) for _, net in nets], specs, csv_energy=csv_energy,
