@@ -18,6 +18,8 @@ mapping file, 10 files) x the 7 hardware files of tests/data/dev/hw = 4,137 laye
 * codesign: `diffhw codesign --network mobilenetv2 --objective edp` with the caches off, then filling the
   store, then warm (--repeat runs); every design must be the same (design.json but for its timings).
 * bench: `diffhw bench` on the same files, caches off and warm (steady-state layer-evaluations/s).
+* --paired N: N more rounds of one sweep of each MAESTRO build and one warm diffhw run, alternating, so that
+  each round's runs see about the same load; the median per-round ratio is the comparison to trust most.
 * --serve: the warm maestro (and codesign) commands again as clients of one `diffhw serve` on the warm cache
   (reported apart, under "served": the first of each kind loads its programs into the server, the next ones
   find them loaded; CPU seconds of client and server). Every other run has DIFFHW_SERVE=off.
@@ -35,6 +37,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -138,6 +141,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", help="also write the JSON report here")
     ap.add_argument("--repeat", type=int, default=2, help="warm runs of each command (maestro: best reported; codesign: each)")
+    ap.add_argument("--paired", type=int, default=0, metavar="N",
+                    help="then N rounds of one MAESTRO sweep of each build and one warm diffhw maestro run, "
+                         "alternating (medians and the median of the per-round ratios under 'paired')")
     ap.add_argument("--no-codesign", action="store_true", help="skip the codesign runs (minutes)")
     ap.add_argument("--no-bench", action="store_true", help="skip the two diffhw bench runs")
     ap.add_argument("--serve", action="store_true",
@@ -172,6 +178,8 @@ def main() -> None:
             report[f"ratio_vs_{name}"] = {"cold": round(cold / m, 2), "warm": round(min(warm) / m, 2)}
             report[f"cpu_ratio_vs_{name}"] = {"cold": round(CPU["cold"] / mc, 2),
                                               "warm": round(min(CPU[f"warm{i}"] for i in range(a.repeat)) / mc, 2)}
+        if a.paired:
+            report["paired"] = paired(a.paired, binaries, mappings, hws, work, cache, cmd, ref)
         designs = []
         if not a.no_codesign:
             cd = {}
@@ -206,6 +214,28 @@ def main() -> None:
     if a.out:
         with open(a.out, "w") as f:
             f.write(text + "\n")
+
+
+def paired(rounds: int, binaries: dict, mappings, hws, work: str, cache: str, cmd, ref: str) -> dict:
+    """`rounds` rounds of: one sweep of each MAESTRO build, one warm `diffhw maestro`; wall seconds per round,
+    their medians and the median of each round's diffhw / MAESTRO ratio (runs minutes apart on a shared
+    machine see different loads; a round's runs see about the same)."""
+    walls: dict = {name: [] for name in [*binaries, "diffhw_warm"]}
+    same = True
+    for r in range(rounds):
+        for name, path in binaries.items():
+            d = os.path.join(work, f"{name}_paired{r}")
+            os.mkdir(d)
+            walls[name].append(maestro(path, mappings, hws, d)["wall_s"])
+        out = os.path.join(work, f"paired{r}.csv")
+        walls["diffhw_warm"].append(round(diffhw(cmd(out), cache, f"paired{r}")[0], 3))
+        same = same and open(out, "rb").read() == open(ref, "rb").read()
+    report = {"wall_s": walls, "median_s": {k: statistics.median(v) for k, v in walls.items()},
+              "csv_identical_to_cold": same}
+    for name in binaries:
+        report[f"median_ratio_vs_{name}"] = round(statistics.median(
+            w / m for w, m in zip(walls["diffhw_warm"], walls[name])), 3)
+    return report
 
 
 def served(a, cache: str, cmd, ref: str, work: str, designs: Optional[list]) -> dict:
