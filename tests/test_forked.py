@@ -59,6 +59,10 @@ SCRIPT = textwrap.dedent("""
         Forked(always_fails).result()
     except KeyError as e:
         print("raised", e)
+    real_fork, os.fork = os.fork, lambda: (_ for _ in ()).throw(OSError(11, "no more processes"))
+    f = Forked(where, "b")
+    os.fork = real_fork
+    print(f.forked, f.result())
     print("jax" in sys.modules)
 """)
 
@@ -68,7 +72,8 @@ def test_forks_before_jax_and_falls_back_to_the_parent():
     forked = len(os.sched_getaffinity(0)) >= 2
     assert out[0] == ("True ('a', 'child') parent parent True" if forked else "False ('a', 'parent') parent parent True")
     assert out[1] == "raised 'missing'"
-    assert out[2] == "False"  # Forked and the function imported no JAX
+    assert out[2] == "False ('b', 'parent')"  # a fork that fails: computed here
+    assert out[3] == "False"  # Forked and the function imported no JAX
 
 
 HEAVY = textwrap.dedent("""

@@ -36,10 +36,18 @@ class Forked:
         self._pid = None
         if not can_fork():
             return
-        read, write = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            read, write = os.pipe()
+        except OSError:  # no file descriptors left: compute it here
+            return
+        try:
+            pid = os.fork()
+        except OSError:  # no process or memory for a child: compute it here
+            os.close(read)
+            os.close(write)
+            return
         if pid == 0:  # the child: compute, send, exit without running the parent's exit handlers
             os.close(read)
             status = 1
