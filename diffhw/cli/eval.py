@@ -10,21 +10,22 @@ import json
 import math
 import sys
 
-from diffhw.cli.common import load_inputs, model_options
+from diffhw.cli.common import heavy_imports, load_inputs, model_options
 from diffhw.hwgrid import MAX_POINTS
 from diffhw.outputs import write_file
 
 
 def cmd_eval(args) -> int:
     """`diffhw eval`: models x hardware x dataflows -> one row per (model, hw, dataflow); see diffhw.sweep."""
-    from diffhw import sweep as sw
-    from diffhw.dataflow import template
-    from diffhw.errors import InputError
-    from diffhw.frontends.maestro import load_dataflow
-    from diffhw.frontends.models import load_networks
-    from diffhw.frontends.nas import sample_models
-    from diffhw.hwgrid import GridError, load_grid
-    from diffhw.validation import check_hardware
+    with heavy_imports():
+        from diffhw import sweep as sw
+        from diffhw.dataflow import template
+        from diffhw.errors import InputError
+        from diffhw.frontends.maestro import load_dataflow
+        from diffhw.frontends.models import load_networks
+        from diffhw.frontends.nas import sample_models
+        from diffhw.hwgrid import GridError, load_grid
+        from diffhw.validation import check_hardware
 
     if args.coordinator or args.num_processes > 1:
         import jax
