@@ -35,7 +35,8 @@ def add_parser(sub) -> None:
     p.add_argument("--dataset", default="digits", help="training data (digits: scikit-learn's 8x8 digits)")
     p.add_argument("--lambda", dest="lam", type=float, default=0.002,
                    help="weight of the hardware term (log E-EDP) in the architecture loss (default 0.002; "
-                        "0 searches for accuracy alone, >= 0.01 drives the search to the smallest network)")
+                        "0 searches for accuracy alone; the joint study's grid 0 / 0.01 / 0.1 / 1 spans digits "
+                        "from its most accurate to its smallest-EDP networks)")
     p.add_argument("--epochs", type=int, default=30, help="search and retraining epochs (default 30)")
     p.add_argument("--retrain-seeds", type=int, default=3, help="seeds of the from-scratch training (default 3)")
     p.add_argument("--area-budget", type=float, default=1e7, help="area budget (MAESTRO units, default 1e7)")

@@ -205,23 +205,26 @@ class JointSearch:
                 log_edp, pen = cost_.objective(u, df, probs, temp, c.penalty, costs)
                 return log_edp + pen, log_edp
 
+            # the hardware term once, with its gradients with respect to the architecture probabilities and
+            # the accelerator (one backward pass for both)
+            probs = jax.lax.stop_gradient(masked_softmax(ps["arch"], mask))
+            _, hw_vjp, log_edp = jax.vjp(hardware, probs, ps["u"], ps["df"], has_aux=True)
+            g_p, g_u, g_df = hw_vjp(jnp.asarray(1.0))
             w_fixed = jax.lax.stop_gradient(ps["weights"])
 
             def arch_term(arch):  # (architecture loss, validation loss)
                 probs = masked_softmax(arch, mask)
                 macs = (cost_.net.option_weights(probs) * self.option_macs).sum()
                 loss_v = ce(w_fixed, gumbel_gates(k_val, arch, mask, tau), xv, yv)
-                hw = hardware(probs, ps["u"], ps["df"])[0]
+                # lambda x hardware term: its gradient is lambda x g_p through the probabilities (chain rule)
+                hw = (jax.lax.stop_gradient(g_p) * probs).sum()
                 return loss_v + lam * hw + mac_w * jax.nn.relu(jnp.log(macs) - log_mac_budget) ** 2, loss_v
 
             def frozen():  # warm-up: no architecture gradient (no backward pass); the validation loss
                 return jnp.zeros_like(ps["arch"]), ce(w_fixed, gumbel_gates(k_val, ps["arch"], mask, tau), xv, yv)
 
             g_a, loss_v = jax.lax.cond(arch_on > 0, lambda: jax.grad(arch_term, has_aux=True)(ps["arch"]), frozen)
-            probs = jax.lax.stop_gradient(masked_softmax(ps["arch"], mask))
-            (_, log_edp), g_h = jax.value_and_grad(lambda u, df: hardware(probs, u, df), argnums=(0, 1),
-                                                   has_aux=True)(ps["u"], ps["df"])
-            g = finite({"weights": jax.tree_util.tree_map(jnp.zeros_like, w), "arch": g_a, "u": g_h[0], "df": g_h[1]})
+            g = finite({"weights": jax.tree_util.tree_map(jnp.zeros_like, w), "arch": g_a, "u": g_u, "df": g_df})
             updates, st = opt.update(g, st, ps)
             return optax.apply_updates(ps, updates), (st_w, st), (loss_t, loss_v, log_edp)
 

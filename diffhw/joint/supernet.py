@@ -46,7 +46,8 @@ def masked_softmax(logits, mask, temperature=1.0):
 
 class Depthwise(nn.Module):
     """Depthwise kxk conv, padding k//2, without bias (batch normalization follows): the parameters of
-    `nn.Conv(C, (k, k), stride, k // 2, feature_group_count=C, use_bias=False)` (kernel [k, k, 1, C]),
+    `nn.Conv(C, (k, k), stride, k // 2, feature_group_count=C, use_bias=False)` (kernel [k, k, 1, C], float32
+    like every parameter of the network, also with JAX's 64-bit mode on),
     computed as a sum of k*k shifted, scaled inputs (one fused loop: XLA's CPU grouped convolution is ~15x
     slower on these 8x8 maps)."""
 
@@ -56,7 +57,7 @@ class Depthwise(nn.Module):
     @nn.compact
     def __call__(self, x):
         k, s, c = self.kernel, self.stride, x.shape[-1]
-        w = self.param("kernel", nn.initializers.lecun_normal(), (k, k, 1, c))
+        w = self.param("kernel", nn.initializers.lecun_normal(), (k, k, 1, c), jnp.float32)
         p = k // 2
         xp = jnp.pad(x, ((0, 0), (p, p), (p, p), (0, 0)))
         ho = (x.shape[1] + 2 * p - k) // s + 1
@@ -74,7 +75,7 @@ class Pointwise(nn.Module):
 
     @nn.compact
     def __call__(self, x):
-        w = self.param("kernel", nn.initializers.lecun_normal(), (1, 1, x.shape[-1], self.cout))
+        w = self.param("kernel", nn.initializers.lecun_normal(), (1, 1, x.shape[-1], self.cout), jnp.float32)
         return (x.reshape(-1, x.shape[-1]) @ w[0, 0]).reshape(x.shape[:-1] + (self.cout,))
 
 

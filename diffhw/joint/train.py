@@ -33,7 +33,7 @@ from diffhw.joint.data import Split
 from diffhw.joint.supernet import (MBConvNet, choice_mask, fold_batch_norm, leaves, network_to_supernet,
                                    one_hot_gates, supernet_key, supernet_to_network)
 
-__all__ = ["Trained", "fit", "train_supernet", "supernet_loss", "accuracy", "shuffles", "torch_weights"]
+__all__ = ["Trained", "fit", "train_supernet", "supernet_loss", "correctness", "shuffles", "torch_weights"]
 
 
 @dataclass
@@ -81,9 +81,10 @@ def train_supernet(space, params, order, gates, x, y, lr: float = 1e-2):
 
 
 @partial(jax.jit, static_argnames=("space",))
-def accuracy(space, params, gates, x, y):
-    """Accuracy [K] of supernet copies params [K, ...] at gates [D, O] on images x [N, ...], labels y [N]."""
-    return jax.vmap(lambda p: (MBConvNet(space).apply(p, x, gates).argmax(-1) == y).mean())(params)
+def correctness(space, params, gates, x, y):
+    """Correct predictions [K, N] (bool) of supernet copies params [K, ...] at gates [D, O] on images x [N, ...],
+    labels y [N] (inference: batch normalization with the running averages)."""
+    return jax.vmap(lambda p: MBConvNet(space).apply(p, x, gates).argmax(-1) == y)(params)
 
 
 def shuffles(n: int, batch: int, epochs: int, seed) -> np.ndarray:
@@ -132,8 +133,10 @@ def fit(space, encoding: Sequence[int], data: Split, epochs: int = 30, seeds: Se
     order = np.stack([shuffles(len(data.y_train), batch, epochs, int(s)) for s in seeds])
     params = train_supernet(space, params, jnp.asarray(order, jnp.int32),
                             jnp.broadcast_to(gates, (order.shape[1],) + gates.shape), x_tr, y_tr, lr=lr)
-    acc = [np.asarray(accuracy(space, params, gates, jnp.asarray(x), jnp.asarray(y)))
-           for x, y in ((data.x_val, data.y_val), (data.x_test, data.y_test))]
+    # validation and test split in one call (one compiled program): per-sample correctness [K, N], then per split
+    correct = np.asarray(correctness(space, params, gates, jnp.asarray(np.concatenate([data.x_val, data.x_test])),
+                                     jnp.asarray(np.concatenate([data.y_val, data.y_test]))))
+    acc = [correct[:, :len(data.y_val)].mean(1), correct[:, len(data.y_val):].mean(1)]
     first = supernet_to_network(space, jax.tree_util.tree_map(lambda a: np.asarray(a[0]), params), enc, inits[0][0])
     return Trained(enc, acc[0], acc[1], first, time.perf_counter() - t0)
 

@@ -1,6 +1,6 @@
 """Joint network x accelerator search vs decoupled, semi-decoupled and random co-design on digits.
 
-    python experiments/joint_study/run.py --out DIR [--seeds 0 1 2] [--epochs 30]
+    python experiments/joint_study/run.py --out DIR [--seeds 0 1 2] [--epochs 4] [--lambdas 0 0.01 0.1 1]
 
 Per study seed, every method produces a set of final (architecture, accelerator) points on the digits
 space (`diffhw.frontends.nas.digits`) under the same area budget:
@@ -15,7 +15,8 @@ space (`diffhw.frontends.nas.digits`) under the same area budget:
   networks, gradient co-design of the best `--keep`;
 * random: random (architecture, accelerator) pairs evaluated exactly.
 
-Every final architecture is retrained from scratch (same epochs, `--retrain-seeds` seeds); the table
+Every distinct final architecture is retrained from scratch once (same epochs, `--retrain-seeds` seeds in
+one call, `--workers` networks at a time in threads, after every seed's searches); the table
 reports the test accuracy mean +/- std and the exact latency / energy / EDP / area of the design. The
 hypervolume of each method's front (test accuracy up, log10 EDP down; reference point: accuracy 0.1 and
 1.1 x the largest EDP of any method on that seed) is compared. Writes DIR/results.json, DIR/table.md and
@@ -32,6 +33,7 @@ import json
 import os
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -49,13 +51,14 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    ap.add_argument("--epochs", type=int, default=10, help="search epochs (joint, decoupled, SPOS)")
-    ap.add_argument("--retrain-epochs", type=int, default=15, help="epochs of every final network's retraining")
+    ap.add_argument("--epochs", type=int, default=4, help="search epochs (joint, decoupled, SPOS)")
+    ap.add_argument("--retrain-epochs", type=int, default=8, help="epochs of every final network's retraining")
     ap.add_argument("--retrain-seeds", type=int, default=3)
-    ap.add_argument("--lambdas", type=float, nargs="+", default=[0.0, 0.0005, 0.0015, 0.005])
-    ap.add_argument("--mac-quantiles", type=float, nargs="+", default=[1.0, 0.5, 0.25, 0.1])
+    ap.add_argument("--lambdas", type=float, nargs="+", default=[0.0, 0.01, 0.1, 1.0])
+    ap.add_argument("--mac-quantiles", type=float, nargs="+", default=[1.0, 0.3, 0.1, 0.03])
     ap.add_argument("--keep", type=int, default=4)
     ap.add_argument("--random", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=2, help="networks retrained at a time (threads)")
     ap.add_argument("--area-budget", type=float, default=1e7)
     ap.add_argument("--merge", nargs="+", metavar="RUN_DIR",
                     help="combine finished study directories (e.g. one seed per process) into --out")
@@ -98,18 +101,7 @@ def _study(args, tmp: Path) -> None:
     log(f"compiled the joint programs in {js.compile_seconds:.1f} s")
     macs = space.sample(2000, seed=12345).macs
     mac_budgets = [float(np.quantile(macs, q)) for q in args.mac_quantiles]
-    trained: dict[tuple, dict] = {}
     phase = {"search": 0.0, "retraining": 0.0}
-
-    def retrain(enc) -> dict:
-        enc = tuple(int(e) for e in enc)
-        if enc not in trained:
-            with CompileClock() as clock:
-                r = fit(space, enc, data, args.retrain_epochs, seeds=tuple(range(args.retrain_seeds)))
-            compile_s["retraining"] += clock.compile_seconds
-            phase["retraining"] += clock.seconds
-            trained[enc] = r.summary | {"train_seconds": round(r.seconds, 2)}
-        return trained[enc]
 
     def timed(fn):
         """(fn's points, its seconds with JAX's compiles set apart, those compile seconds)."""
@@ -119,7 +111,7 @@ def _study(args, tmp: Path) -> None:
         compile_s["methods"] += clock.compile_seconds
         return points, clock.search_seconds, clock.compile_seconds
 
-    runs = []
+    searched = []  # per seed: {method: (points [(Point, extra)], search seconds, compile seconds)}
     for seed in args.seeds:
         methods = {}
         # the warm start is the same for every lambda and MAC budget: charged to joint and to decoupled
@@ -141,12 +133,33 @@ def _study(args, tmp: Path) -> None:
         log(f"seed {seed} semi-decoupled done")
         (rnd, _), secs, comp = timed(lambda: baselines.random_pairs(cost, args.random, seed))
         methods["random"] = ([(p, {}) for p in rnd], secs, comp)
-        log(f"seed {seed} random done")
+        log(f"seed {seed} random done: " + ", ".join(f"{k} {v[1]:.0f} s" for k, v in methods.items()))
+        searched.append(methods)
+
+    # every distinct final network of every method and seed, retrained from scratch (`--retrain-seeds` seeds in
+    # one call); the first alone (it compiles the training program), the others `--workers` at a time
+    encodings = list(dict.fromkeys(tuple(int(e) for e in pt.encoding)
+                                   for methods in searched for pts, _, _ in methods.values() for pt, _ in pts))
+
+    def retrain(enc) -> dict:
+        r = fit(space, enc, data, args.retrain_epochs, seeds=tuple(range(args.retrain_seeds)))
+        return r.summary | {"train_seconds": round(r.seconds, 2)}
+
+    with CompileClock() as clock:
+        trained = dict(zip(encodings[:1], map(retrain, encodings[:1])))
+        with ThreadPoolExecutor(max(1, args.workers)) as pool:
+            trained.update(zip(encodings[1:], pool.map(retrain, encodings[1:])))
+    compile_s["retraining"] = clock.compile_seconds
+    phase["retraining"] = clock.seconds
+    log(f"retrained {len(encodings)} networks in {clock.seconds:.0f} s ({clock.compile_seconds:.0f} s compiling)")
+
+    runs = []
+    for seed, methods in zip(args.seeds, searched):
         doc = {}
         for name, (points, secs, comp) in methods.items():
             rows = []
             for pt, extra in points:
-                acc = retrain(pt.encoding)
+                acc = trained[tuple(int(e) for e in pt.encoding)]
                 m = pt.metrics
                 rows.append({"test_accuracy": acc["test_accuracy"], "test_accuracy_std": acc["test_accuracy_std"],
                              "val_accuracy": acc["val_accuracy"], "edp": m["edp"],
