@@ -54,7 +54,7 @@ import optax
 from diffhw.joint.data import Split
 from diffhw.joint.hardware import ExpectedCost
 from diffhw.joint.supernet import MBConvNet, choice_mask, gumbel_gates, masked_softmax, one_hot_gates
-from diffhw.joint.train import shuffles
+from diffhw.joint.train import shuffles, supernet_loss
 from diffhw.optimize.search import Budget, SearchResult
 from diffhw.optimize.gradient import STEP_COMPILER_OPTIONS, group_linearization, linearized_costs
 from diffhw.optimize.discretization import discretize, repair
@@ -173,8 +173,7 @@ class JointSearch:
         model, cost_, opt, opt_w = self.model, cost, self.opt, self.opt_w
 
         def ce(w, gates, x, y):  # the network in float32 (gates from the float64 logits), batch statistics
-            logits = model.apply(w, x, gates.astype(jnp.float32), train=True, mutable=["batch_stats"])[0]
-            return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
+            return supernet_loss(model, w, x, gates.astype(jnp.float32), y)[0]
 
         def finite(g):
             return jax.tree_util.tree_map(lambda x: jnp.where(jnp.isfinite(x), x, 0.0), g)
