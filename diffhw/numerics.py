@@ -32,12 +32,14 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+from diffhw.batched import NUMPY
+
 # The one place 64-bit mode is set: MAESTRO's integers are int64 and the relaxed model float64, so every
 # path into the cost model (which all go through this module) has it before anything is traced.
 jax.config.update("jax_enable_x64", True)
 
-I64 = jnp.int64
-F64 = jnp.float64
+I64 = np.int64
+F64 = np.float64
 #: Default relaxed temperature (rank correlation with the exact model >= 0.99 on dev.csv) and the smallest
 #: supported one (reproduces every dev.csv row; see tests/test_relaxed.py).
 DEFAULT_TEMPERATURE = 0.05
@@ -89,23 +91,46 @@ def _masked_exp(w, z):
     return jnp.where(w > 0, w * jnp.exp(jnp.where(w > 0, z, 0.0)), 0.0)
 
 
-def _promote(a, b):
-    dtype = jnp.result_type(a, b)
-    return jnp.broadcast_arrays(jnp.asarray(a, dtype), jnp.asarray(b, dtype))
+class JaxArrays:
+    """The array namespace of the traced numerics: jax.numpy, and the lax operations the model uses under
+    the names `diffhw.batched.NumpyArrays` gives them (the exact model's eager NumPy twin of this one)."""
+
+    def __getattr__(self, name):
+        return getattr(jnp, name)
+
+    vmap = staticmethod(jax.vmap)
+    int_div = staticmethod(lax.div)
+    population_count = staticmethod(lax.population_count)
+
+    @staticmethod
+    def reduce(xs, inits, ops, axis: int):
+        """Reductions `ops` ("sum" | "max" | "min", one per array) of same-shaped `xs` over `axis`, as one
+        variadic reduce."""
+        fns = [{"sum": lax.add, "max": lax.max, "min": lax.min}[op] for op in ops]
+        return lax.reduce(tuple(xs), tuple(inits), lambda a, b: tuple(f(p, q) for f, p, q in zip(fns, a, b)),
+                          (axis % xs[0].ndim,))
 
 
-def tdiv(a, b):
+JAX = JaxArrays()
+
+
+def _promote(xp, a, b):
+    dtype = xp.result_type(a, b)
+    return xp.broadcast_arrays(xp.asarray(a, dtype), xp.asarray(b, dtype))
+
+
+def tdiv(a, b, xp=JAX):
     """C integer division (truncates toward zero); 0 where b == 0. Dividing magnitudes and fixing the sign
     compiles to faster CPU code than a signed `lax.div` (measured 1.7x on the whole model)."""
-    a, b = _promote(a, b)
-    b_safe = jnp.where(b == 0, 1, b)
-    q = lax.div(jnp.abs(a), jnp.abs(b_safe))
-    return jnp.where(b == 0, 0, jnp.where((a < 0) != (b_safe < 0), -q, q))
+    a, b = _promote(xp, a, b)
+    b_safe = xp.where(b == 0, 1, b)
+    q = xp.int_div(xp.abs(a), xp.abs(b_safe))
+    return xp.where(b == 0, 0, xp.where((a < 0) != (b_safe < 0), -q, q))
 
 
-def ceil_div(a, b):
+def ceil_div(a, b, xp=JAX):
     """MAESTRO's ceiling division `a/b + (a % b != 0)` in C semantics (one division)."""
-    q = tdiv(a, b)
+    q = tdiv(a, b, xp)
     return q + (a != q * b)
 
 
@@ -114,20 +139,21 @@ class Exact:
     """MAESTRO's integer semantics (int64, truncating division, hard booleans)."""
 
     dtype = I64
+    xp = JAX  # the array namespace (`NumpyExact`: the same model eagerly in NumPy)
 
     def num(self, x):
         """A number of the model's dtype."""
-        return jnp.asarray(x, I64)
+        return self.xp.asarray(x, I64)
 
     def count(self, c):
         """A boolean as a number (0/1)."""
-        return jnp.asarray(c).astype(I64)
+        return self.xp.asarray(c).astype(I64)
 
     def div(self, a, b):
-        return tdiv(a, b)
+        return tdiv(a, b, self.xp)
 
     def ceil_div(self, a, b):
-        return ceil_div(a, b)
+        return ceil_div(a, b, self.xp)
 
     def lt(self, a, b):
         return a < b
@@ -148,28 +174,29 @@ class Exact:
         return ~a
 
     def where(self, c, a, b):
-        return jnp.where(c, a, b)
+        return self.xp.where(c, a, b)
 
     def maximum(self, a, b):
-        return jnp.maximum(a, b)
+        return self.xp.maximum(a, b)
 
     def minimum(self, a, b):
-        return jnp.minimum(a, b)
+        return self.xp.minimum(a, b)
 
     def max(self, x, where, axis=-1):
         """max of x over `axis` where `where` holds (0 if nowhere)."""
-        return jnp.where(where, x, 0).max(axis=axis, initial=0)
+        return self.xp.where(where, x, 0).max(axis=axis, initial=0)
 
     def min(self, x, where, axis=-1):
         """min of x over `axis` where `where` holds (INT64_MAX if nowhere, as MAESTRO's initial value)."""
-        return jnp.where(where, x, jnp.iinfo(I64).max).min(axis=axis)
+        return self.xp.where(where, x, np.iinfo(np.int64).max).min(axis=axis)
 
     def shift_right(self, v, k):
         """v >> k for 0 <= k (0 for k >= 62, as C's shift of a long by a large count is avoided)."""
-        return jnp.where(k >= 62, 0, jnp.right_shift(v, jnp.minimum(k, 62)))
+        xp = self.xp
+        return xp.where(k >= 62, 0, xp.right_shift(v, xp.minimum(k, 62)))
 
     def bool(self, x):
-        return jnp.asarray(x, bool)
+        return self.xp.asarray(x, bool)
 
     def reduce_cases(self, terms: dict) -> dict:
         """Several reductions over the case axis (the last) as one variadic reduce. terms: name -> ("sum",
@@ -177,30 +204,31 @@ class Exact:
         each reduction's fusion recomputes the per-case values it needs (XLA duplicates elementwise
         producers into every consumer, and a case's traffic and delays take hundreds of operations); one
         reduce computes them once (docs/performance.md)."""
+        xp = self.xp
+        big = np.iinfo(np.int64).max
         xs, inits, ops = [], [], []
         for op, x, *where in terms.values():
-            x = jnp.asarray(x)
+            x = xp.asarray(x)
             if op == "max":
-                x, init = jnp.where(where[0], x, 0), 0
+                x, init = xp.where(where[0], x, 0), 0
             elif op == "min":
-                x, init = jnp.where(where[0], x, jnp.iinfo(I64).max), jnp.iinfo(I64).max
+                x, init = xp.where(where[0], x, big), big
             else:
                 init = 0
             xs.append(x)
-            inits.append(jnp.asarray(init, x.dtype))
-            ops.append({"sum": lax.add, "max": lax.max, "min": lax.min}[op])
-        shape = jnp.broadcast_shapes(*(x.shape for x in xs))
+            inits.append(xp.asarray(init, x.dtype))
+            ops.append(op)
+        shape = xp.broadcast_shapes(*(x.shape for x in xs))
         assert all(x.shape == shape for x, (op, *_) in zip(xs, terms.values()) if op == "sum"), \
             "a summed term must carry the case axis"
-        xs = [jnp.broadcast_to(x, shape) for x in xs]
-        out = lax.reduce(tuple(xs), tuple(inits), lambda a, b: tuple(f(p, q) for f, p, q in zip(ops, a, b)),
-                         (len(shape) - 1,))
+        out = xp.reduce([xp.broadcast_to(x, shape) for x in xs], inits, ops, -1)
         return dict(zip(terms, out))
 
     def floor_ratio(self, a, b):
         """floor(a / b) of integers computed as a float64 ratio (MAESTRO averages in floating point), as an
         integer output."""
-        return jnp.floor(jnp.asarray(a, F64) / jnp.asarray(b, F64)).astype(I64)
+        xp = self.xp
+        return xp.floor(xp.asarray(a, F64) / xp.asarray(b, F64)).astype(I64)
 
     def round(self, x):
         """An integer-valued quantity used as an index (orders of cases): exact already."""
@@ -213,23 +241,24 @@ class Exact:
         reduction goes into one `reduce_cases`. `later` counts with a bit set of the flagged cases' orders
         (one uint64 word per 64 cases) and a popcount above each case's order: O(K) vector work, where a
         histogram needs a scatter that XLA CPU runs as a serial loop."""
-        big = jnp.iinfo(I64).max
+        xp = self.xp
+        big = np.iinfo(np.int64).max
         terms = {name: ("min", order, flags) for name, (flags, order) in queries.items()}
         if count is not None:
             flags, order = count
             k = order.shape[-1]
-            o = jnp.clip(order, 0, k - 1).astype(jnp.uint64)
+            o = xp.clip(order, 0, k - 1).astype(np.uint64)
             word, bit = o >> 6, o & 63
             for w in range(-(-k // 64)):
-                terms[("word", w)] = ("sum", jnp.where(flags & (word == w), jnp.uint64(1) << bit, jnp.uint64(0)))
+                terms[("word", w)] = ("sum", xp.where(flags & (word == w), np.uint64(1) << bit, np.uint64(0)))
         r = self.reduce_cases(terms)
         out = {name: (r[name] < big, order <= r[name]) for name, (_, order) in queries.items()}
         if count is not None:
-            later = jnp.zeros(order.shape, I64)
+            later = xp.zeros(order.shape, I64)
             for w in range(-(-k // 64)):
                 # a case in this word counts the bits from its own up; one in a lower word all of them
-                above = lax.population_count(r[("word", w)][..., None] >> jnp.where(word == w, bit, 0)).astype(I64)
-                later = later + jnp.where(word <= w, above, 0)
+                above = xp.population_count(r[("word", w)][..., None] >> xp.where(word == w, bit, 0)).astype(I64)
+                later = later + xp.where(word <= w, above, 0)
             out["later"] = later
         return out
 
@@ -241,8 +270,8 @@ class Exact:
         def select(x):
             vals = [x[p] for p in range(x.shape[0])]
             for c in conds:
-                vals = [jnp.where(c, hi, lo) for lo, hi in zip(vals[0::2], vals[1::2])]
-            return jnp.broadcast_to(vals[0], (k,))
+                vals = [self.xp.where(c, hi, lo) for lo, hi in zip(vals[0::2], vals[1::2])]
+            return self.xp.broadcast_to(vals[0], (k,))
 
         return jax.tree_util.tree_map(select, table)
 
@@ -261,6 +290,14 @@ class Exact:
         return build()
 
 
+@dataclass(frozen=True)
+class NumpyExact(Exact):
+    """`Exact` run eagerly in NumPy over a whole batch (`diffhw.batched`): the same model and results as the
+    compiled exact programs, with no trace and no compile; for batches too small to repay a compile."""
+
+    xp = NUMPY
+
+
 @jax.tree_util.register_dataclass
 @dataclass(frozen=True)
 class Relaxed:
@@ -268,6 +305,7 @@ class Relaxed:
 
     temperature: jax.Array
     dtype = F64
+    xp = JAX
 
     def num(self, x):
         return jnp.asarray(x, F64)
@@ -299,7 +337,7 @@ class Relaxed:
         return n - 1.0 + lower + jax.nn.sigmoid((r - 1.0) / w)
 
     def div(self, a, b):
-        a, b = _promote(self.num(a), self.num(b))
+        a, b = _promote(JAX, self.num(a), self.num(b))
         b_safe = jnp.where(b == 0, 1.0, jnp.abs(b))
         q = self._floor_pos(jnp.abs(a), b_safe)
         sign = jnp.where((a < 0) != (b < 0), -1.0, 1.0)
@@ -308,7 +346,7 @@ class Relaxed:
     def ceil_div(self, a, b):
         """Soft ceil(a/b) for the non-negative numerators the model divides: ceil(a/b) = floor((a+b-1)/b)
         for integers a >= 0, b >= 1 (and `a > 0` where b == 0, as the exact version)."""
-        a, b = _promote(self.num(a), self.num(b))
+        a, b = _promote(JAX, self.num(a), self.num(b))
         b_safe = jnp.where(b == 0, 1.0, b)
         return jnp.where(b == 0, self.lt(0, a), self._floor_pos(jnp.maximum(a + b_safe - 1.0, 0.0), b_safe))
 

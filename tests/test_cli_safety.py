@@ -167,7 +167,7 @@ def _default_sigint() -> None:
 def test_ctrl_c_stops_eval_quickly_and_resumes(tmp_path):
     """SIGINT (and SIGTERM) during `diffhw eval`: exit status 130 within a few seconds, one line on stderr, no
     traceback; the same command with --resume then finishes."""
-    env = dict(os.environ, DIFFHW_CACHE_DIR="off", JAX_PLATFORMS="cpu")
+    env = dict(os.environ, DIFFHW_CACHE_DIR="off", DIFFHW_EAGER="off", JAX_PLATFORMS="cpu")  # compiles: long
     args = [sys.executable, "-m", "diffhw.cli", *EVAL[:-1], "--samples", "40", "--chunk-models", "4", "--hw", HW,
             "--out", str(tmp_path / "e.csv")]
     for sig, resume in ((signal.SIGINT, []), (signal.SIGTERM, ["--resume"])):

@@ -61,8 +61,10 @@ def _traces(run) -> int:
 def test_no_retrace_for_new_values_of_the_same_structure(monkeypatch):
     """One trace per (structure, case space, bucket): new sizes with the same iteration cases reuse it. The
     dataflow is this test's own (os with a 12-wide K tile) and no program store answers (an earlier run's
-    store would hold its program), so its first call must trace."""
+    store would hold its program), so its first call must trace. Compiled programs (DIFFHW_EAGER=off): small
+    batches would run eagerly."""
     monkeypatch.setenv("DIFFHW_CACHE_DIR", "off")
+    monkeypatch.setenv("DIFFHW_EAGER", "off")
     own = Dataflow(tuple(Map(d.kind, 12, 12, "K") if isinstance(d, Map) and d.dim == "K" and d.size == 16 else d
                          for d in TEMPLATES["os"].directives), "os12")
     layer = lambda name, **d: LayerSpec(name, "CONV", {"K": 16, "C": 8, "R": 3, "S": 3, "Y": 14, "X": 14, **d},
@@ -74,6 +76,7 @@ def test_no_retrace_for_new_values_of_the_same_structure(monkeypatch):
 def test_quick_and_optimized_programs_agree_bit_for_bit(monkeypatch):
     """Small batches compile at lower LLVM optimization levels (`diffhw.compile_options`); every output,
     floats included, is the same as the optimized programs' and does not depend on the batch."""
+    monkeypatch.setenv("DIFFHW_EAGER", "off")
     program, layers, numbers, hw, rows = next(group_arrays(load_rows("dev.csv")[:40]))
     quick = evaluate_arrays(program, layers, numbers, hw)
     one = evaluate_arrays(program, take(layers, slice(3, 4)), numbers[3:4], take(hw, slice(3, 4)))

@@ -19,6 +19,12 @@ LAYERS = [LayerSpec(f"l{i}", "CONV", {"K": k, "C": c, "R": r, "S": r, "Y": y, "X
           for i, (k, c, r, y, s) in enumerate([(16, 8, 3, 14, 1), (64, 3, 7, 56, 2), (33, 20, 1, 9, 1)])]
 
 
+@pytest.fixture(autouse=True)
+def compiled(monkeypatch):
+    """The store keeps compiled programs: every test here compiles (small batches would run eagerly)."""
+    monkeypatch.setenv("DIFFHW_EAGER", "off")
+
+
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     """A fresh cache root; the process forgets its loaded programs before and after."""

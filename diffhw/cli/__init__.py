@@ -26,6 +26,7 @@ from typing import Optional, Sequence
 
 from diffhw.cli import bench, cache, codesign, cosearch, eval as eval_cmd, export, layers, maestro, serve
 from diffhw.cli.maestro import normalize_maestro_flags
+from diffhw.engine import eager
 from diffhw.errors import ErrorReport, InputError
 from diffhw.outputs import OutputError, os_error
 
@@ -59,6 +60,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = normalize_maestro_flags(list(sys.argv[1:] if argv is None else argv))
     args = build_parser().parse_args(argv)
     try:
+        eager.mode()  # a bad DIFFHW_EAGER fails before any work
         use_compilation_cache()
         return args.func(args)
     except KeyboardInterrupt:

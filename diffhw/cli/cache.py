@@ -5,10 +5,12 @@
     diffhw cache warm [--templates os ws rs dla] [--models resnet50 mobilenetv2 vgg16]
                       [--hw FILE ...] [--codesign mobilenetv2 ...] [--objective edp]
 
-`warm` runs the programs a first run would build, ahead of time: `diffhw maestro` of the --models under each
-of the --templates on the --hw files (the exact state analyses and evaluations) and `diffhw codesign` of
-each --codesign network (its relaxed gradient programs and exact evaluator). Items whose case spaces the
-warm-up did not meet still compile once, the first time they are met.
+`warm` compiles and stores ahead of time the programs of `diffhw maestro` of the --models under each of the
+--templates on the --hw files (the exact state analyses and evaluations) and of `diffhw codesign` of each
+--codesign network (its relaxed gradient programs and exact evaluator). Small batches are evaluated eagerly
+in NumPy without programs (`diffhw.engine.eager`); batches of 1,025-16,384 items use a stored program when
+there is one, larger ones compile theirs once. Items whose case spaces the warm-up did not meet still
+compile once, the first time a batch large enough meets them.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ def _warm(args) -> int:
 
     t0 = time.perf_counter()
     before = info(_root())["programs"]["entries"]
+    os.environ["DIFFHW_EAGER"] = "off"  # compile every program (a first run evaluates small batches eagerly)
     for t in args.templates:
         print(f"warm: maestro {' '.join(args.models)} --dataflow {t} ({time.perf_counter() - t0:.0f} s)", flush=True)
         _, errors = run_maestro([], args.hw or [str(DEFAULT_HW)], models=args.models, dataflow=t)

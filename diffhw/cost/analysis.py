@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -25,7 +24,7 @@ from diffhw.numerics import Exact, Numerics, walk as walk_cases
 from diffhw.program import CaseSpace
 
 INIT, STEADY, EDGE = 0, 1, 2
-I64 = jnp.int64
+I64 = np.int64
 EXACT = Exact()
 
 
@@ -44,17 +43,18 @@ def directive_states(kind: str, dim, m, o, nsub, nm: Numerics) -> States:
     """IterationAnalysis::AnalyzeIterationStates for one directive on a dimension of size `dim`."""
     t, f = nm.bool(True), nm.bool(False)
     one = nm.num(1)
+    xp = nm.xp
     if kind == "T":
         init_edge = nm.lt(dim, m)
         n = nm.div(dim - m, o)
         steady = nm.and_(nm.lt(m, dim), nm.lt(0, n))
         edge = nm.and_(nm.not_(init_edge), nm.lt(n * o + m, dim))
         return States(
-            exists=jnp.stack([t, steady, edge]),
-            occ=jnp.stack([one, n, one]),
-            is_edge=jnp.stack([init_edge, f, t]),
-            unrolled=jnp.stack([nm.le(dim, m), f, f]),
-            has_ee=jnp.stack([f, f, f]),
+            exists=xp.stack([t, steady, edge]),
+            occ=xp.stack([one, n, one]),
+            is_edge=xp.stack([init_edge, f, t]),
+            unrolled=xp.stack([nm.le(dim, m), f, f]),
+            has_ee=xp.stack([f, f, f]),
         )
     cov = m + o * (nsub - 1)
     init_unroll = nm.le(dim, cov)
@@ -67,11 +67,11 @@ def directive_states(kind: str, dim, m, o, nsub, nm: Numerics) -> States:
     nact = nm.where(nm.lt(remaining, m), 1, nm.div(remaining - m, o) + 1)
     ee = nm.lt((nact - 1) * o + m, remaining)
     return States(
-        exists=jnp.stack([t, steady, nm.and_(nm.not_(init_edge), has_edge)]),
-        occ=jnp.stack([one, n, one]),
-        is_edge=jnp.stack([init_edge, f, t]),
-        unrolled=jnp.stack([init_unroll, f, f]),
-        has_ee=jnp.stack([init_edge, f, ee]),
+        exists=xp.stack([t, steady, nm.and_(nm.not_(init_edge), has_edge)]),
+        occ=xp.stack([one, n, one]),
+        is_edge=xp.stack([init_edge, f, t]),
+        unrolled=xp.stack([init_unroll, f, f]),
+        has_ee=xp.stack([init_edge, f, ee]),
     )
 
 
@@ -101,38 +101,39 @@ def reuse_tables(level: Level, nm: Numerics) -> dict[str, dict[str, jnp.ndarray]
     return {"mapped": mapped, "mapped_edge": mapped_e, "unique": uniq, "unique_edge": uniq_e}
 
 
-def possible_states(levels: list[Level]) -> tuple[list[jnp.ndarray], list[dict[str, jnp.ndarray]]]:
+def possible_states(levels: list[Level], nm: Numerics = EXACT) -> tuple[list[jnp.ndarray], list[dict[str, jnp.ndarray]]]:
     """Which states each directive of each level can take for this layer (one bool array [D, 3] per
     level), and per level which dimensions' edge tiles differ from their full tiles ({dim: bool}).
     Lower levels see the upper level's full or edge tile of each dimension, so both are tried. Exact: which
     discrete states occur is an integer question whatever numerics evaluates them."""
+    xp = nm.xp
     states, differs = [], []
     cands: dict[str, list] | None = None
     for level in levels:
         rows = []
         for d in level.directives:
             dims = [level.dims[d.var]] if cands is None else cands[d.var]
-            ex = jnp.zeros(3, bool)
+            ex = xp.zeros(3, bool)
             for dim in dims:
-                ex = ex | directive_states(d.kind, dim, d.size, d.ofs, level.nsub, EXACT).exists
+                ex = ex | directive_states(d.kind, dim, d.size, d.ofs, level.nsub, nm).exists
             rows.append(ex)
-        states.append(jnp.stack(rows))
-        t = reuse_tables(level, EXACT)
+        states.append(xp.stack(rows))
+        t = reuse_tables(level, nm)
         differs.append({d.var: t["mapped"][d.var] != t["mapped_edge"][d.var] for d in level.directives})
         cands = {v: [t["mapped"][v], t["mapped_edge"][v]] for v in t["mapped"]}
     return states, differs
 
 
-def _small_mod(x, n):
+def _small_mod(x, n, xp):
     """x mod n (non-negative) for -1 <= x <= 2 and 1 <= n <= 3 (a digit of a case's enumeration order),
     by selects instead of an integer remainder per case (cheaper on CPU: docs/performance.md)."""
-    return jnp.where(n == 1, 0, x + n * ((x < 0).astype(x.dtype) - (x >= n).astype(x.dtype)))
+    return xp.where(n == 1, 0, x + n * ((x < 0).astype(x.dtype) - (x >= n).astype(x.dtype)))
 
 
-def _take(x, slot):
+def _take(x, slot, xp):
     """x[slot] for a per-state array x [3] and static slots [K], as selects: fuses with its users, where a
     gather with constant indices does not (docs/performance.md)."""
-    return jnp.where(slot == INIT, x[INIT], jnp.where(slot == STEADY, x[STEADY], x[EDGE]))
+    return xp.where(slot == INIT, x[INIT], xp.where(slot == STEADY, x[STEADY], x[EDGE]))
 
 
 class _Case:
@@ -140,27 +141,28 @@ class _Case:
 
     def __init__(self, level: Level, dims_dyn: dict, combos: np.ndarray, nm: Numerics):
         self.nm = nm
+        xp = nm.xp
         dirs = level.directives
         self.dirs = dirs
         self.combos = combos
         k = combos.shape[0]
         st = [directive_states(d.kind, dims_dyn[d.var], d.size, d.ofs, level.nsub, nm) for d in dirs]
         self.st = st
-        exists = jnp.broadcast_to(nm.bool(True), (k,))
-        occ = jnp.broadcast_to(nm.num(1), (k,))
+        exists = xp.broadcast_to(nm.bool(True), (k,))
+        occ = xp.broadcast_to(nm.num(1), (k,))
         for j, s in enumerate(st):
             slot = combos[:, j]
-            exists = nm.and_(exists, _take(s.exists, slot))
-            occ = occ * _take(s.occ, slot)
+            exists = nm.and_(exists, _take(s.exists, slot, xp))
+            occ = occ * _take(s.occ, slot, xp)
         self.exact_occ = occ
         occ = nm.wrap_int32(occ)  # MAESTRO multiplies the occurrences in an int
         self.exists, self.occ = exists, occ
         # MAESTRO keys iteration states by dimension: the last directive on a dimension wins.
         self.var_dir = {d.var: j for j, d in enumerate(dirs)}
         self.pos = {v: combos[:, j] for v, j in self.var_dir.items()}  # static [K]
-        self.is_edge = {v: _take(st[j].is_edge, combos[:, j]) for v, j in self.var_dir.items()}
-        self.unrolled = {v: _take(st[j].unrolled, combos[:, j]) for v, j in self.var_dir.items()}
-        self.has_ee = {v: _take(st[j].has_ee, combos[:, j]) for v, j in self.var_dir.items()}
+        self.is_edge = {v: _take(st[j].is_edge, combos[:, j], xp) for v, j in self.var_dir.items()}
+        self.unrolled = {v: _take(st[j].unrolled, combos[:, j], xp) for v, j in self.var_dir.items()}
+        self.has_ee = {v: _take(st[j].has_ee, combos[:, j], xp) for v, j in self.var_dir.items()}
         self.all_init = np.all(np.stack([p == INIT for p in self.pos.values()]), axis=0)
         # Position of each case in MAESTRO's (odd) enumeration order (a discrete index in both numerics).
         present = [nm.round(nm.count(s.exists)) for s in st]
@@ -168,11 +170,11 @@ class _Case:
         idx = []
         for j, p in enumerate(present):
             slot = combos[:, j]
-            idx.append(jnp.where(slot == EDGE, 1 + p[STEADY], jnp.asarray(slot, I64)))
+            idx.append(xp.where(slot == EDGE, 1 + p[STEADY], xp.asarray(slot, I64)))
         c = idx[-1]
         f = nstates[-1]
         for j in range(len(st) - 2, -1, -1):
-            q = _small_mod(idx[j] - (c > 0), jnp.maximum(nstates[j], 1))
+            q = _small_mod(idx[j] - (c > 0), xp.maximum(nstates[j], 1), xp)
             c = q * f + c
             f = f * nstates[j]
         self.order = c
@@ -221,7 +223,8 @@ class _Traffic:
     def pe_mapped(self, tensor: Tensor, first: bool, ee: bool):
         """GetPEMappedVolume."""
         c, nm = self.c, self.nm
-        ret = jnp.ones_like(c.occ)
+        xp = nm.xp
+        ret = xp.ones_like(c.occ)
         for d in c.dirs:
             if d.var not in tensor.dims:
                 continue
@@ -242,10 +245,11 @@ class _Traffic:
         """GetPEIngressVolume: the new data one sub-cluster receives in a case (0 if the tensor is
         stationary, i.e. the innermost advancing directive is not coupled to it)."""
         c, nm = self.c, self.nm
+        xp = nm.xp
         k = c.occ.shape[0]
         dirs = c.dirs
         changing, inited = self._changing_inited(tensor)
-        ret = jnp.ones_like(c.occ)
+        ret = xp.ones_like(c.occ)
         touched = np.zeros(k, bool)
         mx = lambda v: self._me(v) if ee else self._m(v)  # noqa: E731
         ux = lambda v: self._ue(v) if ee else self._u(v)  # noqa: E731
@@ -260,26 +264,27 @@ class _Traffic:
             if d.kind == "T":
                 init_val = nm.where(c.is_edge[v], self._me(v), self._m(v))
                 moving = nm.where(nm.and_(is_chg, nm.not_(inited)), nm.maximum(self._u(v), 1), self._m(v))
-                ret = ret * jnp.where(pos == INIT, init_val, moving)
+                ret = ret * xp.where(pos == INIT, init_val, moving)
             else:
                 if first:
                     ret = ret * mx(v)
                 else:
-                    init_val = jnp.where(~reset, mx(v), ux(v))
+                    init_val = xp.where(~reset, mx(v), ux(v))
                     moving = nm.where(nm.and_(nm.not_(inited), is_chg), ux(v), mx(v))
-                    ret = ret * jnp.where(pos == INIT, init_val, moving)
-        ret = jnp.where(touched, ret, 0)
-        return jnp.where(changing == -1, self.pe_mapped(tensor, first, ee), ret)
+                    ret = ret * xp.where(pos == INIT, init_val, moving)
+        ret = xp.where(touched, ret, 0)
+        return xp.where(changing == -1, self.pe_mapped(tensor, first, ee), ret)
 
     def _changing_inited(self, tensor: Tensor):
         """Per case: the innermost directive (by position) whose dimension is not in Init (static int [K], -1
         for none) and whether the tensor is initialized (IsTensorInited: a directive after it on one of the
         tensor's dimensions is in Init and not unrolled; bool [K])."""
         c, nm = self.c, self.nm
+        xp = nm.xp
         changing = np.full(c.occ.shape[0], -1)
         for j, d in enumerate(c.dirs):
             changing = np.where(c.pos[d.var] != INIT, j, changing)
-        inited = jnp.broadcast_to(nm.bool(False), changing.shape)
+        inited = xp.broadcast_to(nm.bool(False), changing.shape)
         for j, d in enumerate(c.dirs):
             if d.var in tensor.dims:
                 fresh = (c.pos[d.var] == INIT) & (j > changing)  # static [K]
@@ -302,8 +307,9 @@ class _Traffic:
     def pe_egress(self, tensor: Tensor, psum: bool, first: bool, ee: bool, reuse_at_edge: bool = True):
         """GetPEEgressVolume: output (or, with psum, partial-sum) volume of one sub-cluster in a case."""
         c, nm = self.c, self.nm
+        xp = nm.xp
         one, big = self.one, self.big
-        ret = jnp.ones_like(c.occ)
+        ret = xp.ones_like(c.occ)
         if psum:
             for d in c.dirs:
                 v = d.var
@@ -321,17 +327,17 @@ class _Traffic:
                     nm.where(big, self._ue(v) if ee else plain, 1),
                 )
                 pos = c.pos[v]
-                ret = ret * jnp.where(pos == INIT, init_val, jnp.where(pos == STEADY, plain, edge_val))
+                ret = ret * xp.where(pos == INIT, init_val, xp.where(pos == STEADY, plain, edge_val))
         for v in tensor.dims:
             d = c.dirs[next(j for j, dd in enumerate(c.dirs) if dd.var == v)]
             a = {"Y": "Y'", "X": "X'"}.get(v, v)
             pos = c.pos[v]
             e = c.is_edge[v]
             if d.kind == "T":
-                val = jnp.where(
+                val = xp.where(
                     pos == INIT,
                     nm.where(e, self._me(a), self._m(a)),
-                    jnp.where(pos == STEADY, self._m(a), self._me(a)),
+                    xp.where(pos == STEADY, self._m(a), self._me(a)),
                 )
             else:
                 plain = self._m(a) if first else self._u_nz(a)
@@ -345,15 +351,16 @@ class _Traffic:
                     self._me(v) if (first or ee) else 1,
                     nm.where(big, self._ue(a) if ee else plain, 1),
                 )
-                val = jnp.where(pos == INIT, init_val, jnp.where(pos == STEADY, plain, edge_val))
+                val = xp.where(pos == INIT, init_val, xp.where(pos == STEADY, plain, edge_val))
             ret = ret * val
         return ret
 
     def _spatial_info(self, tensor: Tensor, psum: bool = False):
         """(is spatially mapped (static), spatial-edge flag [K], has-edge-edge flag of the spatial dim [K])."""
         c, nm = self.c, self.nm
+        xp = nm.xp
         mapped = False
-        edge = jnp.broadcast_to(nm.bool(False), c.exists.shape)
+        edge = xp.broadcast_to(nm.bool(False), c.exists.shape)
         ee = edge
         first_dir = {}
         for d in c.dirs:
@@ -416,6 +423,7 @@ class _Traffic:
         """ReuseAnalysis::ConstructSubClusterDimension, as choices: per dimension a bool [K], True where
         the sub-clusters see the edge tile (`mapped_edge`) rather than the full one (`mapped`)."""
         c, nm = self.c, self.nm
+        xp = nm.xp
         out = {}
         for d in c.dirs:
             v = d.var
@@ -425,8 +433,8 @@ class _Traffic:
             else:
                 edge_pick = nm.or_(self.one, nm.bool(ee))
                 pos = c.pos[v]
-                out[v] = jnp.where(pos == INIT, nm.and_(e, edge_pick),
-                                   jnp.where(pos == STEADY, nm.bool(False), edge_pick))
+                out[v] = xp.where(pos == INIT, nm.and_(e, edge_pick),
+                                   xp.where(pos == STEADY, nm.bool(False), edge_pick))
         return out
 
     def sub_dims(self, picks: dict) -> dict:
@@ -449,8 +457,8 @@ def _sub_results(levels, li, space: CaseSpace, tensors, conv, hw, tr: _Traffic):
     cases gather their results; the values are the same either way. Relaxed choices are probabilities, so
     a case takes the mixture of the patterns' results weighted by the product of its choices (the exact
     gather when the choices are 0/1)."""
-    nm = tr.nm
-    sub = jax.vmap(lambda dd: analyze_level(levels, li + 1, dd, space, tensors, conv, hw, nm))
+    nm, xp = tr.nm, tr.nm.xp
+    sub = xp.vmap(lambda dd: analyze_level(levels, li + 1, dd, space, tensors, conv, hw, nm))
     picks_n, picks_e = tr.sub_edge_picks(False), tr.sub_edge_picks(True)
     k = tr.c.occ.shape[0]
     edge_dims = space.edge_dims[li]
@@ -458,10 +466,10 @@ def _sub_results(levels, li, space: CaseSpace, tensors, conv, hw, tr: _Traffic):
     if npat >= 2 * k:
         return sub(tr.sub_dims(picks_n)), sub(tr.sub_dims(picks_e))
     bits = (np.arange(npat)[:, None] >> np.arange(len(edge_dims))[None, :]) & 1  # static [P, E]
-    pattern = {v: jnp.zeros(npat, bool) for v in picks_n}
-    pattern.update({v: jnp.asarray(bits[:, i] == 1) for i, v in enumerate(edge_dims)})
+    pattern = {v: xp.zeros(npat, bool) for v in picks_n}
+    pattern.update({v: xp.asarray(bits[:, i] == 1) for i, v in enumerate(edge_dims)})
     r_pat = sub(tr.sub_dims(pattern))
-    gather = lambda picks: nm.select_bits([jnp.broadcast_to(picks[v], (k,)) for v in edge_dims], r_pat)  # noqa: E731
+    gather = lambda picks: nm.select_bits([xp.broadcast_to(picks[v], (k,)) for v in edge_dims], r_pat)  # noqa: E731
     return gather(picks_n), gather(picks_e)
 
 
@@ -494,10 +502,10 @@ def _no_processed_case(res: dict, r: dict, total, tables, tensors, innermost: bo
     so its L1 sizes are the top level's own; its delay minima and averages are its initial long double values
     converted to long (LONG_MIN on x86), its average NoC bandwidth 0/0. Returns the outputs that change."""
     empty = nm.eq(total, 0)
-    lowest = jnp.iinfo(jnp.int64).min
+    lowest = np.iinfo(np.int64).min
     out = {k: nm.where(empty, lowest, res[k])
            for name in ("ingress", "egress", "compute") for k in (f"{name}_delay_min", f"{name}_delay_avg")}
-    out["avg_noc_bw_req"] = nm.where(empty, jnp.nan, res["avg_noc_bw_req"])
+    out["avg_noc_bw_req"] = nm.where(empty, np.nan, res["avg_noc_bw_req"])
     if not innermost:
         for t in tensors:
             own = 2 * _mapped_volume(tables, t, nm) * (1 if t.is_output else r["prefix_cases"])
@@ -518,7 +526,8 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
     ins = [t for t in tensors if not t.is_output]
     out_t = next(t for t in tensors if t.is_output)
     exists, occ, order = case.exists, case.occ, case.order
-    f64 = lambda x: jnp.asarray(x).astype(jnp.float64)  # noqa: E731
+    xp = nm.xp
+    f64 = lambda x: xp.asarray(x).astype(np.float64)  # noqa: E731
 
     egress = tr.egress(out_t)
     psum_size = tr.psum_mapping(out_t)
@@ -571,7 +580,7 @@ def analyze_level(levels: list[Level], li: int, dims_dyn: dict, space: CaseSpace
 
     ing_d = noc_delay(ingress_total, hw.noc_bw, hw.noc_hops, nm)
     eg_d = noc_delay(egress, hw.noc_bw, hw.noc_hops, nm)
-    delay = jnp.where(case.all_init, compute + ing_d, nm.maximum(eg_d, nm.maximum(compute, ing_d)))
+    delay = xp.where(case.all_init, compute + ing_d, nm.maximum(eg_d, nm.maximum(compute, ing_d)))
     w = nm.where(processed, occ, 0)
     red["total"] = ("sum", w)
     red["num_macs"] = ("sum", w * psum_size)

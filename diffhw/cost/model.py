@@ -36,12 +36,13 @@ def layer_levels(program: Program, layer: Layers, hw: Hardware, numbers, nm: Num
     return build_levels(program.structure, numbers, op, program.has_batch, dims, stride, hw.num_pes, nm, where)
 
 
-def hardware_cost(num_pes, noc_bw, simd_lanes, l1_req, l2_req) -> dict:
-    """MAESTRO's area and power model (DSE::Accelerator) for the given L1/L2 sizes (elements). numpy inputs
-    are computed in numpy (host-side search code calls it with batches of every size: jnp would compile its
-    eager ops once per shape), anything else with jax.numpy."""
+def hardware_cost(num_pes, noc_bw, simd_lanes, l1_req, l2_req, xp=None) -> dict:
+    """MAESTRO's area and power model (DSE::Accelerator) for the given L1/L2 sizes (elements), in the array
+    namespace `xp`; by default numpy inputs are computed in numpy (host-side search code calls it with
+    batches of every size: jnp would compile its eager ops once per shape), anything else with jax.numpy."""
     args = (num_pes, noc_bw, simd_lanes, l1_req, l2_req)
-    xp = np if all(isinstance(a, (np.ndarray, np.generic, int, float)) for a in args) else jnp
+    if xp is None:
+        xp = np if all(isinstance(a, (np.ndarray, np.generic, int, float)) for a in args) else jnp
     p = xp.asarray(num_pes).astype(xp.float64)
     vw = xp.asarray(simd_lanes).astype(xp.float64)
     bw = xp.asarray(noc_bw).astype(xp.float64)
@@ -60,6 +61,23 @@ def hardware_cost(num_pes, noc_bw, simd_lanes, l1_req, l2_req) -> dict:
     }
 
 
+#: Outputs that add floating-point products (`float_sums`): the exact engine computes them from the other
+#: outputs on the host in NumPy (`diffhw.engine.batches`), where no fused multiply-add rounds them
+#: differently (XLA CPU contracts a * b + c to one FMA wherever the CPU has one).
+FLOAT_SUMS = ("energy_total", "area", "power", "pe_power", "l1_power", "l2_power", "noc_power")
+#: The outputs they are computed from.
+SUM_TERMS = ("energy_l2_write", "energy_l2_read", "energy_l1_write", "energy_l1_read", "energy_mac",
+             "total_l1_size_req", "total_l2_size_req")
+
+
+def float_sums(out: dict, num_pes, noc_bw, simd_lanes, xp=np) -> dict:
+    """The `FLOAT_SUMS` outputs from the others (`out`: energy parts and total L1/L2 sizes) and the hardware."""
+    energy = (out["energy_l2_write"] + out["energy_l2_read"] + out["energy_l1_write"] + out["energy_l1_read"]
+              + out["energy_mac"])
+    return {"energy_total": energy, **hardware_cost(num_pes, noc_bw, simd_lanes, out["total_l1_size_req"],
+                                                    out["total_l2_size_req"], xp)}
+
+
 def layer_cost(program: Program, layer: Layers, hw: Hardware, numbers, nm: Numerics = Exact()) -> LayerCost:
     """Every MAESTRO output of one layer on one accelerator under one program.
 
@@ -74,7 +92,7 @@ def layer_cost(program: Program, layer: Layers, hw: Hardware, numbers, nm: Numer
     tensors = layer_tensors(op, has_batch)
     r = analyze_level(levels, 0, levels[0].dims, program.space, tensors, op != "GEMM", hw, nm)
     out = dict(r)
-    f = lambda x: x.astype(jnp.float64)  # noqa: E731
+    f = lambda x: x.astype(np.float64)  # noqa: E731
     out["total_l1_size_req"] = sum(r[f"{t}_l1_size_req"] for t in TENSOR_NAMES)
     out["total_l2_size_req"] = sum(r[f"{t}_l2_size_req"] for t in TENSOR_NAMES)
     macs = r["num_macs"]
@@ -88,11 +106,8 @@ def layer_cost(program: Program, layer: Layers, hw: Hardware, numbers, nm: Numer
     out["energy_l1_write"] = f(l1w) * L1_ENERGY
     out["energy_l1_read"] = f(l1r) * L1_ENERGY
     out["energy_mac"] = f(macs)
-    out["energy_total"] = (out["energy_l2_write"] + out["energy_l2_read"] + out["energy_l1_write"]
-                           + out["energy_l1_read"] + f(macs))
     for t in TENSOR_NAMES:
         out[f"{t}_reuse_factor"] = f(r[f"{t}_l1_read"]) / f(r[f"{t}_l1_write"])
     out["overall_reuse_factor"] = f(l1r) / f(l1w)
-    out.update(hardware_cost(hw.num_pes, hw.noc_bw, hw.simd_lanes,
-                             out["total_l1_size_req"], out["total_l2_size_req"]))
+    out.update(float_sums(out, hw.num_pes, hw.noc_bw, hw.simd_lanes, nm.xp))
     return LayerCost(**{k: out[k] for k in OUTPUTS + DIAGNOSTICS})

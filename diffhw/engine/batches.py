@@ -14,8 +14,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from diffhw.compile_options import COMPILER_OPTIONS, QUICK_OPTIONS, quick
-from diffhw.cost.model import layer_cost
+from diffhw.cost.model import FLOAT_SUMS, SUM_TERMS, float_sums, layer_cost
 from diffhw.dispatch import submit_shares
+from diffhw.engine import eager
 from diffhw.engine.cases import case_spaces, packed_item_states, union_space
 from diffhw.engine.jit import StoredJit
 from diffhw.engine.packing import chunk_size, pack_inputs, unpack_inputs
@@ -40,6 +41,13 @@ def _evaluate_impl(program: Program, names, inputs):
 #: in the program store (`diffhw.engine.jit`).
 evaluate_chunk = StoredJit(_evaluate_impl, (0, 1), COMPILER_OPTIONS)
 evaluate_chunk_quick = StoredJit(_evaluate_impl, (0, 1), QUICK_OPTIONS)
+
+
+def evaluate_chunk_eager(program: Program, names, inputs: np.ndarray):
+    """`evaluate_chunk` run eagerly in NumPy (`diffhw.engine.eager`): the same matrices, bit for bit."""
+    out = eager.run(lambda lay, h, num, nm: layer_cost(program, lay, h, num, nm), program, inputs)
+    return tuple(np.stack([getattr(out, k) for k in part], axis=1) if part else np.zeros((len(inputs), 0))
+                 for part in names)
 
 
 def default_chunk() -> int:
@@ -93,8 +101,9 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
     unknown = sorted(set(outputs) - set(OUTPUTS + DIAGNOSTICS))
     if unknown:
         raise ValueError(f"unknown outputs {unknown}; choose from diffhw.results.OUTPUTS (or DIAGNOSTICS)")
-    names = (tuple(k for k in INT_OUTPUTS + DIAGNOSTICS if k in outputs),
-             tuple(k for k in FLOAT_OUTPUTS if k in outputs))
+    sums = [k for k in FLOAT_SUMS if k in outputs]  # computed on the host from the other outputs
+    need = set(outputs) - set(FLOAT_SUMS) | (set(SUM_TERMS) if sums else set())
+    names = (tuple(k for k in INT_OUTPUTS + DIAGNOSTICS if k in need), tuple(k for k in FLOAT_OUTPUTS if k in need))
     chunk = chunk or default_chunk()
     ndev = len(devices) if devices is not None else 1
     put = lambda x: x  # noqa: E731
@@ -137,9 +146,16 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
         jitted = evaluate_chunk_quick if quick(n) else evaluate_chunk
 
         def run(share, batch=batch, inputs=inputs[b], mats=mats, jitted=jitted):
-            """A thread's share of a batch's chunks: dispatch all, then copy each chunk's rows straight to
-            its items' rows (no concatenation, no re-ordering)."""
-            res = [(rows, jitted(batch.program.with_space(sp), names, put(inputs[idx]))) for rows, sp, idx in share]
+            """A thread's share of a batch's chunks: dispatch all (each compiled, or eager when that is
+            quicker: `diffhw.engine.eager.prefer`), then copy each chunk's rows straight to its items' rows
+            (no concatenation, no re-ordering)."""
+            res = []
+            for rows, sp, idx in share:
+                program, x = batch.program.with_space(sp), inputs[idx]
+                if ndev == 1 and eager.prefer(jitted, n, program, names, x):
+                    res.append((rows, evaluate_chunk_eager(program, names, x[:len(rows)])))
+                else:
+                    res.append((rows, jitted(program, names, put(x))))
             for rows, r in res:
                 for mat, part in zip(mats, r):
                     mat[rows] = np.asarray(part)[:len(rows)]
@@ -158,5 +174,8 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
         out = {}
         for part, mat in zip(names, mats):
             out.update({k: mat[:, j] for j, k in enumerate(part)})
+        if sums:
+            hw = batches[b].hw
+            out.update(float_sums(out, *(np.asarray(getattr(hw, k)) for k in ("num_pes", "noc_bw", "simd_lanes"))))
         results[b] = {k: out[k] for k in OUTPUTS + DIAGNOSTICS if k in outputs}
     return results

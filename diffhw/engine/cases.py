@@ -12,6 +12,7 @@ import numpy as np
 from diffhw.compile_options import COMPILER_OPTIONS, QUICK_INTEGER_OPTIONS, quick
 from diffhw.cost.analysis import possible_states
 from diffhw.cost.model import layer_levels
+from diffhw.engine import eager
 from diffhw.engine.jit import StoredJit
 from diffhw.engine.packing import chunk_size, pack_inputs, unpack_inputs
 from diffhw.hardware import Hardware
@@ -44,13 +45,16 @@ def item_states(program: Program, layers: Layers, numbers, hw: Hardware):
 
 
 def packed_item_states(program: Program, inputs: np.ndarray):
-    """`item_states` of a `pack_inputs` matrix [B, F] (a quickly compiled program for small batches, see
-    `diffhw.compile_options`)."""
+    """`item_states` of a `pack_inputs` matrix [B, F]: a quickly compiled program for small batches (see
+    `diffhw.compile_options`), or the analysis run eagerly when that is quicker (`diffhw.engine.eager`)."""
     n = len(inputs)
     jitted = _item_states_quick if quick(n) else _item_states
     program = program.with_space(None)
-    parts = [jitted(program, inputs[np.arange(start, start + STATE_CHUNK) % n])
-             for start in range(0, n, STATE_CHUNK)]  # the last call is padded with repeats
+    chunks = [inputs[np.arange(start, start + STATE_CHUNK) % n] for start in range(0, n, STATE_CHUNK)]
+    if eager.prefer(jitted, n, program, chunks[0]):  # one analysis in NumPy, no compile
+        return eager.run(lambda lay, h, num, nm: possible_states(layer_levels(program, lay, h, num, nm), nm),
+                         program, inputs)
+    parts = [jitted(program, x) for x in chunks]  # the last call is padded with repeats
     return jax.tree_util.tree_map(lambda *xs: np.concatenate([np.asarray(x) for x in xs])[:n], *parts)
 
 

@@ -214,24 +214,43 @@ class StoredJit:
         self.options = dict(compiler_options or {})
         self.jit = jax.jit(fn, static_argnums=self.static, compiler_options=compiler_options)
         self._what: dict[tuple, Optional[str]] = {}  # (static args, input shapes and dtypes) -> what
+        self._called: set[tuple] = set()  # signatures this process has run
 
-    def __call__(self, *args):
-        if store() is None:
-            return self.jit(*args)
+    def _signature(self, args) -> tuple:
         dynamic = [a for i, a in enumerate(args) if i not in self.static]
-        if any(isinstance(a, jax.Array) and len(a.sharding.device_set) > 1 for a in dynamic):
-            return self.jit(*args)  # sharded over several devices: the key does not describe the sharding
-        sig = (tuple(args[i] for i in self.static), tuple((np.shape(a), np.result_type(a)) for a in dynamic))
+        return tuple(args[i] for i in self.static), tuple((np.shape(a), np.result_type(a)) for a in dynamic)
+
+    def _what_of(self, sig) -> Optional[str]:
+        """The store's description of a call signature (None: not storable)."""
         if sig not in self._what:
             try:
                 self._what[sig] = "\n".join([stable_repr(list(sig[0])), repr([(s, str(t)) for s, t in sig[1]]),
                                              repr(sorted(self.options.items()))])
             except TypeError:
                 self._what[sig] = None
-        what = self._what[sig]
+        return self._what[sig]
+
+    def __call__(self, *args):
+        sig = self._signature(args)
+        self._called.add(sig)
+        if store() is None:
+            return self.jit(*args)
+        dynamic = [a for i, a in enumerate(args) if i not in self.static]
+        if any(isinstance(a, jax.Array) and len(a.sharding.device_set) > 1 for a in dynamic):
+            return self.jit(*args)  # sharded over several devices: the key does not describe the sharding
+        what = self._what_of(sig)
         if what is None:
             return self.jit(*args)
         return call(self.name, what, lambda: self.jit.lower(*args), *dynamic)
+
+    def held(self, *args) -> bool:
+        """Whether this process has run the program of `args` (the call's arguments): it is compiled."""
+        return self._signature(args) in self._called
+
+    def in_store(self, *args) -> bool:
+        """Whether the program store holds the program of `args` (loading it costs no trace or compile)."""
+        what = self._what_of(self._signature(args)) if store() is not None else None
+        return what is not None and stored(self.name, what)
 
     def programs(self) -> int:
         """Compiled programs this process holds for the function (from the store or built)."""

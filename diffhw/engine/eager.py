@@ -1,0 +1,79 @@
+"""The exact model run eagerly in NumPy over a batch (`diffhw.numerics.NumpyExact`): the engine's programs
+without a trace or an XLA compile, for batches too small to repay one.
+
+A compiled program costs 0.3-3 s of tracing and compiling before its first result, then evaluates millions
+of items per second; the eager model starts at once and evaluates ~10^4-10^5 items per second. `prefer`
+picks per batch (see docs/startup.md): compiled when its program is already held or stored, or the batch
+is large; eager otherwise. `DIFFHW_EAGER=on|off` forces one of them (`auto`, the default, picks). This
+module imports no JAX (the `diffhw` command checks DIFFHW_EAGER before it imports anything heavy).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from diffhw.batched import Batched, lift, tree_map
+from diffhw.engine.packing import unpack_inputs
+from diffhw.errors import InputError
+from diffhw.program import Program
+
+#: Batches of at most this many items are evaluated eagerly when their program is not compiled yet (the
+#: eager model's ~10k items/s against 1-3 s of tracing and compiling a program), and of at most
+#: EAGER_ITEMS_STORED when the program store holds it (against ~0.05-0.1 s to load one; docs/startup.md).
+EAGER_ITEMS = 16_384
+EAGER_ITEMS_STORED = 1_024
+MODES = ("auto", "on", "off")
+
+
+def mode() -> str:
+    """$DIFFHW_EAGER: auto (default), on or off."""
+    m = os.environ.get("DIFFHW_EAGER", "auto").strip().lower() or "auto"
+    if m not in MODES:
+        raise InputError(message=f"DIFFHW_EAGER={m!r} is not one of {', '.join(MODES)}",
+                         fix="unset DIFFHW_EAGER, or set it to auto, on or off")
+    return m
+
+
+def prefer(jitted, items: int, *args) -> bool:
+    """Whether a batch of `items` items should run eagerly rather than as `jitted(*args)` (a
+    `diffhw.engine.jit.StoredJit`): by `mode`; in auto mode, never when this process holds the compiled
+    program, else when the batch is small: up to `EAGER_ITEMS` items when the program would have to be
+    compiled, up to `EAGER_ITEMS_STORED` when it would be loaded from the program store."""
+    m = mode()
+    if m != "auto":
+        return m == "on"
+    if jitted.held(*args):
+        return False
+    return items <= (EAGER_ITEMS_STORED if jitted.in_store(*args) else EAGER_ITEMS)
+
+
+def batched_inputs(program: Program, inputs: np.ndarray):
+    """(Layers, numbers, Hardware) of a `pack_inputs` matrix [B, F] as `Batched` values (one batch axis)."""
+    layers, numbers, hw = unpack_inputs(program, np.asarray(inputs))
+    wrap = lambda t: type(t)(*(Batched(np.asarray(x), 1) for x in t))  # noqa: E731
+    return wrap(layers), Batched(np.ascontiguousarray(numbers.T), 1), wrap(hw)
+
+
+def unbatched(x, n: int) -> np.ndarray:
+    """A per-item result (Batched, or a constant shared by every item) as a NumPy array [n, *item shape]."""
+    if isinstance(x, Batched):
+        a = np.moveaxis(lift(x, 1), -1, 0)
+        return np.broadcast_to(a, (n,) + a.shape[1:])
+    x = np.asarray(x)
+    return np.broadcast_to(x, (n,) + x.shape)
+
+
+def run(fn, program: Program, inputs: np.ndarray):
+    """fn(layers, hw, numbers, nm) on a batch's `pack_inputs` matrix [B, F], eagerly: a pytree of lists /
+    tuples / dicts of per-item values, as NumPy arrays [B, ...] (what `jax.vmap(fn)` would return).
+    Floating-point warnings are off: the model's 0/0 and x/0 are MAESTRO's NaN / inf outputs."""
+    from diffhw.numerics import NumpyExact  # JAX (64-bit mode): the model's modules import it anyway
+
+    layers, numbers, hw = batched_inputs(program, inputs)
+    n = len(inputs)
+    with np.errstate(all="ignore"):
+        out = fn(layers, hw, numbers, NumpyExact())
+    return tree_map(lambda x: unbatched(x, n), out)
+
