@@ -103,15 +103,28 @@ def _one_group(n: int):
 
 def test_the_engine_picks_eager_for_small_batches_without_a_program(monkeypatch):
     monkeypatch.setenv("DIFFHW_CACHE_DIR", "off")
+    monkeypatch.setattr(eager, "_DONE", {})
     program, x = _one_group(8)
     args = (program, (("runtime_cycles",), ()), x)
     monkeypatch.setenv("DIFFHW_EAGER", "auto")
-    assert eager.prefer(evaluate_chunk_quick, len(x), *args)
     assert not eager.prefer(evaluate_chunk_quick, eager.EAGER_ITEMS + 1, *args)  # large: compile
+    assert eager.prefer(evaluate_chunk_quick, len(x), *args)
     monkeypatch.setenv("DIFFHW_EAGER", "off")
     assert not eager.prefer(evaluate_chunk_quick, len(x), *args)
     monkeypatch.setenv("DIFFHW_EAGER", "on")
     assert eager.prefer(evaluate_chunk_quick, eager.EAGER_ITEMS + 1, *args)
+
+
+def test_many_small_calls_of_one_program_compile_it(monkeypatch):
+    """A search's evaluator calls the same program again and again: eager until the items it ran that way
+    would have paid for a compile, then compiled."""
+    monkeypatch.setenv("DIFFHW_CACHE_DIR", "off")
+    monkeypatch.setenv("DIFFHW_EAGER", "auto")
+    monkeypatch.setattr(eager, "_DONE", {})
+    program, x = _one_group(8)
+    args = (program, (("runtime_cycles",), ()), x)
+    calls = [eager.prefer(evaluate_chunk_quick, 1000, *args) for _ in range(eager.EAGER_ITEMS // 1000 + 3)]
+    assert calls[:eager.EAGER_ITEMS // 1000] == [True] * (eager.EAGER_ITEMS // 1000) and not any(calls[-2:])
 
 
 def test_the_engine_uses_a_held_program(monkeypatch):

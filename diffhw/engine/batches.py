@@ -136,26 +136,26 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
             parts = [(np.arange(n), space if space is not None else union_space(states[b]))]
         else:
             parts = case_spaces(batch.program, batch.layers, batch.numbers, batch.hw, chunk, states=states[b])
-        chunks = []  # (the chunk's item rows, its case space, the items it evaluates: the last one padded)
+        jitted = evaluate_chunk_quick if quick(n) else evaluate_chunk
+        chunks = []  # (the chunk's item rows, its case space, the items it evaluates: the last one padded, eager)
         for items, sp in parts:
             m = len(items)
             size = -(-chunk_size(m, chunk) // ndev) * ndev
-            chunks.extend((items[start:start + size], sp, items[np.arange(start, start + size) % m])
+            first = inputs[b][items[np.arange(size) % m]]  # the arguments of the part's compiled calls
+            run_eager = ndev == 1 and eager.prefer(jitted, m, batch.program.with_space(sp), names, first)
+            chunks.extend((items[start:start + size], sp, items[np.arange(start, start + size) % m], run_eager)
                           for start in range(0, m, size))
         mats = [np.empty((n, len(part)), np.int64 if j == 0 else np.float64) for j, part in enumerate(names)]
-        jitted = evaluate_chunk_quick if quick(n) else evaluate_chunk
 
         def run(share, batch=batch, inputs=inputs[b], mats=mats, jitted=jitted):
-            """A thread's share of a batch's chunks: dispatch all (each compiled, or eager when that is
-            quicker: `diffhw.engine.eager.prefer`), then copy each chunk's rows straight to its items' rows
-            (no concatenation, no re-ordering)."""
+            """A thread's share of a batch's chunks: dispatch all (compiled, or eager for a part that
+            `diffhw.engine.eager.prefer` says is quicker so), then copy each chunk's rows straight to its
+            items' rows (no concatenation, no re-ordering)."""
             res = []
-            for rows, sp, idx in share:
+            for rows, sp, idx, run_eager in share:
                 program, x = batch.program.with_space(sp), inputs[idx]
-                if ndev == 1 and eager.prefer(jitted, n, program, names, x):
-                    res.append((rows, evaluate_chunk_eager(program, names, x[:len(rows)])))
-                else:
-                    res.append((rows, jitted(program, names, put(x))))
+                res.append((rows, evaluate_chunk_eager(program, names, x[:len(rows)]) if run_eager
+                            else jitted(program, names, put(x))))
             for rows, r in res:
                 for mat, part in zip(mats, r):
                     mat[rows] = np.asarray(part)[:len(rows)]

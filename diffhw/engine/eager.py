@@ -11,6 +11,7 @@ module imports no JAX (the `diffhw` command checks DIFFHW_EAGER before it import
 from __future__ import annotations
 
 import os
+import threading
 
 import numpy as np
 
@@ -25,6 +26,8 @@ from diffhw.program import Program
 EAGER_ITEMS = 16_384
 EAGER_ITEMS_STORED = 1_024
 MODES = ("auto", "on", "off")
+_DONE: dict[tuple, int] = {}  # (program name, static arguments) -> items run eagerly by this process
+_LOCK = threading.Lock()
 
 
 def mode() -> str:
@@ -37,16 +40,25 @@ def mode() -> str:
 
 
 def prefer(jitted, items: int, *args) -> bool:
-    """Whether a batch of `items` items should run eagerly rather than as `jitted(*args)` (a
-    `diffhw.engine.jit.StoredJit`): by `mode`; in auto mode, never when this process holds the compiled
-    program, else when the batch is small: up to `EAGER_ITEMS` items when the program would have to be
-    compiled, up to `EAGER_ITEMS_STORED` when it would be loaded from the program store."""
+    """Whether `items` items of the program `jitted(*args)` (a `diffhw.engine.jit.StoredJit`; args: one
+    chunk's arguments) should run eagerly: by `mode`; in auto mode, while the items this process has run
+    eagerly under the program's static arguments, these included, stay within `EAGER_ITEMS` when the
+    program would have to be compiled, `EAGER_ITEMS_STORED` when it would be loaded from the program store;
+    never once the program is compiled. So a large batch, or many small calls of the same program (a
+    search's evaluator), compile it once; a few small batches never do."""
     m = mode()
     if m != "auto":
         return m == "on"
     if jitted.held(*args):
         return False
-    return items <= (EAGER_ITEMS_STORED if jitted.in_store(*args) else EAGER_ITEMS)
+    limit = EAGER_ITEMS_STORED if jitted.in_store(*args) else EAGER_ITEMS
+    key = (jitted.name, tuple(args[i] for i in jitted.static))
+    with _LOCK:
+        done = _DONE.get(key, 0) + items
+        if done > limit:
+            return False
+        _DONE[key] = done
+    return True
 
 
 def batched_inputs(program: Program, inputs: np.ndarray):
