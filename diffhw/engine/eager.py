@@ -41,24 +41,27 @@ def mode() -> str:
 
 def prefer(jitted, items: int, *args) -> bool:
     """Whether `items` items of the program `jitted(*args)` (a `diffhw.engine.jit.StoredJit`; args: one
-    chunk's arguments) should run eagerly: by `mode`; in auto mode, while the items this process has run
-    eagerly under the program's static arguments, these included, stay within `EAGER_ITEMS` when the
-    program would have to be compiled, `EAGER_ITEMS_STORED` when it would be loaded from the program store;
-    never once the program is compiled. So a large batch, or many small calls of the same program (a
-    search's evaluator), compile it once; a few small batches never do."""
+    chunk's arguments) should run eagerly: by `mode`; in auto mode never once this process holds the
+    compiled program; when the program store holds it, only the program's first use, and only up to
+    `EAGER_ITEMS_STORED` items (a second use suggests a search, whose many calls repay the load); else
+    while the items this process has run eagerly under the program's static arguments, these included,
+    stay within `EAGER_ITEMS`. So a large batch, or many small calls of the same program (a search's
+    evaluator), compile or load it once; a few small batches never do."""
     m = mode()
     if m != "auto":
         return m == "on"
     if jitted.held(*args):
         return False
-    limit = EAGER_ITEMS_STORED if jitted.in_store(*args) else EAGER_ITEMS
+    stored = jitted.in_store(*args)
     key = (jitted.name, tuple(args[i] for i in jitted.static))
     with _LOCK:
-        done = _DONE.get(key, 0) + items
-        if done > limit:
-            return False
-        _DONE[key] = done
-    return True
+        done = _DONE.get(key)
+        if stored:
+            ok = done is None and items <= EAGER_ITEMS_STORED
+        else:
+            ok = (done or 0) + items <= EAGER_ITEMS
+        _DONE[key] = (done or 0) + (items if ok else 0)
+    return ok
 
 
 def batched_inputs(program: Program, inputs: np.ndarray):
