@@ -25,7 +25,6 @@ from diffhw.program import CaseSpace
 
 INIT, STEADY, EDGE = 0, 1, 2
 I64 = np.int64
-EXACT = Exact()
 
 
 @dataclass
@@ -101,11 +100,12 @@ def reuse_tables(level: Level, nm: Numerics) -> dict[str, dict[str, jnp.ndarray]
     return {"mapped": mapped, "mapped_edge": mapped_e, "unique": uniq, "unique_edge": uniq_e}
 
 
-def possible_states(levels: list[Level], nm: Numerics = EXACT) -> tuple[list[jnp.ndarray], list[dict[str, jnp.ndarray]]]:
+def possible_states(levels: list[Level], nm: Exact) -> tuple[list[jnp.ndarray], list[dict[str, jnp.ndarray]]]:
     """Which states each directive of each level can take for this layer (one bool array [D, 3] per
     level), and per level which dimensions' edge tiles differ from their full tiles ({dim: bool}).
-    Lower levels see the upper level's full or edge tile of each dimension, so both are tried. Exact: which
-    discrete states occur is an integer question whatever numerics evaluates them."""
+    Lower levels see the upper level's full or edge tile of each dimension, so both are tried. `nm` is an
+    `Exact` (compiled or eager): which discrete states occur is an integer question whatever numerics
+    evaluates the costs."""
     xp = nm.xp
     states, differs = [], []
     cands: dict[str, list] | None = None

@@ -1,7 +1,10 @@
 """The engine's batched evaluation: items of one program family (dataflow structure, layer type, batch flag)
 as `Layers` / `Hardware` arrays, split into parts with smaller case spaces (`diffhw.engine.cases`), cut into
 fixed-size chunks (bounded memory, one compile per chunk shape), run as `jit(vmap(layer_cost))` programs
-from a few host threads (`diffhw.dispatch`), optionally sharded over devices."""
+from a few host threads (`diffhw.dispatch`), optionally sharded over devices, or eagerly in NumPy where
+that is quicker (`diffhw.engine.eager`: small batches; the same results bit for bit). The outputs that add
+floating-point products (`diffhw.cost.model.FLOAT_SUMS`) are computed on the host from the others, in
+NumPy: no fused multiply-add rounds them differently from one execution to the other."""
 
 from __future__ import annotations
 

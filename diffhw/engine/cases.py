@@ -28,7 +28,7 @@ STATE_CHUNK = 1024
 
 def _states_impl(program: Program, inputs):
     layers, numbers, hw = unpack_inputs(program, inputs)
-    return jax.vmap(lambda lay, h, num: possible_states(layer_levels(program, lay, h, num, EXACT)))(
+    return jax.vmap(lambda lay, h, num: possible_states(layer_levels(program, lay, h, num, EXACT), EXACT))(
         layers, hw, numbers)
 
 
