@@ -105,7 +105,7 @@ def test_the_engine_picks_eager_for_small_batches_without_a_program(monkeypatch)
     monkeypatch.setenv("DIFFHW_CACHE_DIR", "off")
     monkeypatch.setattr(eager, "_DONE", {})
     program, x = _one_group(8)
-    args = (program, (("runtime_cycles",), (), ()), x)
+    args = (program, (("runtime_cycles",), ()), x)
     monkeypatch.setenv("DIFFHW_EAGER", "auto")
     assert not eager.prefer(evaluate_chunk_quick, eager.EAGER_ITEMS + 1, *args)  # large: compile
     assert eager.prefer(evaluate_chunk_quick, len(x), *args)
@@ -122,7 +122,7 @@ def test_many_small_calls_of_one_program_compile_it(monkeypatch):
     monkeypatch.setenv("DIFFHW_EAGER", "auto")
     monkeypatch.setattr(eager, "_DONE", {})
     program, x = _one_group(8)
-    args = (program, (("runtime_cycles",), (), ()), x)
+    args = (program, (("runtime_cycles",), ()), x)
     calls = [eager.prefer(evaluate_chunk_quick, 1000, *args) for _ in range(eager.EAGER_ITEMS // 1000 + 3)]
     assert calls[:eager.EAGER_ITEMS // 1000] == [True] * (eager.EAGER_ITEMS // 1000) and not any(calls[-2:])
 
@@ -133,7 +133,7 @@ def test_the_engine_uses_a_held_program(monkeypatch):
     from diffhw.engine.cases import union_space, packed_item_states
 
     program = program.with_space(union_space(packed_item_states(program, x)))
-    args = (program, (("runtime_cycles",), (), ()), x)
+    args = (program, (("runtime_cycles",), ()), x)
     evaluate_chunk_quick(*args)
     monkeypatch.setenv("DIFFHW_EAGER", "auto")
     assert evaluate_chunk_quick.held(*args)

@@ -31,21 +31,18 @@ from diffhw.results import DIAGNOSTICS, FLOAT_OUTPUTS, INT_OUTPUTS, OUTPUTS
 
 
 def _evaluate_impl(program: Program, names, inputs):
-    """A chunk's outputs `names` (integer ones, floating ones, the float sums' terms) as three matrices
-    [B, n_int], [B, n_float] and [n_terms, B] (float64; one contiguous row per term: the host adds them up),
-    from its `pack_inputs` matrix [B, F]: one transfer in, three copies back per chunk. XLA drops the work of
-    outputs not asked for."""
+    """A chunk's outputs `names` (integer ones, then floating ones) as two matrices [n_int, B] and [n_float, B]
+    (one row per output: the host reads each output contiguously), from its `pack_inputs` matrix [B, F]: one
+    transfer in, two copies back per chunk. XLA drops the work of outputs not asked for."""
     layers, numbers, hw = unpack_inputs(program, inputs)
     out = jax.vmap(lambda lay, h, num: layer_cost(program, lay, h, num))(layers, hw, numbers)
     return _matrices(jnp, out, names, inputs.shape[0])
 
 
 def _matrices(xp, out, names, n: int) -> tuple:
-    """`_evaluate_impl`'s three matrices from the outputs `out` [n] (jax.numpy or NumPy arrays)."""
-    ints, floats, terms = ([getattr(out, k) for k in part] for part in names)
-    return (xp.stack(ints, axis=1) if ints else xp.zeros((n, 0), np.int64),
-            xp.stack(floats, axis=1) if floats else xp.zeros((n, 0)),
-            xp.stack([x.astype(np.float64) for x in terms]) if terms else xp.zeros((0, n)))
+    """`_evaluate_impl`'s two matrices from the outputs `out` [n] (jax.numpy or NumPy arrays)."""
+    ints, floats = ([getattr(out, k) for k in part] for part in names)
+    return (xp.stack(ints) if ints else xp.zeros((0, n), np.int64), xp.stack(floats) if floats else xp.zeros((0, n)))
 
 
 #: The chunk program, optimized and quickly compiled (for small batches, see `diffhw.compile_options`); kept
@@ -112,8 +109,8 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
     if unknown:
         raise ValueError(f"unknown outputs {unknown}; choose from diffhw.results.OUTPUTS (or DIAGNOSTICS)")
     sums = [k for k in FLOAT_SUMS if k in outputs]  # computed on the host from their terms
-    names = (tuple(k for k in INT_OUTPUTS + DIAGNOSTICS if k in outputs and k not in FLOAT_SUMS),
-             tuple(k for k in FLOAT_OUTPUTS if k in outputs and k not in FLOAT_SUMS), SUM_TERMS if sums else ())
+    need = set(outputs) - set(FLOAT_SUMS) | (set(SUM_TERMS) if sums else set())
+    names = (tuple(k for k in INT_OUTPUTS + DIAGNOSTICS if k in need), tuple(k for k in FLOAT_OUTPUTS if k in need))
     chunk = chunk or default_chunk()
     ndev = len(devices) if devices is not None else 1
     put = lambda x: x  # noqa: E731
@@ -155,7 +152,7 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
             run_eager = ndev == 1 and eager.prefer(jitted, m, batch.program.with_space(sp), names, first)
             chunks.extend((items[start:start + size], sp, items[np.arange(start, start + size) % m], run_eager)
                           for start in range(0, m, size))
-        mats = [np.empty((n, len(names[0])), np.int64), np.empty((n, len(names[1]))), np.empty((len(names[2]), n))]
+        mats = [np.empty((len(names[0]), n), np.int64), np.empty((len(names[1]), n))]
 
         def run(share, batch=batch, inputs=inputs[b], mats=mats, jitted=jitted):
             """A thread's share of a batch's chunks: dispatch all (compiled, or eager for a part that
@@ -167,9 +164,8 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
                 res.append((rows, evaluate_chunk_eager(program, names, x[:len(rows)]) if run_eager
                             else jitted(program, names, put(x))))
             for rows, r in res:
-                for mat, part in zip(mats[:2], r):
-                    mat[rows] = np.asarray(part)[:len(rows)]
-                mats[2][:, rows] = np.asarray(r[2])[:, :len(rows)]
+                for mat, part in zip(mats, r):
+                    mat[:, rows] = np.asarray(part)[:, :len(rows)]
                 if progress:
                     with lock:
                         progress(len(rows))
@@ -183,11 +179,10 @@ def evaluate_batches(batches: Sequence[Batch], chunk: Optional[int] = None, devi
             results[b] = e
             continue
         out = {}
-        for part, mat in zip(names[:2], mats[:2]):
-            out.update({k: mat[:, j] for j, k in enumerate(part)})
+        for part, mat in zip(names, mats):
+            out.update(zip(part, mat))
         if sums:
             hw = batches[b].hw
-            out.update(float_sums(dict(zip(SUM_TERMS, mats[2])),
-                                  *(np.asarray(getattr(hw, k)) for k in ("num_pes", "noc_bw", "simd_lanes"))))
+            out.update(float_sums(out, *(np.asarray(getattr(hw, k)) for k in ("num_pes", "noc_bw", "simd_lanes"))))
         results[b] = {k: out[k] for k in OUTPUTS + DIAGNOSTICS if k in outputs}
     return results
