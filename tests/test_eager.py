@@ -50,6 +50,57 @@ def test_eager_rows_equal_compiled_rows_on_the_unseen_set(monkeypatch):
         assert not bad, (a["mapping"], a["layer"], a["hw"], bad)
 
 
+THREE_LEVELS = """Network three {
+%s
+}
+"""
+LAYER = """Layer l%d {
+Type: CONV
+Stride { X: %d, Y: %d }
+Dimensions { K: %d, C: %d, R: %d, S: %d, Y: %d, X: %d }
+Dataflow {
+        SpatialMap(1,1) K;
+        TemporalMap(32,32) C;
+        TemporalMap(Sz(R),Sz(R)) R;
+        TemporalMap(Sz(S),Sz(S)) S;
+        TemporalMap(Sz(R),1) Y;
+        TemporalMap(Sz(S),1) X;
+        Cluster(16, P);
+        SpatialMap(4,4) C;
+        TemporalMap(Sz(R),1) Y;
+        TemporalMap(Sz(S),1) X;
+        TemporalMap(Sz(R),Sz(R)) R;
+        TemporalMap(Sz(S),Sz(S)) S;
+        Cluster(4, P);
+        SpatialMap(1,1) C;
+        TemporalMap(Sz(R),1) Y;
+        TemporalMap(Sz(S),1) X;
+        TemporalMap(Sz(R),Sz(R)) R;
+        TemporalMap(Sz(S),Sz(S)) S;
+}
+}"""
+
+
+@pytest.mark.slow
+def test_eager_equals_compiled_with_three_cluster_levels(tmp_path, monkeypatch):
+    """Two Cluster directives: the analysis recurses twice (a vmap inside a vmap in the eager namespace)."""
+    from diffhw.cli.maestro import run_maestro
+
+    shapes = [(1, 1, 64, 16, 3, 28), (2, 2, 32, 48, 5, 56), (1, 1, 96, 8, 1, 7), (2, 2, 16, 32, 3, 14)]
+    path = tmp_path / "three.m"
+    path.write_text(THREE_LEVELS % "\n".join(LAYER % (i, st, st, k, c, r, r, y, y)
+                                             for i, (st, _, k, c, r, y) in enumerate(shapes)))
+    hws = [os.path.join(DATA, "maestro_repo", "accelerator_1.m"), os.path.join(DATA, "maestro_repo", "pe64.m")]
+    out = {}
+    for mode in ("on", "off"):
+        monkeypatch.setenv("DIFFHW_EAGER", mode)
+        out[mode] = run_maestro([str(path)], hws, warnings=[])
+    (eager_rows, e1), (compiled, e2) = out["on"], out["off"]
+    assert len(eager_rows) == len(compiled) == 8 and [str(e) for e in e1] == [str(e) for e in e2]
+    for a, b in zip(compiled, eager_rows):
+        assert all(_same(a[k], b[k]) for k in a), a["layer"]
+
+
 def _model(xp, nm):
     """A function in the style of the cost model: per-item scalars and case vectors, static NumPy arrays,
     a nested vmap closing over outer values, stacks, Ellipsis indexing, variadic reductions."""
