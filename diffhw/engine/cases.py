@@ -50,11 +50,11 @@ def packed_item_states(program: Program, inputs: np.ndarray):
     n = len(inputs)
     jitted = _item_states_quick if quick(n) else _item_states
     program = program.with_space(None)
-    chunks = [inputs[np.arange(start, start + STATE_CHUNK) % n] for start in range(0, n, STATE_CHUNK)]
-    if eager.prefer(jitted, n, program, chunks[0]):  # one analysis in NumPy, no compile
+    chunk = lambda start: inputs[np.arange(start, start + STATE_CHUNK) % n]  # noqa: E731  the last one padded
+    if eager.prefer(jitted, n, program, chunk(0)):  # one analysis in NumPy, no compile
         return eager.run(lambda lay, h, num, nm: possible_states(layer_levels(program, lay, h, num, nm), nm),
                          program, inputs)
-    parts = [jitted(program, x) for x in chunks]  # the last call is padded with repeats
+    parts = [jitted(program, chunk(start)) for start in range(0, n, STATE_CHUNK)]
     return jax.tree_util.tree_map(lambda *xs: np.concatenate([np.asarray(x) for x in xs])[:n], *parts)
 
 
