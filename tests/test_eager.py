@@ -210,3 +210,23 @@ def test_cli_reports_a_bad_diffhw_eager_without_a_traceback(tmp_path):
 
 def test_jax_arrays_namespace_is_jax_numpy():
     assert JAX.where is jnp.where and JAX.vmap is jax.vmap
+
+
+def test_cache_warm_compiles_and_restores_diffhw_eager(monkeypatch, tmp_path, capsys):
+    """`diffhw cache warm` forces compiled programs while it runs, and leaves DIFFHW_EAGER as it found it (a
+    `diffhw serve` process runs later commands)."""
+    from types import SimpleNamespace
+
+    from diffhw.cli import cache
+
+    monkeypatch.setenv("DIFFHW_CACHE_DIR", str(tmp_path))
+    seen = []
+    monkeypatch.setattr(cache, "_compile_all", lambda args: seen.append(os.environ.get("DIFFHW_EAGER")) or 0)
+    for before in (None, "on"):
+        if before is None:
+            monkeypatch.delenv("DIFFHW_EAGER", raising=False)
+        else:
+            monkeypatch.setenv("DIFFHW_EAGER", before)
+        assert cache._warm(SimpleNamespace()) == 0
+        assert os.environ.get("DIFFHW_EAGER") == before
+    assert seen == ["off", "off"]

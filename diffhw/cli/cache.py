@@ -64,13 +64,26 @@ def cmd_cache(args) -> int:
 
 
 def _warm(args) -> int:
+    """`cache warm` with every program compiled (a first run evaluates small batches eagerly, without
+    programs: `diffhw.engine.eager`); DIFFHW_EAGER is restored after (a `diffhw serve` runs more commands)."""
+    before = os.environ.get("DIFFHW_EAGER")
+    os.environ["DIFFHW_EAGER"] = "off"
+    try:
+        return _compile_all(args)
+    finally:
+        if before is None:
+            os.environ.pop("DIFFHW_EAGER", None)
+        else:
+            os.environ["DIFFHW_EAGER"] = before
+
+
+def _compile_all(args) -> int:
     from diffhw.cli import main
     from diffhw.cli.maestro import run_maestro
     from diffhw.engine.store import info
 
     t0 = time.perf_counter()
     before = info(_root())["programs"]["entries"]
-    os.environ["DIFFHW_EAGER"] = "off"  # compile every program (a first run evaluates small batches eagerly)
     for t in args.templates:
         print(f"warm: maestro {' '.join(args.models)} --dataflow {t} ({time.perf_counter() - t0:.0f} s)", flush=True)
         _, errors = run_maestro([], args.hw or [str(DEFAULT_HW)], models=args.models, dataflow=t)

@@ -3,8 +3,9 @@ without a trace or an XLA compile, for batches too small to repay one.
 
 A compiled program costs 0.3-3 s of tracing and compiling before its first result, then evaluates millions
 of items per second; the eager model starts at once and evaluates ~10^4-10^5 items per second. `prefer`
-picks per batch (see docs/startup.md): compiled when its program is already held or stored, or the batch
-is large; eager otherwise. `DIFFHW_EAGER=on|off` forces one of them (`auto`, the default, picks). This
+picks per batch part (see docs/startup.md): compiled when this process holds the program, when the store
+holds it and it is used again or for many items, or when the items run eagerly would outgrow a compile;
+eager otherwise. `DIFFHW_EAGER=on|off` forces one of them (`auto`, the default, picks). This
 module imports no JAX (the `diffhw` command checks DIFFHW_EAGER before it imports anything heavy).
 """
 
