@@ -237,7 +237,9 @@ class NumpyArrays:
 
     @staticmethod
     def vmap(fn):
-        """`jax.vmap(fn)` over the first item axis of every argument leaf (a dict / list / tuple tree)."""
+        """`jax.vmap(fn)` over the first item axis of every argument leaf (a dict / list / tuple tree). At
+        the outermost level (NumPy arrays in) the results are NumPy arrays [B, ...] (read-only views where
+        an output is shared by the items)."""
 
         def mapped(*args):
             leaves = _leaves(args)
@@ -248,10 +250,11 @@ class NumpyArrays:
                 x = Batched(lift(x, nb), nb) if not isinstance(x, Batched) or x.nb < nb else x
                 return Batched(np.moveaxis(x.a, 0, x.a.ndim - nb - 1), nb + 1)
 
-            def outward(x):  # the newest batch axis -> item axis 0
-                x = Batched(lift(x, nb + 1), nb + 1)
-                a = np.moveaxis(x.a, x.a.ndim - nb - 1, 0)
-                return Batched(np.broadcast_to(a, (size,) + a.shape[1:]), nb)
+            def outward(x):  # the newest batch axis -> item axis 0 (a plain array at the outermost level)
+                a = lift(x, nb + 1)
+                a = np.moveaxis(a, a.ndim - nb - 1, 0)
+                a = np.broadcast_to(a, (size,) + a.shape[1:])
+                return Batched(a, nb) if nb else a
 
             return tree_map(outward, fn(*tree_map(inward, args)))
 
@@ -263,12 +266,14 @@ def _leaves(tree) -> list:
         return [x for v in tree.values() for x in _leaves(v)]
     if isinstance(tree, (list, tuple)):
         return [x for v in tree for x in _leaves(v)]
-    return [tree]
+    return [] if tree is None else [tree]
 
 
 def tree_map(fn, tree):
     """fn on every leaf of a tree of dicts, lists, tuples, named tuples and dataclasses (the model's
-    outputs: `diffhw.results.LayerCost`)."""
+    outputs: `diffhw.results.LayerCost`); None is an empty subtree."""
+    if tree is None:  # an empty subtree, as in JAX
+        return None
     if dataclasses.is_dataclass(tree) and not isinstance(tree, type):
         return type(tree)(**{f.name: tree_map(fn, getattr(tree, f.name)) for f in dataclasses.fields(tree)})
     if isinstance(tree, dict):

@@ -16,7 +16,7 @@ import threading
 
 import numpy as np
 
-from diffhw.batched import Batched, lift, tree_map
+from diffhw.batched import NUMPY
 from diffhw.engine.packing import unpack_inputs
 from diffhw.errors import InputError
 from diffhw.program import Program
@@ -65,31 +65,13 @@ def prefer(jitted, items: int, *args) -> bool:
     return ok
 
 
-def batched_inputs(program: Program, inputs: np.ndarray):
-    """(Layers, numbers, Hardware) of a `pack_inputs` matrix [B, F] as `Batched` values (one batch axis)."""
-    layers, numbers, hw = unpack_inputs(program, np.asarray(inputs))
-    wrap = lambda t: type(t)(*(Batched(np.asarray(x), 1) for x in t))  # noqa: E731
-    return wrap(layers), Batched(np.ascontiguousarray(numbers.T), 1), wrap(hw)
-
-
-def unbatched(x, n: int) -> np.ndarray:
-    """A per-item result (Batched, or a constant shared by every item) as a NumPy array [n, *item shape]."""
-    if isinstance(x, Batched):
-        a = np.moveaxis(lift(x, 1), -1, 0)
-        return np.broadcast_to(a, (n,) + a.shape[1:])
-    x = np.asarray(x)
-    return np.broadcast_to(x, (n,) + x.shape)
-
-
 def run(fn, program: Program, inputs: np.ndarray):
-    """fn(layers, hw, numbers, nm) on a batch's `pack_inputs` matrix [B, F], eagerly: a pytree of lists /
-    tuples / dicts of per-item values, as NumPy arrays [B, ...] (what `jax.vmap(fn)` would return).
+    """fn(layers, hw, numbers, nm) on a batch's `pack_inputs` matrix [B, F], eagerly: `NUMPY.vmap` of it, a
+    pytree of lists / tuples / dicts of NumPy arrays [B, ...] (what `jax.vmap(fn)` would return).
     Floating-point warnings are off: the model's 0/0 and x/0 are MAESTRO's NaN / inf outputs."""
     from diffhw.numerics import NumpyExact  # JAX (64-bit mode): the model's modules import it anyway
 
-    layers, numbers, hw = batched_inputs(program, inputs)
-    n = len(inputs)
+    nm = NumpyExact()
+    layers, numbers, hw = unpack_inputs(program, np.asarray(inputs))
     with np.errstate(all="ignore"):
-        out = fn(layers, hw, numbers, NumpyExact())
-    return tree_map(lambda x: unbatched(x, n), out)
-
+        return NUMPY.vmap(lambda lay, h, num: fn(lay, h, num, nm))(layers, hw, numbers)

@@ -216,9 +216,13 @@ class StoredJit:
         self._what: dict[tuple, Optional[str]] = {}  # (static args, input shapes and dtypes) -> what
         self._called: set[tuple] = set()  # signatures this process has run
 
+    def _dynamic(self, args) -> list:
+        return [a for i, a in enumerate(args) if i not in self.static]
+
     def _signature(self, args) -> tuple:
-        dynamic = [a for i, a in enumerate(args) if i not in self.static]
-        return tuple(args[i] for i in self.static), tuple((np.shape(a), np.result_type(a)) for a in dynamic)
+        """(static arguments, input shapes and dtypes): what decides the program of a call."""
+        return (tuple(args[i] for i in self.static),
+                tuple((np.shape(a), np.result_type(a)) for a in self._dynamic(args)))
 
     def _what_of(self, sig) -> Optional[str]:
         """The store's description of a call signature (None: not storable)."""
@@ -235,7 +239,7 @@ class StoredJit:
         self._called.add(sig)
         if store() is None:
             return self.jit(*args)
-        dynamic = [a for i, a in enumerate(args) if i not in self.static]
+        dynamic = self._dynamic(args)
         if any(isinstance(a, jax.Array) and len(a.sharding.device_set) > 1 for a in dynamic):
             return self.jit(*args)  # sharded over several devices: the key does not describe the sharding
         what = self._what_of(sig)
